@@ -1,0 +1,62 @@
+package org.ratmemcache.core;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The cache's counters, named after the memcached {@code stats} fields they feed.
+ *
+ * <p>Counters are {@link LongAdder}s: an increment from any thread is contention-free and
+ * allocates nothing once warm. {@link #reset()} is memcached's {@code stats reset}; it leaves
+ * gauges such as the item count alone, because those live in the tiers.
+ */
+public final class CacheStats {
+
+    public final LongAdder getHits = new LongAdder();
+    public final LongAdder getMisses = new LongAdder();
+    /** Reads that found an item past its expiry (also counted as misses). */
+    public final LongAdder getExpired = new LongAdder();
+    /** Reads that found an item invalidated by flush_all (also counted as misses). */
+    public final LongAdder getFlushed = new LongAdder();
+    public final LongAdder touchHits = new LongAdder();
+    public final LongAdder touchMisses = new LongAdder();
+    public final LongAdder casHits = new LongAdder();
+    public final LongAdder casMisses = new LongAdder();
+    public final LongAdder casBadval = new LongAdder();
+    public final LongAdder incrHits = new LongAdder();
+    public final LongAdder incrMisses = new LongAdder();
+    public final LongAdder decrHits = new LongAdder();
+    public final LongAdder decrMisses = new LongAdder();
+    public final LongAdder deleteHits = new LongAdder();
+    public final LongAdder deleteMisses = new LongAdder();
+    public final LongAdder cmdSet = new LongAdder();
+    public final LongAdder cmdFlush = new LongAdder();
+    /** Items ever stored. */
+    public final LongAdder totalItems = new LongAdder();
+    public final LongAdder storeTooLarge = new LongAdder();
+    public final LongAdder storeNoMemory = new LongAdder();
+    /** Live items removed to make room. */
+    public final LongAdder evictions = new LongAdder();
+    /** Evicted items that were never read. */
+    public final LongAdder evictedUnfetched = new LongAdder();
+    /** Expired or flushed items whose memory was taken back. */
+    public final LongAdder reclaimed = new LongAdder();
+    /** Reclaimed items that were never read. */
+    public final LongAdder expiredUnfetched = new LongAdder();
+    /** Items reclaimed by the expiry sweeper rather than on access. */
+    public final LongAdder crawlerReclaimed = new LongAdder();
+    /** Items the expiry sweeper has looked at. */
+    public final LongAdder crawlerItemsChecked = new LongAdder();
+    /** Completed expiry sweeps. */
+    public final LongAdder crawlerRuns = new LongAdder();
+
+    /** memcached's {@code stats reset}: every counter back to zero. */
+    public void reset() {
+        for (LongAdder counter : new LongAdder[] {
+                getHits, getMisses, getExpired, getFlushed, touchHits, touchMisses, casHits, casMisses,
+                casBadval, incrHits, incrMisses, decrHits, decrMisses, deleteHits, deleteMisses, cmdSet,
+                cmdFlush, totalItems, storeTooLarge, storeNoMemory, evictions, evictedUnfetched,
+                reclaimed, expiredUnfetched, crawlerReclaimed, crawlerItemsChecked, crawlerRuns}) {
+            counter.reset();
+        }
+    }
+}

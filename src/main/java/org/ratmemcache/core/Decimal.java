@@ -1,0 +1,144 @@
+package org.ratmemcache.core;
+
+/**
+ * Decimal numbers the way memcached reads and writes them.
+ *
+ * <p>memcached parses every number with C's {@code strtol}/{@code strtoul}/{@code strtoull}
+ * wrapped in its {@code safe_strto*} helpers, and clients depend on the corners of that: leading
+ * white space and a {@code +} sign are accepted, a trailing white-space byte ends the number, a
+ * 32-bit field silently keeps the low 32 bits of a larger number, and a negative number is
+ * refused only when it would read as a huge unsigned one. This class reproduces those rules
+ * exactly, on a byte range and without allocating.
+ *
+ * <p>An instance holds the value of the last successful parse, so a caller checks the result and
+ * reads the value without boxing: {@code if (d.parseUnsigned64(b, from, to)) use(d.value())}.
+ */
+public final class Decimal {
+
+    /** The longest unsigned 64-bit decimal: 18446744073709551615. */
+    public static final int MAX_UNSIGNED_64_DIGITS = 20;
+
+    /** 10^19: the smallest unsigned 64-bit number with 20 digits. */
+    private static final long TEN_POW_19 = Long.parseUnsignedLong("10000000000000000000");
+
+    private long value;
+
+    /** The value of the last successful parse. */
+    public long value() {
+        return value;
+    }
+
+    /** {@code safe_strtoull}: an unsigned 64-bit number, returned as the bits of a long. */
+    public boolean parseUnsigned64(byte[] s, int from, int to) {
+        return scan(s, from, to, false) && !refusedNegative(s, from, to, value);
+    }
+
+    /** {@code safe_strtoul} on LP64: an unsigned long parsed, then its low 32 bits kept. */
+    public boolean parseUnsigned32(byte[] s, int from, int to) {
+        if (!parseUnsigned64(s, from, to)) {
+            return false;
+        }
+        value &= 0xffff_ffffL;
+        return true;
+    }
+
+    /** {@code safe_strtol} on LP64: a signed long parsed, then truncated to a 32-bit int. */
+    public boolean parseSigned32(byte[] s, int from, int to) {
+        if (!scan(s, from, to, true)) {
+            return false;
+        }
+        value = (int) value;
+        return true;
+    }
+
+    /**
+     * {@code strtol}/{@code strtoull} followed by memcached's end check. Sets {@link #value} to the
+     * two's-complement result, as C would return it.
+     */
+    private boolean scan(byte[] s, int from, int to, boolean signed) {
+        int i = from;
+        while (i < to && isSpace(s[i])) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < to && (s[i] == '+' || s[i] == '-')) {
+            negative = s[i] == '-';
+            i++;
+        }
+        int digits = i;
+        long magnitude = 0;
+        boolean overflow = false;
+        for (; i < to && s[i] >= '0' && s[i] <= '9'; i++) {
+            int d = s[i] - '0';
+            // Unsigned magnitude * 10 + d, watching for 64-bit overflow.
+            if (Long.compareUnsigned(magnitude, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                overflow = true;
+            }
+            magnitude = magnitude * 10 + d;
+        }
+        if (i == digits) {
+            return false; // no digits: C's endptr == str
+        }
+        if (i < to && s[i] != 0 && !isSpace(s[i])) {
+            return false; // the number must end the token or be followed by white space
+        }
+        if (signed) {
+            // strtol's range is [-2^63, 2^63 - 1].
+            if (overflow || (negative ? Long.compareUnsigned(magnitude, Long.MIN_VALUE) > 0 : magnitude < 0)) {
+                return false;
+            }
+        } else if (overflow) {
+            return false;
+        }
+        value = negative ? -magnitude : magnitude;
+        return true;
+    }
+
+    /** memcached refuses a '-' only when the unsigned result would be negative as a signed one. */
+    private static boolean refusedNegative(byte[] s, int from, int to, long result) {
+        if (result >= 0) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s[i] == '-') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** C's {@code isspace} in the "C" locale. */
+    static boolean isSpace(byte b) {
+        return b == ' ' || (b >= '\t' && b <= '\r');
+    }
+
+    /** How many digits {@code unsigned} has in decimal. */
+    public static int length(long unsigned) {
+        if (unsigned < 0) {
+            return Long.compareUnsigned(unsigned, TEN_POW_19) >= 0 ? 20 : 19;
+        }
+        int n = 1;
+        for (long v = unsigned; v >= 10; v /= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes {@code unsigned} in decimal at {@code dst[offset]}; returns the offset after it. */
+    public static int write(long unsigned, byte[] dst, int offset) {
+        int end = offset + length(unsigned);
+        long v = unsigned;
+        int i = end;
+        if (v < 0) {
+            // Peel one digit off with unsigned arithmetic so the rest fits a signed long.
+            long q = Long.divideUnsigned(v, 10);
+            dst[--i] = (byte) ('0' + (v - q * 10));
+            v = q;
+        }
+        do {
+            dst[--i] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        return end;
+    }
+}

@@ -1,0 +1,65 @@
+package org.ratmemcache.core;
+
+/**
+ * What {@code flush_all} has invalidated.
+ *
+ * <p>A flush does not touch the items: it moves a horizon, and every item whose CAS lies at or
+ * below the horizon reads as absent from then on. CAS uniques grow with every store, so "at or
+ * below" means exactly "stored before the flush", with no clock-resolution ties. Flushed items are
+ * reclaimed lazily, on access, or by the expiry sweeper.
+ *
+ * <p>A delayed flush ({@code flush_all 10}) is kept pending until its time comes, then fires: the
+ * first operation that reads the clock at or after that time moves the horizon to the last CAS
+ * handed out. Every operation fires a due flush before it issues a CAS ({@link #advance}), so an
+ * item stored after the flush time always lies above the horizon. A new delayed flush replaces a
+ * pending one, as in memcached; unlike memcached, it never brings back items that an earlier flush
+ * has already invalidated.
+ *
+ * <p>Thread-safety: reads are two volatile loads; changes are synchronized and rare.
+ */
+public final class FlushHorizon {
+
+    private final CasSequence cas;
+    private volatile long casLimit;
+    private volatile long pendingAt;
+
+    public FlushHorizon(CasSequence cas) {
+        this.cas = cas;
+    }
+
+    /** Fires a delayed flush whose time has come. */
+    public void advance(long nowMillis) {
+        long at = pendingAt;
+        if (at != 0 && nowMillis >= at) {
+            fire(at);
+        }
+    }
+
+    /** Whether an item with this CAS has been flushed, as of {@code nowMillis}. */
+    public boolean covers(long itemCas, long nowMillis) {
+        advance(nowMillis);
+        return itemCas <= casLimit;
+    }
+
+    /** Invalidates every item stored before {@code atMillis}: now, if that is not in the future. */
+    public synchronized void flush(long atMillis, long nowMillis) {
+        advance(nowMillis);
+        if (atMillis <= nowMillis) {
+            casLimit = cas.current();
+        } else {
+            pendingAt = atMillis;
+        }
+    }
+
+    /** Items with a CAS at or below this have been flushed. */
+    public long casLimit() {
+        return casLimit;
+    }
+
+    private synchronized void fire(long at) {
+        if (pendingAt == at) {
+            casLimit = cas.current();
+            pendingAt = 0;
+        }
+    }
+}

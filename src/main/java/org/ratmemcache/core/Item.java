@@ -1,0 +1,22 @@
+package org.ratmemcache.core;
+
+/**
+ * One cached item, as memcached defines it. An item never changes: every modification of a key
+ * replaces its item with a new one.
+ */
+public interface Item {
+
+    Key key();
+
+    /** The value's bytes. The array is shared, not copied: never modify it. */
+    byte[] value();
+
+    /** memcached's 32-bit client flags, opaque to the cache. */
+    int flags();
+
+    /** When the item expires, in epoch milliseconds; {@link Expiry#NEVER} if it does not. */
+    long expiresAt();
+
+    /** The 64-bit CAS unique, new on every modification. */
+    long cas();
+}

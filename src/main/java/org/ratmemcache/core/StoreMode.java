@@ -1,0 +1,17 @@
+package org.ratmemcache.core;
+
+/** The storage commands, with memcached's meaning. */
+public enum StoreMode {
+    /** Store unconditionally. */
+    SET,
+    /** Store only if the key holds no live item. */
+    ADD,
+    /** Store only if the key holds a live item. */
+    REPLACE,
+    /** Add the data after the existing value, keeping its flags and expiry. */
+    APPEND,
+    /** Add the data before the existing value, keeping its flags and expiry. */
+    PREPEND,
+    /** Store only if the item's CAS still equals the one given. */
+    CAS
+}

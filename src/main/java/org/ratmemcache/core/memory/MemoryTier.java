@@ -1,0 +1,199 @@
+package org.ratmemcache.core.memory;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.ratmemcache.core.Key;
+
+/**
+ * The L1 tier: entries in memory, bounded by a byte budget and by an entry count.
+ *
+ * <h2>How it works</h2>
+ * Entries live in a {@link ConcurrentHashMap}; an {@link EvictionPolicy} orders them; when an
+ * insert takes the tier over either bound, the policy's victims are removed until it fits again.
+ * An entry costs its key and value bytes plus {@link #ENTRY_OVERHEAD} for the objects around them.
+ *
+ * <h2>Concurrency</h2>
+ * <ul>
+ *   <li>A read is a lock-free map lookup; the access is recorded in a {@link ReadBuffer} and
+ *       replayed into the policy later.</li>
+ *   <li>The policy and the byte and entry counts are guarded by one eviction lock, held for a few
+ *       pointer moves per write. Writers drain the read buffer under it, so eviction order
+ *       reflects every recorded read.</li>
+ *   <li>This tier does not make read-modify-write atomic: the caller serialises the writes of one
+ *       key (the cache's striped key locks). Removals that race with those writes, by eviction or
+ *       by expiry, are conditional on the exact entry, so they never remove a newer one.</li>
+ *   <li>An entry goes NEW (mapped), LINKED (ordered and counted), REMOVED, under the lock, so
+ *       that an entry removed before its writer links it is never counted.</li>
+ * </ul>
+ */
+public final class MemoryTier {
+
+    /**
+     * JVM bytes an entry costs beyond its key and value bytes, on a 64-bit JVM with compressed
+     * references: the {@link Entry} (64), its {@link Key} (32), the two array headers (2 x 16),
+     * the map node (32), its share of the map's table (about 8), and alignment padding (about 8).
+     */
+    public static final int ENTRY_OVERHEAD = 176;
+
+    private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>();
+    private final ReentrantLock evictionLock = new ReentrantLock();
+    private final ReadBuffer readBuffer = new ReadBuffer();
+    private final EvictionPolicy policy;
+    private final Consumer<Entry> replayRead = this::replayRead;
+    private final Consumer<Entry> onEvicted;
+    private final long maxBytes;
+    private final long maxEntries;
+
+    /** Guarded by the eviction lock; volatile so that statistics read them without it. */
+    private volatile long bytes;
+    private volatile long entries;
+
+    /**
+     * @param onEvicted told, under the eviction lock, of each entry removed to make room; keep it
+     *                  short
+     */
+    public MemoryTier(Eviction eviction, long maxBytes, long maxEntries, Consumer<Entry> onEvicted) {
+        if (maxBytes <= 0 || maxEntries <= 0) {
+            throw new IllegalArgumentException("memory tier bounds must be positive: " + maxBytes + " bytes, " + maxEntries + " entries");
+        }
+        this.policy = eviction.newPolicy();
+        this.maxBytes = maxBytes;
+        this.maxEntries = maxEntries;
+        this.onEvicted = onEvicted;
+    }
+
+    /** What an entry with these key and value lengths costs the byte budget. */
+    public static long weigh(int keyLength, int valueLength) {
+        return (long) keyLength + valueLength + ENTRY_OVERHEAD;
+    }
+
+    /** The entry under {@code key}, live or not; lock-free. */
+    public Entry get(Key key) {
+        return map.get(key);
+    }
+
+    /** Tells the policy that {@code entry} was read; lock-free. */
+    public void recordAccess(Entry entry) {
+        if (readBuffer.offer(entry) && evictionLock.tryLock()) {
+            try {
+                readBuffer.drain(replayRead);
+            } finally {
+                evictionLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Maps {@code entry} under its key, replacing whatever was there, then evicts until the tier
+     * fits its bounds. The caller holds the key's write lock.
+     */
+    public void put(Entry entry) {
+        Entry replaced = map.put(entry.key(), entry);
+        evictionLock.lock();
+        try {
+            readBuffer.drain(replayRead);
+            if (replaced != null) {
+                unlink(replaced);
+            }
+            link(entry);
+            evictOverflow();
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    /** Removes {@code entry} if it is still the one mapped under its key; returns whether it was. */
+    public boolean remove(Entry entry) {
+        if (!map.remove(entry.key(), entry)) {
+            return false;
+        }
+        evictionLock.lock();
+        try {
+            unlink(entry);
+        } finally {
+            evictionLock.unlock();
+        }
+        return true;
+    }
+
+    /** A weakly consistent view of the entries, for sweeps: it never blocks writers. */
+    public Collection<Entry> view() {
+        return Collections.unmodifiableCollection(map.values());
+    }
+
+    /** The entry the policy would evict next, or {@code null}. */
+    public Entry coldest() {
+        evictionLock.lock();
+        try {
+            readBuffer.drain(replayRead);
+            return policy.victim();
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    /** Bytes charged to the budget by the linked entries. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Linked entries, live or expired. */
+    public long entries() {
+        return entries;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public long maxEntries() {
+        return maxEntries;
+    }
+
+    /** Recorded reads that were dropped instead of reordering the policy. */
+    public long droppedReads() {
+        return readBuffer.dropped();
+    }
+
+    private void link(Entry entry) {
+        if (entry.state == Entry.NEW) {
+            entry.state = Entry.LINKED;
+            policy.onInsert(entry);
+            bytes += entry.weight();
+            entries++;
+        }
+    }
+
+    private void unlink(Entry entry) {
+        if (entry.state == Entry.LINKED) {
+            policy.onRemove(entry);
+            bytes -= entry.weight();
+            entries--;
+        }
+        entry.state = Entry.REMOVED;
+    }
+
+    private void evictOverflow() {
+        while (bytes > maxBytes || entries > maxEntries) {
+            Entry victim = policy.victim();
+            if (victim == null) {
+                return;
+            }
+            unlink(victim);
+            // A writer may have replaced the victim since; then there is nothing to evict here.
+            if (map.remove(victim.key(), victim)) {
+                onEvicted.accept(victim);
+            }
+        }
+    }
+
+    private void replayRead(Entry entry) {
+        if (entry.state == Entry.LINKED) {
+            policy.onAccess(entry);
+        }
+    }
+}

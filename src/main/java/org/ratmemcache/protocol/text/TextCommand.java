@@ -1,0 +1,22 @@
+package org.ratmemcache.protocol.text;
+
+/** What a parsed text request asks the server to do. */
+public enum TextCommand {
+    /** get, gets, gat, gats (and memcached's ancient alias bget). */
+    RETRIEVE,
+    /** set, add, replace, append, prepend, cas, with their data block read. */
+    STORE,
+    /** A storage command whose item is over the size limit; its data block is being discarded. */
+    STORE_TOO_LARGE,
+    DELETE,
+    /** incr or decr. */
+    DELTA,
+    TOUCH,
+    FLUSH_ALL,
+    VERSION,
+    VERBOSITY,
+    QUIT,
+    STATS,
+    /** A request that earns an error reply: {@link TextRequest#error()}. */
+    INVALID
+}

@@ -1,0 +1,480 @@
+package org.ratmemcache.protocol.text;
+
+import java.util.Arrays;
+
+import io.netty.buffer.ByteBuf;
+
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.Decimal;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreMode;
+
+/**
+ * Parses memcached's text protocol from a connection's input, one request at a time, exactly as
+ * memcached 1.6's {@code proto_text.c} reads it.
+ *
+ * <h2>Framing</h2>
+ * A state machine over the connection's cumulated input, so a request may be split at any byte:
+ * <ul>
+ *   <li>LINE: a command line ends at LF; a CR before it is dropped, and a NUL cuts the line short
+ *       (memcached reads it as a C string). A line that reaches {@value #MAX_LINE} bytes with no LF
+ *       closes the connection, except a retrieval ({@code get}, {@code gets}, {@code gat},
+ *       {@code gats}), which may grow to {@value #MAX_RETRIEVAL_LINE} bytes so that large
+ *       multi-gets work, but no further.</li>
+ *   <li>DATA: a storage command's data block, copied straight into the value array as it
+ *       arrives, then its CRLF checked.</li>
+ *   <li>SWALLOW: the data block of a refused storage command, discarded as it arrives, never
+ *       buffered, so that the connection stays in step with the client.</li>
+ * </ul>
+ *
+ * <h2>Tokens and validation</h2>
+ * memcached splits the line on spaces only, reads at most 23 tokens for any command but the
+ * retrievals, takes {@code noreply} from the last token, and checks arguments in a fixed order
+ * (key length, then numbers). Clients see the consequences (which error, whether a data block is
+ * swallowed, whether noreply silenced the error), so this class keeps that order. Numbers follow
+ * {@link Decimal}'s C rules.
+ *
+ * <p>Not thread-safe: one parser per connection.
+ */
+public final class TextParser {
+
+    /** memcached closes a connection whose pending line reaches this many bytes without a LF. */
+    public static final int MAX_LINE = 2048;
+    /** The bound for a retrieval line: about 4,000 keys of 250 bytes. */
+    public static final int MAX_RETRIEVAL_LINE = 1 << 20;
+    /** memcached's MAX_TOKENS: the terminal token plus at most 23 real ones. */
+    private static final int MAX_TOKENS = 24;
+    /** memcached looks at most this far past leading spaces for a retrieval command name. */
+    private static final int MAX_LEADING_SPACES = 100;
+
+    /** What a call to {@link #parse} produced. */
+    public enum Status {
+        /** The input holds no complete request yet. */
+        NEED_MORE,
+        /** A request is ready in the {@link TextRequest}. */
+        REQUEST,
+        /** The client broke the protocol beyond repair: close the connection without replying. */
+        CLOSE
+    }
+
+    private enum State { LINE, DATA, SWALLOW }
+
+    private final long itemSizeMax;
+    private final TextRequest request = new TextRequest();
+    private final Decimal number = new Decimal();
+    private State state = State.LINE;
+    /** Bytes of the pending line already searched for LF. */
+    private int scanned;
+    /** DATA: value bytes read so far. SWALLOW: bytes still to discard. */
+    private long progress;
+
+    private byte[] line = new byte[256];
+    private int[] starts = new int[MAX_TOKENS];
+    private int[] ends = new int[MAX_TOKENS];
+
+    /** @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does */
+    public TextParser(long itemSizeMax) {
+        this.itemSizeMax = itemSizeMax;
+    }
+
+    /** The request that the last {@link Status#REQUEST} filled in. */
+    public TextRequest request() {
+        return request;
+    }
+
+    /** Reads at most one request from {@code in}, consuming exactly the bytes it used. */
+    public Status parse(ByteBuf in) {
+        while (true) {
+            switch (state) {
+                case LINE:
+                    Status status = readLine(in);
+                    if (state != State.DATA) {
+                        return status;
+                    }
+                    break; // a storage line: go on to its data block
+                case DATA:
+                    return readData(in);
+                case SWALLOW:
+                    int skip = (int) Math.min(in.readableBytes(), progress);
+                    in.skipBytes(skip);
+                    progress -= skip;
+                    if (progress > 0) {
+                        return Status.NEED_MORE;
+                    }
+                    state = State.LINE;
+                    break;
+                default:
+                    throw new AssertionError(state);
+            }
+        }
+    }
+
+    private Status readLine(ByteBuf in) {
+        int start = in.readerIndex();
+        int readable = in.readableBytes();
+        int lf = in.indexOf(start + scanned, start + readable, (byte) '\n');
+        if (lf < 0) {
+            scanned = readable;
+            if (readable > MAX_LINE && (readable > MAX_RETRIEVAL_LINE || !startsRetrieval(in))) {
+                return Status.CLOSE;
+            }
+            return Status.NEED_MORE;
+        }
+        scanned = 0;
+        int length = lf - start;
+        if (length > 1 && in.getByte(lf - 1) == '\r') {
+            length--;
+        }
+        if (line.length < length) {
+            line = new byte[Math.max(length, line.length * 2)];
+        }
+        in.getBytes(start, line, 0, length);
+        in.readerIndex(lf + 1);
+        request.reset();
+        return dispatch(tokenize(length));
+    }
+
+    private Status readData(ByteBuf in) {
+        byte[] value = request.value;
+        int chunk = (int) Math.min(in.readableBytes(), value.length - progress);
+        in.readBytes(value, (int) progress, chunk);
+        progress += chunk;
+        if (progress < value.length || in.readableBytes() < 2) {
+            return Status.NEED_MORE;
+        }
+        boolean crlf = in.readByte() == '\r' & in.readByte() == '\n';
+        state = State.LINE;
+        if (!crlf) {
+            fail(TextError.BAD_DATA_CHUNK);
+        }
+        return Status.REQUEST;
+    }
+
+    /** memcached's exemption from the line limit: a get or gets after at most 100 spaces. */
+    private static boolean startsRetrieval(ByteBuf in) {
+        int i = in.readerIndex();
+        int end = i + in.readableBytes();
+        int spaces = 0;
+        while (i < end && in.getByte(i) == ' ') {
+            i++;
+            spaces++;
+        }
+        if (spaces > MAX_LEADING_SPACES || end - i < 5 || in.getByte(i) != 'g') {
+            return false;
+        }
+        byte b1 = in.getByte(i + 1);
+        byte b2 = in.getByte(i + 2);
+        byte b3 = in.getByte(i + 3);
+        byte b4 = in.getByte(i + 4);
+        boolean getOrGat = (b1 == 'e' || b1 == 'a') && b2 == 't';
+        return getOrGat && (b3 == ' ' || (b3 == 's' && b4 == ' '));
+    }
+
+    /**
+     * Splits the line on spaces, stopping at a NUL, into every token (retrievals read them all);
+     * returns memcached's token count: at most 23 real tokens, plus its terminal one.
+     */
+    private int tokenize(int length) {
+        int count = 0;
+        int tokenStart = 0;
+        int end = length;
+        for (int i = 0; i < length; i++) {
+            byte b = line[i];
+            if (b == 0) {
+                end = i;
+                break;
+            }
+            if (b == ' ') {
+                if (i > tokenStart) {
+                    count = addToken(count, tokenStart, i);
+                }
+                tokenStart = i + 1;
+            }
+        }
+        if (end > tokenStart) {
+            count = addToken(count, tokenStart, end);
+        }
+        request.line = line;
+        request.starts = starts;
+        request.ends = ends;
+        request.tokenCount = count;
+        return Math.min(count, MAX_TOKENS - 1) + 1;
+    }
+
+    private int addToken(int count, int start, int end) {
+        if (count == starts.length) {
+            starts = Arrays.copyOf(starts, count * 2);
+            ends = Arrays.copyOf(ends, count * 2);
+        }
+        starts[count] = start;
+        ends[count] = end;
+        return count + 1;
+    }
+
+    /** process_command_ascii: choose the command by name and token count. */
+    private Status dispatch(int ntokens) {
+        if (ntokens < 2 || length(0) < 2) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        if (line[starts[0]] == 'm' && length(0) == 2) {
+            return fail(TextError.UNKNOWN_COMMAND); // the meta commands
+        }
+        switch (line[starts[0]]) {
+            case 'g':
+                if (ntokens < 3) {
+                    return fail(TextError.UNKNOWN_COMMAND);
+                }
+                if (is(0, "get")) {
+                    return retrieve(false, false);
+                }
+                if (is(0, "gets")) {
+                    return retrieve(true, false);
+                }
+                if (is(0, "gat")) {
+                    return retrieve(false, true);
+                }
+                if (is(0, "gats")) {
+                    return retrieve(true, true);
+                }
+                return fail(TextError.UNKNOWN_COMMAND);
+            case 's':
+                if (is(0, "set")) {
+                    return storage(StoreMode.SET, ntokens);
+                }
+                if (is(0, "stats")) {
+                    return command(TextCommand.STATS);
+                }
+                if (is(0, "shutdown")) {
+                    return fail(TextError.SHUTDOWN_DISABLED);
+                }
+                return fail(TextError.UNKNOWN_COMMAND);
+            case 'a':
+                if (is(0, "add")) {
+                    return storage(StoreMode.ADD, ntokens);
+                }
+                if (is(0, "append")) {
+                    return storage(StoreMode.APPEND, ntokens);
+                }
+                return fail(TextError.UNKNOWN_COMMAND);
+            case 'c':
+                return is(0, "cas") ? storage(StoreMode.CAS, ntokens) : fail(TextError.UNKNOWN_COMMAND);
+            case 'i':
+                return is(0, "incr") ? delta(true, ntokens) : fail(TextError.UNKNOWN_COMMAND);
+            case 'd':
+                if (is(0, "delete")) {
+                    return delete(ntokens);
+                }
+                return is(0, "decr") ? delta(false, ntokens) : fail(TextError.UNKNOWN_COMMAND);
+            case 't':
+                return is(0, "touch") ? touch(ntokens) : fail(TextError.UNKNOWN_COMMAND);
+            default:
+                return rareCommand(ntokens);
+        }
+    }
+
+    private Status rareCommand(int ntokens) {
+        if (is(0, "replace")) {
+            return storage(StoreMode.REPLACE, ntokens);
+        }
+        if (is(0, "prepend")) {
+            return storage(StoreMode.PREPEND, ntokens);
+        }
+        if (is(0, "bget")) {
+            return ntokens < 3 ? fail(TextError.UNKNOWN_COMMAND) : retrieve(false, false);
+        }
+        if (is(0, "flush_all")) {
+            return flushAll(ntokens);
+        }
+        if (is(0, "version")) {
+            return command(TextCommand.VERSION);
+        }
+        if (is(0, "quit")) {
+            return command(TextCommand.QUIT);
+        }
+        if (is(0, "verbosity")) {
+            return verbosity(ntokens);
+        }
+        // An HTTP request line: memcached hangs up on it.
+        int last = ntokens - 2;
+        if (length(last) >= 5 && Arrays.equals(line, starts[last], starts[last] + 5, HTTP, 0, 5)) {
+            return Status.CLOSE;
+        }
+        return fail(TextError.UNKNOWN_COMMAND);
+    }
+
+    private static final byte[] HTTP = {'H', 'T', 'T', 'P', '/'};
+
+    private Status retrieve(boolean withCas, boolean touch) {
+        request.withCas = withCas;
+        request.touch = touch;
+        if (touch) {
+            if (!number.parseSigned32(line, starts[1], ends[1])) {
+                return fail(TextError.INVALID_EXPTIME);
+            }
+            request.exptime = number.value();
+            request.firstKey = 2;
+        }
+        for (int t = request.firstKey; t < request.tokenCount; t++) {
+            if (length(t) > Key.MAX_LENGTH) {
+                return fail(TextError.BAD_FORMAT);
+            }
+        }
+        return command(TextCommand.RETRIEVE);
+    }
+
+    /** process_update_command. */
+    private Status storage(StoreMode mode, int ntokens) {
+        boolean cas = mode == StoreMode.CAS;
+        if (cas ? ntokens != 7 && ntokens != 8 : ntokens != 6 && ntokens != 7) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        request.storeMode = mode;
+        noreplyFromLastToken(ntokens);
+        if (length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (!number.parseUnsigned32(line, starts[2], ends[2])) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        request.flags = (int) number.value();
+        if (!number.parseSigned32(line, starts[3], ends[3])) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        request.exptime = number.value();
+        if (!number.parseSigned32(line, starts[4], ends[4])) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        long length = number.value();
+        if (cas) {
+            if (!number.parseUnsigned64(line, starts[5], ends[5])) {
+                return fail(TextError.BAD_FORMAT);
+            }
+            request.cas = number.value();
+        }
+        if (length < 0 || length > Integer.MAX_VALUE - 2) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (Cache.itemSize(length(1), request.flags, length) > itemSizeMax) {
+            // Refused before a byte of the value is buffered; its data block is discarded.
+            state = State.SWALLOW;
+            progress = length + 2;
+            return command(TextCommand.STORE_TOO_LARGE);
+        }
+        request.value = new byte[(int) length];
+        request.command = TextCommand.STORE;
+        state = State.DATA;
+        progress = 0;
+        return Status.NEED_MORE;
+    }
+
+    private Status delete(int ntokens) {
+        if (ntokens < 3 || ntokens > 5) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        if (ntokens > 3) {
+            boolean holdIsZero = length(2) == 1 && line[starts[2]] == '0';
+            boolean noreply = noreplyFromLastToken(ntokens);
+            boolean valid = ntokens == 4 ? holdIsZero || noreply : holdIsZero && noreply;
+            if (!valid) {
+                return fail(TextError.DELETE_USAGE);
+            }
+        }
+        if (length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        return command(TextCommand.DELETE);
+    }
+
+    private Status delta(boolean increment, int ntokens) {
+        if (ntokens != 4 && ntokens != 5) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        request.increment = increment;
+        noreplyFromLastToken(ntokens);
+        if (length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (!number.parseUnsigned64(line, starts[2], ends[2])) {
+            return fail(TextError.INVALID_DELTA);
+        }
+        request.delta = number.value();
+        return command(TextCommand.DELTA);
+    }
+
+    private Status touch(int ntokens) {
+        if (ntokens != 4 && ntokens != 5) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        noreplyFromLastToken(ntokens);
+        if (length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (!number.parseSigned32(line, starts[2], ends[2])) {
+            return fail(TextError.INVALID_EXPTIME);
+        }
+        request.exptime = number.value();
+        return command(TextCommand.TOUCH);
+    }
+
+    private Status flushAll(int ntokens) {
+        if (ntokens > 4) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        boolean noreply = noreplyFromLastToken(ntokens);
+        if (ntokens != (noreply ? 3 : 2)) {
+            if (!number.parseSigned32(line, starts[1], ends[1])) {
+                return fail(TextError.INVALID_EXPTIME);
+            }
+            request.exptime = number.value();
+            request.hasDelay = true;
+        }
+        return command(TextCommand.FLUSH_ALL);
+    }
+
+    private Status verbosity(int ntokens) {
+        if (ntokens != 3 && ntokens != 4) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        noreplyFromLastToken(ntokens);
+        if (!number.parseUnsigned32(line, starts[1], ends[1])) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        request.verbosity = number.value();
+        return command(TextCommand.VERBOSITY);
+    }
+
+    /** set_noreply_maybe: the last token memcached read decides. */
+    private boolean noreplyFromLastToken(int ntokens) {
+        request.noreply = is(ntokens - 2, "noreply");
+        return request.noreply;
+    }
+
+    private Status command(TextCommand command) {
+        request.command = command;
+        return Status.REQUEST;
+    }
+
+    private Status fail(TextError error) {
+        request.command = TextCommand.INVALID;
+        request.error = error;
+        return Status.REQUEST;
+    }
+
+    private int length(int token) {
+        return ends[token] - starts[token];
+    }
+
+    /** Whether token {@code t} is exactly {@code word} (ASCII). */
+    private boolean is(int t, String word) {
+        int start = starts[t];
+        if (ends[t] - start != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (line[start + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

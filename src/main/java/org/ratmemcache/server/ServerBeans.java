@@ -1,0 +1,56 @@
+package org.ratmemcache.server;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.quarkus.arc.DefaultBean;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.ratmemcache.config.RatMemCacheConfig;
+import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.TieredCache;
+
+/** Builds the cache engine and the memcached server from the configuration. */
+@Singleton
+public class ServerBeans {
+
+    /** memcached release whose protocol this server speaks; clients read it from version. */
+    static final String MEMCACHED_COMPATIBILITY = "1.6.18";
+
+    /** The wall clock; a test replaces it with one it moves by hand. */
+    @Produces
+    @Singleton
+    @DefaultBean
+    Clock clock() {
+        return Clock.SYSTEM;
+    }
+
+    @Produces
+    @Singleton
+    TieredCache cache(RatMemCacheConfig config, Clock clock) {
+        return TieredCache.builder()
+                .clock(clock)
+                .maxMemory(config.l1().maxMemory().asLongValue())
+                .maxEntries(config.l1().maxEntries().orElse(Long.MAX_VALUE))
+                .eviction(config.l1().eviction())
+                .itemSizeMax(config.server().itemSizeMax().asLongValue())
+                .sweepInterval(config.ttl().cleanupInterval())
+                .build();
+    }
+
+    void closeCache(@Disposes TieredCache cache) {
+        cache.close();
+    }
+
+    @Produces
+    @Singleton
+    MemcachedServer server(RatMemCacheConfig config, TieredCache cache,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        RatMemCacheConfig.Server server = config.server();
+        ServerSettings settings = new ServerSettings(server.bind(), server.port(),
+                server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
+                server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version);
+        return new MemcachedServer(settings, cache);
+    }
+}
