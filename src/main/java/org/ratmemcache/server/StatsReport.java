@@ -228,7 +228,8 @@ final class StatsReport {
 
     private void slabs(ByteBuf out) {
         long items = cache.itemCount();
-        if (items > 0) {
+        boolean allocated = cache.memory().everHeldEntries();
+        if (allocated) {
             CacheStats c = cache.stats();
             slab(out, "chunk_size", cache.itemSizeMax());
             slab(out, "chunks_per_page", 1);
@@ -246,7 +247,7 @@ final class StatsReport {
             slab(out, "cas_badval", c.casBadval.sum());
             slab(out, "touch_hits", c.touchHits.sum());
         }
-        stat(out, "active_slabs", items > 0 ? 1 : 0);
+        stat(out, "active_slabs", allocated ? 1 : 0);
         stat(out, "total_malloced", cache.bytes());
     }
 

@@ -51,6 +51,7 @@ public final class MemoryTier {
     /** Guarded by the eviction lock; volatile so that statistics read them without it. */
     private volatile long bytes;
     private volatile long entries;
+    private volatile boolean everLinked;
 
     /**
      * @param onEvicted told, under the eviction lock, of each entry removed to make room; keep it
@@ -146,6 +147,11 @@ public final class MemoryTier {
         return entries;
     }
 
+    /** Whether the tier has ever held an entry, as memcached's slab pages, once allocated, stay. */
+    public boolean everHeldEntries() {
+        return everLinked;
+    }
+
     public long maxBytes() {
         return maxBytes;
     }
@@ -165,6 +171,7 @@ public final class MemoryTier {
             policy.onInsert(entry);
             bytes += entry.weight();
             entries++;
+            everLinked = true;
         }
     }
 

@@ -1,0 +1,93 @@
+package org.ratmemcache.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A raw socket to a memcached server, for asserting exact reply bytes. */
+public final class TextClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public TextClient(int port) {
+        try {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(5000);
+            socket.setTcpNoDelay(true);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends {@code text} as ISO-8859-1 bytes, one char per byte. */
+    public TextClient send(String text) {
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    public TextClient send(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads exactly {@code length} bytes. */
+    public String read(int length) {
+        try {
+            return new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads as many bytes as {@code expected} has and asserts they are exactly it. */
+    public TextClient expect(String expected) {
+        assertThat(read(expected.length())).isEqualTo(expected);
+        return this;
+    }
+
+    /** Reads everything until the server closes the connection. */
+    public String readUntilClosed() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try {
+            in.transferTo(all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether the server has closed the connection, having sent nothing more. */
+    public boolean isClosedByServer() {
+        try {
+            return in.read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a test socket cannot fail in a way that matters
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.ratmemcache.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A scripted conversation with a memcached server, replayed against this server and against the
+ * real memcached (memcached's own {@code t/*.t} tests are such conversations).
+ *
+ * <p>One step per line; blank lines and {@code #} comments are skipped:
+ * <ul>
+ *   <li>{@code > bytes}: send the bytes followed by {@code version\r\n}, and take every reply up
+ *       to that version reply as the step's replies;</li>
+ *   <li>{@code >> bytes}: send the bytes and read nothing (half a request);</li>
+ *   <li>{@code >| bytes}: send the bytes and read until the server hangs up; then reconnect;</li>
+ *   <li>{@code @subset} before a step: this server may print fewer {@code STAT} lines than
+ *       memcached, in memcached's order (for {@code stats settings}).</li>
+ * </ul>
+ * Bytes are written with the escapes {@code \r \n \t \0 \\ \xNN}, {@code {N*c}} for {@code N}
+ * copies of the character {@code c}, and {@code {cas}} for the last CAS the server returned.
+ */
+public record Transcript(List<Step> steps) {
+
+    public enum Kind { EXCHANGE, SEND_ONLY, UNTIL_CLOSE }
+
+    public record Step(int lineNumber, Kind kind, String source, boolean subset) {
+    }
+
+    private static final Pattern REPEAT = Pattern.compile("\\{(\\d+)\\*(.)}");
+
+    public static Transcript load(String resource) {
+        try (InputStream in = Transcript.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no transcript " + resource);
+            }
+            List<Step> steps = new ArrayList<>();
+            boolean subset = false;
+            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i];
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                if (line.equals("@subset")) {
+                    subset = true;
+                    continue;
+                }
+                Kind kind;
+                String source;
+                if (line.startsWith(">> ")) {
+                    kind = Kind.SEND_ONLY;
+                    source = line.substring(3);
+                } else if (line.startsWith(">| ")) {
+                    kind = Kind.UNTIL_CLOSE;
+                    source = line.substring(3);
+                } else if (line.startsWith("> ")) {
+                    kind = Kind.EXCHANGE;
+                    source = line.substring(2);
+                } else {
+                    throw new IllegalArgumentException(resource + ":" + (i + 1) + ": not a step: " + line);
+                }
+                steps.add(new Step(i + 1, kind, source, subset));
+                subset = false;
+            }
+            return new Transcript(steps);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bytes a step sends, with its escapes expanded and {@code {cas}} replaced. */
+    public static byte[] expand(String source, String lastCas) {
+        String text = source.replace("{cas}", lastCas == null ? "0" : lastCas);
+        Matcher repeat = REPEAT.matcher(text);
+        StringBuilder expanded = new StringBuilder();
+        while (repeat.find()) {
+            repeat.appendReplacement(expanded, Matcher.quoteReplacement(repeat.group(2).repeat(Integer.parseInt(repeat.group(1)))));
+        }
+        repeat.appendTail(expanded);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < expanded.length(); i++) {
+            char c = expanded.charAt(i);
+            if (c != '\\') {
+                bytes.write(c);
+                continue;
+            }
+            char e = expanded.charAt(++i);
+            switch (e) {
+                case 'r' -> bytes.write('\r');
+                case 'n' -> bytes.write('\n');
+                case 't' -> bytes.write('\t');
+                case '0' -> bytes.write(0);
+                case '\\' -> bytes.write('\\');
+                case 'x' -> {
+                    bytes.write(Integer.parseInt(expanded.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> throw new IllegalArgumentException("unknown escape \\" + e + " in " + source);
+            }
+        }
+        return bytes.toByteArray();
+    }
+}
