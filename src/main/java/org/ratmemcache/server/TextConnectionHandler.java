@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 
@@ -146,12 +147,28 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
         releaseBuffers();
     }
 
-    /** Shutdown: finish the requests already read, send their replies, then close. */
+    /**
+     * Shutdown: finish the requests already read and send their replies, then half-close, so
+     * that the client reads every reply before the end of the stream. Closing outright while
+     * unread requests sit in the socket would make the kernel send a reset, and the client could
+     * lose replies it has not read yet. The channel closes when the client does, or when the
+     * server's drain timeout runs out.
+     */
     void drainAndClose() {
-        if (!closed) {
-            process();
-            closeAfterReplies();
+        if (closed) {
+            return;
         }
+        process();
+        closed = true;
+        writeOutput();
+        unflushed = false;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(sent -> {
+            if (ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     private void process() {

@@ -1,0 +1,122 @@
+package org.ratmemcache.server;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.testing.RunningServer;
+import org.ratmemcache.testing.TextClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The server over real sockets: limits, timeouts, backpressure, shutdown. */
+class MemcachedServerTest {
+
+    @Test
+    void servesTheTextProtocol() {
+        try (RunningServer server = RunningServer.start(); TextClient client = new TextClient(server.port())) {
+            client.send("set a 0 0 1\r\nx\r\nget a\r\n").expect("STORED\r\nVALUE a 0 1\r\nx\r\nEND\r\n");
+            client.send("version\r\n").expect("VERSION " + RunningServer.VERSION + "\r\n");
+        }
+    }
+
+    @Test
+    void refusesConnectionsBeyondTheLimitAsMemcachedDoes() {
+        try (RunningServer server = RunningServer.start(2, Duration.ZERO);
+                TextClient first = new TextClient(server.port());
+                TextClient second = new TextClient(server.port())) {
+            first.send("version\r\n").expect("VERSION " + RunningServer.VERSION + "\r\n");
+            second.send("version\r\n").expect("VERSION " + RunningServer.VERSION + "\r\n");
+            try (TextClient third = new TextClient(server.port())) {
+                assertThat(third.readUntilClosed()).isEqualTo("ERROR Too many open connections\r\n");
+            }
+            assertThat(server.server().stats().rejectedConnections()).isEqualTo(1);
+            first.close();
+            await().until(() -> server.server().stats().currConnections() == 1);
+            try (TextClient fourth = new TextClient(server.port())) {
+                fourth.send("version\r\n").expect("VERSION " + RunningServer.VERSION + "\r\n");
+            }
+        }
+    }
+
+    @Test
+    void closesIdleConnections() {
+        try (RunningServer server = RunningServer.start(1024, Duration.ofMillis(200));
+                TextClient client = new TextClient(server.port())) {
+            client.send("version\r\n").expect("VERSION " + RunningServer.VERSION + "\r\n");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsPausedNotBufferedAndThenServedInFull() {
+        try (RunningServer server = RunningServer.start(b -> b.maxMemory(256L << 20));
+                TextClient client = new TextClient(server.port())) {
+            byte[] value = new byte[100_000];
+            Arrays.fill(value, (byte) 'v');
+            for (int i = 0; i < 100; i++) {
+                client.send("set k" + i + " 0 0 " + value.length + " noreply\r\n").send(value).send("\r\n");
+            }
+            StringBuilder get = new StringBuilder("get");
+            for (int i = 0; i < 100; i++) {
+                get.append(" k").append(i);
+            }
+            // 10 MB of replies, twice, before the client reads a byte of them.
+            client.send(get + "\r\n" + get + "\r\nversion\r\n");
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 100; i++) {
+                    client.expect("VALUE k" + i + " 0 100000\r\n");
+                    assertThat(client.read(value.length + 2)).isEqualTo(new String(value) + "\r\n");
+                }
+                client.expect("END\r\n");
+            }
+            client.expect("VERSION " + RunningServer.VERSION + "\r\n");
+        }
+    }
+
+    @Test
+    void stopsGracefullyAnsweringWhatItHasReadThenClosing() {
+        RunningServer server = RunningServer.start();
+        try (TextClient client = new TextClient(server.port())) {
+            client.send("set k 0 0 1\r\nx\r\n").expect("STORED\r\n");
+            client.send("get k\r\n".repeat(2000));
+            server.close();
+            String replies = client.readUntilClosed();
+            assertThat(replies).isNotEmpty();
+            assertThat(replies.replace("VALUE k 0 1\r\nx\r\nEND\r\n", "")).as("only whole replies").isEmpty();
+        }
+    }
+
+    @Test
+    void releasesThePortOnStopSoThatANewServerCanBindIt() {
+        int port;
+        try (RunningServer first = RunningServer.start()) {
+            port = first.port();
+        }
+        TieredCache cache = TieredCache.builder().sweepInterval(Duration.ZERO).build();
+        MemcachedServer second = new MemcachedServer(new ServerSettings("127.0.0.1", port, 1, 16, Duration.ZERO, "v"), cache);
+        second.start();
+        try (TextClient client = new TextClient(port)) {
+            client.send("version\r\n").expect("VERSION v\r\n");
+        } finally {
+            second.stop(Duration.ofSeconds(5));
+            cache.close();
+        }
+    }
+
+    @Test
+    void countsConnectionsAndTraffic() {
+        try (RunningServer server = RunningServer.start(); TextClient client = new TextClient(server.port())) {
+            client.send("set a 0 0 1\r\nx\r\n").expect("STORED\r\n");
+            ServerStats stats = server.server().stats();
+            assertThat(stats.currConnections()).isEqualTo(1);
+            assertThat(stats.totalConnections()).isEqualTo(1);
+            assertThat(stats.bytesRead()).isEqualTo("set a 0 0 1\r\nx\r\n".length());
+            assertThat(stats.bytesWritten()).isEqualTo("STORED\r\n".length());
+            client.send("stats conns\r\n");
+            client.expect("STAT 0:addr tcp:127.0.0.1:" + server.port() + "\r\nSTAT 0:state conn_listening\r\n");
+        }
+    }
+}
