@@ -2,6 +2,7 @@ package org.ratmemcache.server;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.TieredCache;
@@ -52,21 +53,28 @@ class MemcachedServerTest {
 
     @Test
     void aClientThatStopsReadingIsPausedNotBufferedAndThenServedInFull() {
+        int rounds = 4;
+        int values = 100;
         try (RunningServer server = RunningServer.start(b -> b.maxMemory(256L << 20));
                 TextClient client = new TextClient(server.port())) {
             byte[] value = new byte[100_000];
             Arrays.fill(value, (byte) 'v');
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < values; i++) {
                 client.send("set k" + i + " 0 0 " + value.length + " noreply\r\n").send(value).send("\r\n");
             }
             StringBuilder get = new StringBuilder("get");
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < values; i++) {
                 get.append(" k").append(i);
             }
-            // 10 MB of replies, twice, before the client reads a byte of them.
-            client.send(get + "\r\n" + get + "\r\nversion\r\n");
-            for (int round = 0; round < 2; round++) {
-                for (int i = 0; i < 100; i++) {
+            // 40 MB of replies asked for before the client reads a byte of them: more than the
+            // socket buffers hold, so the server must stop and wait instead of queueing them all.
+            client.send((get + "\r\n").repeat(rounds) + "version\r\n");
+            long total = (long) rounds * values * value.length;
+            ServerStats stats = server.server().stats();
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                    .until(() -> stats.bytesWritten() < total / 2);
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < values; i++) {
                     client.expect("VALUE k" + i + " 0 100000\r\n");
                     assertThat(client.read(value.length + 2)).isEqualTo(new String(value) + "\r\n");
                 }
@@ -82,8 +90,10 @@ class MemcachedServerTest {
         try (TextClient client = new TextClient(server.port())) {
             client.send("set k 0 0 1\r\nx\r\n").expect("STORED\r\n");
             client.send("get k\r\n".repeat(2000));
-            server.close();
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
             String replies = client.readUntilClosed();
+            client.close();
+            stopping.join();
             assertThat(replies).isNotEmpty();
             assertThat(replies.replace("VALUE k 0 1\r\nx\r\nEND\r\n", "")).as("only whole replies").isEmpty();
         }

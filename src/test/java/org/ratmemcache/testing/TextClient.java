@@ -60,6 +60,21 @@ public final class TextClient implements AutoCloseable {
         return this;
     }
 
+    /** Reads up to and including the next VERSION line (send a version command to mark an end). */
+    public String readUntilVersion() {
+        StringBuilder read = new StringBuilder();
+        int lineStart = 0;
+        while (true) {
+            read.append(read(1));
+            if (read.charAt(read.length() - 1) == '\n') {
+                if (read.indexOf("VERSION ", lineStart) == lineStart) {
+                    return read.toString();
+                }
+                lineStart = read.length();
+            }
+        }
+    }
+
     /** Reads everything until the server closes the connection. */
     public String readUntilClosed() {
         ByteArrayOutputStream all = new ByteArrayOutputStream();

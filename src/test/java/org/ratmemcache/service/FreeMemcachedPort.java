@@ -1,0 +1,47 @@
+package org.ratmemcache.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Gives the packaged application a free loopback port for memcached, and tells the test which:
+ * a {@code @QuarkusIntegrationTest} runs the application in another process, so it cannot ask it.
+ */
+public class FreeMemcachedPort implements QuarkusTestResourceLifecycleManager {
+
+    /** Marks the {@code int} field that receives the port. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Port {
+    }
+
+    private int port;
+
+    @Override
+    public Map<String, String> start() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("ratmemcache.server.port", Integer.toString(port), "ratmemcache.server.bind", "127.0.0.1");
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(port, new TestInjector.AnnotatedAndMatchesType(Port.class, int.class));
+    }
+
+    @Override
+    public void stop() {
+        // nothing to release: the application owns the port
+    }
+}
