@@ -50,6 +50,10 @@ public interface RatMemCacheConfig {
         @WithDefault("1m")
         MemorySize itemSizeMax();
 
+        /** Use Linux's native epoll transport when it is available; false forces Java NIO. */
+        @WithDefault("true")
+        boolean nativeTransport();
+
         /** On shutdown, how long connections get to finish the requests they have sent. */
         @WithDefault("5s")
         Duration drainTimeout();

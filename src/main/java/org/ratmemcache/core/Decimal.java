@@ -18,6 +18,11 @@ public final class Decimal {
     /** The longest unsigned 64-bit decimal: 18446744073709551615. */
     public static final int MAX_UNSIGNED_64_DIGITS = 20;
 
+    /** 10^0 to 10^18: a number below 10^n has at most n digits. */
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+            100_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L,
+            1_000_000_000_000_000_000L};
     /** 10^19: the smallest unsigned 64-bit number with 20 digits. */
     private static final long TEN_POW_19 = Long.parseUnsignedLong("10000000000000000000");
 
@@ -118,7 +123,7 @@ public final class Decimal {
             return Long.compareUnsigned(unsigned, TEN_POW_19) >= 0 ? 20 : 19;
         }
         int n = 1;
-        for (long v = unsigned; v >= 10; v /= 10) {
+        while (n < POWERS_OF_TEN.length && unsigned >= POWERS_OF_TEN[n]) {
             n++;
         }
         return n;

@@ -68,7 +68,7 @@ public final class MemcachedServer {
         if (listener != null) {
             throw new IllegalStateException("already started");
         }
-        boolean epoll = Epoll.isAvailable();
+        boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
         Class<? extends ServerChannel> channelType;
         if (epoll) {
             acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory("memcached-accept"));
@@ -102,7 +102,8 @@ public final class MemcachedServer {
             releaseThreads(Duration.ZERO);
             throw new IllegalStateException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        LOG.infof("memcached protocol on %s (%s, %d io threads, max %d connections)", address(),
+        LOG.infof("memcached protocol listening on %s:%d (%s, %d io threads, max %d connections)",
+                address().getAddress().getHostAddress(), address().getPort(),
                 epoll ? "epoll" : "nio", settings.ioThreads(), settings.maxConnections());
     }
 

@@ -50,7 +50,7 @@ public class ServerBeans {
         RatMemCacheConfig.Server server = config.server();
         ServerSettings settings = new ServerSettings(server.bind(), server.port(),
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
-                server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version);
+                server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version, server.nativeTransport());
         return new MemcachedServer(settings, cache);
     }
 }

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param maxConnections client connections served at once; more are refused, as memcached's -c
  * @param idleTimeout    a connection idle this long is closed; zero never closes one
  * @param version        what the version command reports
+ * @param nativeTransport use native epoll where the platform has it; false forces NIO
  */
 public record ServerSettings(String bind, int port, int ioThreads, int maxConnections, Duration idleTimeout,
-        String version) {
+        String version, boolean nativeTransport) {
 
     public ServerSettings {
         if (port < 0 || port > 65535) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.ratmemcache.core.StoreMode.ADD;
 import static org.ratmemcache.core.StoreMode.CAS;
 import static org.ratmemcache.core.StoreResult.STORED;
@@ -93,6 +94,16 @@ class ExptimeTest extends CacheTestSupport {
         assertThat(cache.stats().crawlerReclaimed.sum()).isEqualTo(1);
         assertThat(cache.stats().crawlerItemsChecked.sum()).isEqualTo(3);
         assertThat(get("long")).isEqualTo("v");
+    }
+
+    @Test
+    void theSweeperRunsOnItsOwnEveryInterval() {
+        try (TieredCache swept = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).build()) {
+            swept.store(StoreMode.SET, Key.of("k"), 0, clock.millis() + 1000, bytes("v"), 0);
+            clock.advance(Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> swept.itemCount() == 0);
+            assertThat(swept.stats().crawlerReclaimed.sum()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -24,6 +24,14 @@ class MemcachedServerTest {
     }
 
     @Test
+    void servesOnJavaNioWhereThereIsNoEpoll() {
+        try (RunningServer server = RunningServer.startOnNio(); TextClient client = new TextClient(server.port())) {
+            client.send("set a 0 0 1\r\nx\r\nget a\r\nstats\r\n").expect("STORED\r\nVALUE a 0 1\r\nx\r\nEND\r\n");
+            assertThat(client.send("version\r\n").readUntilVersion()).contains("STAT libevent netty-nio\r\n");
+        }
+    }
+
+    @Test
     void refusesConnectionsBeyondTheLimitAsMemcachedDoes() {
         try (RunningServer server = RunningServer.start(2, Duration.ZERO);
                 TextClient first = new TextClient(server.port());
@@ -106,7 +114,7 @@ class MemcachedServerTest {
             port = first.port();
         }
         TieredCache cache = TieredCache.builder().sweepInterval(Duration.ZERO).build();
-        MemcachedServer second = new MemcachedServer(new ServerSettings("127.0.0.1", port, 1, 16, Duration.ZERO, "v"), cache);
+        MemcachedServer second = new MemcachedServer(new ServerSettings("127.0.0.1", port, 1, 16, Duration.ZERO, "v", true), cache);
         second.start();
         try (TextClient client = new TextClient(port)) {
             client.send("version\r\n").expect("VERSION v\r\n");

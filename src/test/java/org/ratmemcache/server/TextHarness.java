@@ -28,7 +28,7 @@ final class TextHarness implements AutoCloseable {
 
     TextHarness(TieredCache.Builder settings) {
         cache = settings.clock(clock).sweepInterval(Duration.ZERO).build();
-        ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test");
+        ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true);
         ServerStats stats = new ServerStats();
         StatsReport report = new StatsReport(cache, stats, server,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> null, "embedded");
