@@ -22,7 +22,8 @@ import org.ratmemcache.core.StoreMode;
  *       {@code gats}), which may grow to {@value #MAX_RETRIEVAL_LINE} bytes so that large
  *       multi-gets work, but no further.</li>
  *   <li>DATA: a storage command's data block, copied straight into the value array as it
- *       arrives, then its CRLF checked.</li>
+ *       arrives, then its CRLF checked. The array grows with the bytes received, so a command line
+ *       that announces a large value costs nothing until the value comes.</li>
  *   <li>SWALLOW: the data block of a refused storage command, discarded as it arrives, never
  *       buffered, so that the connection stays in step with the client.</li>
  * </ul>
@@ -44,6 +45,8 @@ public final class TextParser {
     public static final int MAX_RETRIEVAL_LINE = 1 << 20;
     /** memcached's MAX_TOKENS: the terminal token plus at most 23 real ones. */
     private static final int MAX_TOKENS = 24;
+    /** A value that has not fully arrived starts in an array of at most this size, then doubles. */
+    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
     /** memcached looks at most this far past leading spaces for a retrieval command name. */
     private static final int MAX_LEADING_SPACES = 100;
 
@@ -67,6 +70,8 @@ public final class TextParser {
     private int scanned;
     /** DATA: value bytes read so far. SWALLOW: bytes still to discard. */
     private long progress;
+    /** DATA: the length of the value being read. */
+    private int valueLength;
 
     private byte[] line = new byte[256];
     private int[] starts = new int[MAX_TOKENS];
@@ -135,11 +140,18 @@ public final class TextParser {
     }
 
     private Status readData(ByteBuf in) {
+        int filled = (int) progress;
+        int chunk = Math.min(in.readableBytes(), valueLength - filled);
         byte[] value = request.value;
-        int chunk = (int) Math.min(in.readableBytes(), value.length - progress);
-        in.readBytes(value, (int) progress, chunk);
+        if (value == null || value.length < filled + chunk) {
+            if (chunk == 0 && valueLength > 0) {
+                return Status.NEED_MORE; // not a byte of the value yet: allocate nothing
+            }
+            value = request.value = grow(value, filled, filled + chunk);
+        }
+        in.readBytes(value, filled, chunk);
         progress += chunk;
-        if (progress < value.length || in.readableBytes() < 2) {
+        if (progress < valueLength || in.readableBytes() < 2) {
             return Status.NEED_MORE;
         }
         boolean crlf = in.readByte() == '\r' & in.readByte() == '\n';
@@ -148,6 +160,21 @@ public final class TextParser {
             fail(TextError.BAD_DATA_CHUNK);
         }
         return Status.REQUEST;
+    }
+
+    /**
+     * The value array, big enough for {@code needed} bytes: exactly the value's length once the
+     * bytes at hand reach it, else twice what has arrived. So a command line alone never makes the
+     * server allocate a large value: memory follows the bytes the client has actually sent.
+     */
+    private byte[] grow(byte[] value, int filled, int needed) {
+        int capacity = needed == valueLength ? valueLength
+                : (int) Math.min(valueLength, Math.max(INITIAL_VALUE_CAPACITY, 2L * needed));
+        byte[] grown = new byte[capacity];
+        if (value != null) {
+            System.arraycopy(value, 0, grown, 0, filled);
+        }
+        return grown;
     }
 
     /** memcached's exemption from the line limit: a get or gets after at most 100 spaces. */
@@ -360,7 +387,8 @@ public final class TextParser {
             progress = length + 2;
             return command(TextCommand.STORE_TOO_LARGE);
         }
-        request.value = new byte[(int) length];
+        valueLength = (int) length;
+        request.value = null;
         request.command = TextCommand.STORE;
         state = State.DATA;
         progress = 0;

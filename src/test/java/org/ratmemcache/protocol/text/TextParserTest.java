@@ -26,6 +26,7 @@ class TextParserTest {
     }
 
     private TextParser.Status feed(String bytes) {
+        in.discardReadBytes();
         in.writeCharSequence(bytes, StandardCharsets.ISO_8859_1);
         return parser.parse(in);
     }
@@ -82,6 +83,31 @@ class TextParserTest {
         assertThat(feed("\r")).isEqualTo(NEED_MORE);
         assertThat(feed("\n")).isEqualTo(REQUEST);
         assertThat(parser.request().value()).hasSize(1000);
+    }
+
+    @Test
+    void allocatesAValueAsItsBytesArriveNotWhenItIsAnnounced() {
+        assertThat(feed("set k 0 0 1000000\r\n")).isEqualTo(NEED_MORE);
+        assertThat(parser.request().value()).as("nothing allocated for a bare command line").isNull();
+        assertThat(feed("x".repeat(100))).isEqualTo(NEED_MORE);
+        assertThat(parser.request().value().length).isLessThanOrEqualTo(16 * 1024);
+        for (int sent = 100; sent < 1_000_000; sent += 50_000) {
+            feed("y".repeat(Math.min(50_000, 1_000_000 - sent)));
+            assertThat((long) parser.request().value().length).isLessThanOrEqualTo(Math.max(16 * 1024, 2L * (sent + 50_000)));
+        }
+        assertThat(feed("\r\n")).isEqualTo(REQUEST);
+        byte[] value = parser.request().value();
+        assertThat(value).hasSize(1_000_000);
+        assertThat(new String(value, 0, 101, StandardCharsets.US_ASCII)).isEqualTo("x".repeat(100) + "y");
+        assertThat(value[999_999]).isEqualTo((byte) 'y');
+    }
+
+    @Test
+    void allocatesAnArrivedValueOnceAndExactly() {
+        assertThat(feed("set k 0 0 300000\r\n" + "z".repeat(300_000) + "\r\n")).isEqualTo(REQUEST);
+        assertThat(parser.request().value()).hasSize(300_000);
+        assertThat(feed("set e 0 0 0\r\n\r\n")).isEqualTo(REQUEST);
+        assertThat(parser.request().value()).isEmpty();
     }
 
     @Test
