@@ -238,6 +238,11 @@ public final class TieredCache implements Cache, AutoCloseable {
         return itemSizeMax;
     }
 
+    /** Whether a sweeper reclaims expired items in the background (memcached's LRU crawler). */
+    public boolean sweeps() {
+        return sweeper != null;
+    }
+
     @Override
     public CacheStats stats() {
         return stats;

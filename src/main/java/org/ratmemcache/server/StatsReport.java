@@ -32,7 +32,8 @@ import static org.ratmemcache.protocol.text.TextReplies.stat;
  *       counterpart here and stay 0.</li>
  *   <li>{@code stats settings}: memcached's names for the settings that apply here.</li>
  *   <li>{@code stats items} and {@code stats slabs}: one pseudo slab class, 1, holds every item
- *       (one chunk per item); as in memcached, a class appears only while it holds items.</li>
+ *       (one chunk per item). As in memcached, the class appears in {@code stats items} while it
+ *       holds items, and in {@code stats slabs} once it has ever held one.</li>
  *   <li>{@code stats conns}: the listener and each connection, numbered by connection id.</li>
  *   <li>{@code stats sizes}: size tracking is off, as by default in memcached.</li>
  *   <li>{@code stats reset}: counters back to zero.</li>
@@ -182,7 +183,7 @@ final class StatsReport {
         stat(out, "auth_enabled_ascii", "no");
         stat(out, "item_size_max", cache.itemSizeMax());
         stat(out, "maxconns_fast", "yes");
-        stat(out, "lru_crawler", "yes");
+        stat(out, "lru_crawler", cache.sweeps() ? "yes" : "no");
         stat(out, "flush_enabled", "yes");
         stat(out, "dump_enabled", "no");
         stat(out, "lru_segmented", "no");
