@@ -19,4 +19,14 @@ public interface Item {
 
     /** The 64-bit CAS unique, new on every modification. */
     long cas();
+
+    /** When the item was last read or stored, to the second, in epoch milliseconds; 0 if unknown. */
+    default long accessedAt() {
+        return 0;
+    }
+
+    /** Whether the item has been read since it was stored. */
+    default boolean fetched() {
+        return false;
+    }
 }

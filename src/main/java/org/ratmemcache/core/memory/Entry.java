@@ -75,12 +75,12 @@ public final class Entry implements Item {
         return cas;
     }
 
-    /** Whether the item has been read since it was stored. */
+    @Override
     public boolean fetched() {
         return fetched;
     }
 
-    /** When the item was last read or stored, to the second, in epoch milliseconds. */
+    @Override
     public long accessedAt() {
         return accessedAt;
     }

@@ -1,0 +1,40 @@
+package org.ratmemcache.core;
+
+import java.util.List;
+
+/**
+ * A persistent tier below memory (L2): items that survive a restart, and more of them than fit
+ * in memory. The cache owns the semantics; a disk tier only stores what it is given.
+ *
+ * <p>Threading: {@link #mayContain} never touches the disk and may run on an event loop; every
+ * other method may block on I/O and runs on the cache's disk threads. {@link #write} is called by
+ * one thread at a time.
+ */
+public interface DiskTier extends AutoCloseable {
+
+    /** Without I/O: {@code false} when the key is certainly absent (a Bloom filter, the memtable). */
+    boolean mayContain(Key key);
+
+    /** The stored item, expired or not, or {@code null}. */
+    DiskItem read(Key key) throws DiskTierException;
+
+    /**
+     * Stores {@code puts} and removes {@code deletes} (distinct keys), atomically: after a crash
+     * either all of it is there or none. Returns once it is in the write-ahead log (synced to
+     * the device if the tier is configured so).
+     */
+    void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException;
+
+    /** Stores {@code state} on its own, durably even across power loss. */
+    void writeState(PersistedState state) throws DiskTierException;
+
+    /** What the tier held when it was opened: the last state written. */
+    PersistedState openingState();
+
+    /** Items stored, live or awaiting reclaim, as of the last write. */
+    long itemCount();
+
+    /** Closes the tier; everything written is durable. */
+    @Override
+    void close();
+}

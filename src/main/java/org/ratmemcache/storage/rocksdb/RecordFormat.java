@@ -1,0 +1,76 @@
+package org.ratmemcache.storage.rocksdb;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import org.ratmemcache.core.DiskItem;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+
+/**
+ * How an item is laid out in RocksDB. The key is the RocksDB key itself; the value is this
+ * record. Every integer is big-endian.
+ *
+ * <pre>
+ * offset  size  field
+ *      0     1  format version, 1
+ *      1     1  bits: 0x01 fetched since stored; 0x02 stale and 0x04 win token handed out
+ *               (reserved for the meta protocol); the rest 0
+ *      2     4  client flags
+ *      6     8  expiry, epoch milliseconds; 0 never expires
+ *     14     8  CAS unique
+ *     22     8  last access, epoch milliseconds
+ *     30     n  the value's bytes
+ * </pre>
+ *
+ * A later format keeps this header readable: it bumps the version and adds fields after
+ * {@link #HEADER} bytes, and its reader keeps a decoder for every earlier version. A record of an
+ * unknown version is refused, never guessed at.
+ */
+final class RecordFormat {
+
+    static final byte VERSION = 1;
+    /** Bytes before the value. */
+    static final int HEADER = 30;
+
+    static final int FETCHED = 0x01;
+
+    private RecordFormat() {
+    }
+
+    static byte[] encode(Item item) {
+        byte[] value = item.value();
+        byte[] record = new byte[HEADER + value.length];
+        ByteBuffer header = ByteBuffer.wrap(record);
+        header.put(VERSION)
+                .put((byte) (item.fetched() ? FETCHED : 0))
+                .putInt(item.flags())
+                .putLong(item.expiresAt())
+                .putLong(item.cas())
+                .putLong(item.accessedAt());
+        System.arraycopy(value, 0, record, HEADER, value.length);
+        return record;
+    }
+
+    static DiskItem decode(Key key, byte[] record) throws UnreadableRecordException {
+        checkVersion(record);
+        ByteBuffer header = ByteBuffer.wrap(record);
+        byte bits = header.get(1);
+        return new DiskItem(key, Arrays.copyOfRange(record, HEADER, record.length), header.getInt(2),
+                header.getLong(6), header.getLong(14), header.getLong(22), (bits & FETCHED) != 0);
+    }
+
+    private static void checkVersion(byte[] record) throws UnreadableRecordException {
+        if (record.length < HEADER || record[0] != VERSION) {
+            throw new UnreadableRecordException("record format " + (record.length == 0 ? "empty" : record[0])
+                    + " of " + record.length + " bytes is not format " + VERSION);
+        }
+    }
+
+    /** A record this version cannot read. */
+    static final class UnreadableRecordException extends Exception {
+        UnreadableRecordException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.ratmemcache.storage.rocksdb;
+
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.DiskItem;
+import org.ratmemcache.core.Key;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Format 1, pinned byte for byte so that a later version still reads what this one wrote. */
+class RecordFormatTest {
+
+    private static final String FORMAT_1_RECORD = "01" + "01" + "ffffffff" + "0000019b76db1fe8" + "0000000000000102"
+            + "0000019b76daa800" + "68656c6c6f";
+
+    @Test
+    void writesFormat1() {
+        DiskItem item = new DiskItem(Key.of("k"), "hello".getBytes(), -1, 1_767_225_630_696L, 258, 1_767_225_600_000L, true);
+        assertThat(HexFormat.of().formatHex(RecordFormat.encode(item))).isEqualTo(FORMAT_1_RECORD);
+    }
+
+    @Test
+    void readsFormat1() throws Exception {
+        DiskItem item = RecordFormat.decode(Key.of("k"), HexFormat.of().parseHex(FORMAT_1_RECORD));
+        assertThat(item.key()).isEqualTo(Key.of("k"));
+        assertThat(new String(item.value())).isEqualTo("hello");
+        assertThat(item.flags()).isEqualTo(-1);
+        assertThat(item.expiresAt()).isEqualTo(1_767_225_630_696L);
+        assertThat(item.cas()).isEqualTo(258);
+        assertThat(item.accessedAt()).isEqualTo(1_767_225_600_000L);
+        assertThat(item.fetched()).isTrue();
+    }
+
+    @Test
+    void readsAnEmptyValue() throws Exception {
+        DiskItem empty = new DiskItem(Key.of("e"), new byte[0], 0, 0, 1, 0, false);
+        byte[] record = RecordFormat.encode(empty);
+        assertThat(record).hasSize(RecordFormat.HEADER);
+        assertThat(RecordFormat.decode(Key.of("e"), record).value()).isEmpty();
+    }
+
+    @Test
+    void refusesAnUnknownVersion() {
+        byte[] record = HexFormat.of().parseHex(FORMAT_1_RECORD);
+        record[0] = 2;
+        assertThatThrownBy(() -> RecordFormat.decode(Key.of("k"), record))
+                .isInstanceOf(RecordFormat.UnreadableRecordException.class).hasMessageContaining("format 2");
+        assertThatThrownBy(() -> RecordFormat.decode(Key.of("k"), new byte[5]))
+                .isInstanceOf(RecordFormat.UnreadableRecordException.class);
+    }
+}
