@@ -1,47 +1,74 @@
 package org.ratmemcache.core;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The cache as the protocols see it: one method per kind of request, with memcached's semantics,
  * whatever the wire format. Text, meta and binary commands all map onto these calls.
  *
  * <p>Every method is atomic per key. Times are absolute epoch milliseconds from {@link #clock()};
  * {@link Expiry#fromExptime} turns a memcached exptime into one.
+ *
+ * <h2>Now or later</h2>
+ * Memory answers most requests at once; a request about a key that only the disk tier knows
+ * completes later, on a disk thread. So the mutations return futures: already complete when
+ * memory decided (those are shared constants, so the common case allocates nothing), pending
+ * otherwise. A read is split in two instead, since it is the hottest call: {@link #get} answers
+ * from memory or says {@link #ON_DISK}, and then {@link #load} reads the disk.
  */
 public interface Cache {
 
+    /** {@link #get}'s answer when only the disk can tell: call {@link #load}. */
+    Item ON_DISK = new DiskItem(Key.of(new byte[0]), new byte[0], 0, 0, 0, 0, false);
+
     Clock clock();
 
-    /** The live item under {@code key}, or {@code null}. Counts a get hit or miss. */
+    /**
+     * The live item under {@code key}, {@code null} when there is none, or {@link #ON_DISK} when
+     * the disk tier must be read. Never waits. Counts a get hit or miss, unless it says ON_DISK.
+     */
     Item get(Key key);
 
-    /** Like {@link #get}, and sets the item's expiry: memcached's gat. Counts a touch. */
-    Item getAndTouch(Key key, long expiresAt);
+    /** The live item under {@code key} or {@code null}, reading the disk tier if needed. Counts it. */
+    CompletableFuture<Item> load(Key key);
+
+    /** Like {@link #load}, and sets the item's expiry: memcached's gat. Counts a touch. */
+    CompletableFuture<Item> getAndTouch(Key key, long expiresAt);
 
     /**
      * Stores {@code value} under {@code key} as {@code mode} says. {@code cas} is the expected CAS
      * for {@link StoreMode#CAS}; for append and prepend a non-zero {@code cas} must match too.
      * {@code value} is kept, not copied: the caller hands it over.
      */
-    StoreResult store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas);
+    CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas);
 
     /**
      * A store refused before its value was read because the item is too large. Counts it, and
      * for {@link StoreMode#SET} removes the key's current item, as memcached does, so that a
      * failed overwrite never leaves stale data behind.
      */
-    void refuseTooLarge(StoreMode mode, Key key);
+    CompletableFuture<Void> refuseTooLarge(StoreMode mode, Key key);
 
-    /** Removes the key's live item; returns whether there was one. */
-    boolean delete(Key key);
+    /** Removes the key's live item; completes with whether there was one. */
+    CompletableFuture<Boolean> delete(Key key);
 
     /** memcached's incr ({@code increment}) or decr on a 64-bit unsigned decimal value. */
-    DeltaResult delta(Key key, boolean increment, long delta);
+    CompletableFuture<DeltaResult> delta(Key key, boolean increment, long delta);
 
-    /** Sets the expiry of the key's live item; returns whether there was one. */
-    boolean touch(Key key, long expiresAt);
+    /** Sets the expiry of the key's live item; completes with whether there was one. */
+    CompletableFuture<Boolean> touch(Key key, long expiresAt);
 
     /** Invalidates every item stored before {@code atMillis}, or now if that is not later. */
-    void flushAll(long atMillis);
+    CompletableFuture<Void> flushAll(long atMillis);
+
+    /**
+     * Whether the writes waiting for the disk tier have reached their bound: a server should stop
+     * reading from connections that write until {@link #whenWritable} runs.
+     */
+    boolean writesBackedUp();
+
+    /** Runs {@code action} once writes are no longer backed up: at once, or later on another thread. */
+    void whenWritable(Runnable action);
 
     /**
      * The largest item accepted, counted as memcached counts it ({@link #itemSize}): its

@@ -48,6 +48,12 @@ public final class CacheStats {
     public final LongAdder crawlerItemsChecked = new LongAdder();
     /** Completed expiry sweeps. */
     public final LongAdder crawlerRuns = new LongAdder();
+    /** Reads that memory could not answer and found a live item on disk. */
+    public final LongAdder l2Hits = new LongAdder();
+    /** Reads that memory could not answer and found nothing live on disk. */
+    public final LongAdder l2Misses = new LongAdder();
+    /** Items read from disk and put into memory. */
+    public final LongAdder promotions = new LongAdder();
 
     /** memcached's {@code stats reset}: every counter back to zero. */
     public void reset() {
@@ -55,7 +61,8 @@ public final class CacheStats {
                 getHits, getMisses, getExpired, getFlushed, touchHits, touchMisses, casHits, casMisses,
                 casBadval, incrHits, incrMisses, decrHits, decrMisses, deleteHits, deleteMisses, cmdSet,
                 cmdFlush, totalItems, storeTooLarge, storeNoMemory, evictions, evictedUnfetched,
-                reclaimed, expiredUnfetched, crawlerReclaimed, crawlerItemsChecked, crawlerRuns}) {
+                reclaimed, expiredUnfetched, crawlerReclaimed, crawlerItemsChecked, crawlerRuns, l2Hits, l2Misses,
+                promotions}) {
             counter.reset();
         }
     }

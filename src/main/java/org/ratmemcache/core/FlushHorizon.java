@@ -20,11 +20,23 @@ package org.ratmemcache.core;
 public final class FlushHorizon {
 
     private final CasSequence cas;
+    private final Runnable onChange;
     private volatile long casLimit;
     private volatile long pendingAt;
 
-    public FlushHorizon(CasSequence cas) {
+    /**
+     * A horizon restored from {@code casLimit} and {@code pendingAt}; {@code onChange} is told after
+     * every change (to persist it), on the thread that made it.
+     */
+    public FlushHorizon(CasSequence cas, long casLimit, long pendingAt, Runnable onChange) {
         this.cas = cas;
+        this.casLimit = casLimit;
+        this.pendingAt = pendingAt;
+        this.onChange = onChange;
+    }
+
+    public FlushHorizon(CasSequence cas) {
+        this(cas, 0, 0, () -> { });
     }
 
     /** Fires a delayed flush whose time has come. */
@@ -49,6 +61,7 @@ public final class FlushHorizon {
         } else {
             pendingAt = atMillis;
         }
+        onChange.run();
     }
 
     /** Items with a CAS at or below this have been flushed. */
@@ -56,10 +69,16 @@ public final class FlushHorizon {
         return casLimit;
     }
 
+    /** When the pending delayed flush takes effect, in epoch milliseconds; 0 for none. */
+    public long pendingAt() {
+        return pendingAt;
+    }
+
     private synchronized void fire(long at) {
         if (pendingAt == at) {
             casLimit = cas.current();
             pendingAt = 0;
+            onChange.run();
         }
     }
 }

@@ -2,35 +2,52 @@ package org.ratmemcache.core;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.core.memory.Eviction;
 import org.ratmemcache.core.memory.MemoryTier;
 
 /**
- * The cache engine: memcached's semantics over the memory tier (L1).
+ * The cache engine: memcached's semantics over a memory tier (L1) and, optionally, a disk tier
+ * (L2).
  *
- * <h2>Atomicity</h2>
+ * <h2>Tiers</h2>
+ * The tiers are inclusive: every change goes to L2 (through {@link WriteBack}), and L1 holds
+ * the hot subset. A key's newest version is, in this order: its L1 entry; else its change still
+ * waiting for the disk; else its L2 record. A value above the large-value threshold skips L1.
+ * An item read from L2 is promoted into L1 when it fits.
+ *
+ * <h2>Atomicity and order</h2>
  * <ul>
  *   <li>Every command that reads and then writes a key (set, add, replace, append, prepend, cas,
  *       incr, decr, touch, gat, delete) runs under that key's <em>stripe lock</em>: one of
- *       {@value #LOCK_STRIPES} monitors picked by key hash. So the mutations of one key are
- *       serialised across connections, and mutations of different keys rarely wait for each
- *       other. A stripe is held for a map lookup and an insert, never across I/O.</li>
+ *       {@value #LOCK_STRIPES} monitors picked by key hash, held for a map lookup and an insert,
+ *       never across I/O. So the mutations of one key are serialised across connections.</li>
  *   <li>A plain get takes no lock: a map lookup and a lock-free note of the access.</li>
- *   <li>Items never change in place; a write installs a new item with a new CAS. A reader
- *       therefore always sees a whole item, old or new.</li>
+ *   <li>When memory cannot decide a command (its key is in neither L1 nor the write queue, and
+ *       the L2 Bloom filter cannot rule it out), the command becomes a {@link KeySerializer}
+ *       task: it reads L2 on a disk thread, then decides under the stripe lock. Until it has,
+ *       the key is busy, and every later command on that key queues behind it. Nothing waits on
+ *       an event loop.</li>
+ *   <li>Items never change in place; a write installs a new item with a new CAS, so a reader
+ *       always sees a whole item.</li>
  * </ul>
- * A tier that must wait for I/O (the RocksDB L2) keeps this contract by running the whole
- * read-modify-write of that key off the event loop, holding the key's stripe there.
  *
  * <h2>Expiry and flush</h2>
  * Expired and flushed items are never returned. They are removed when an access finds them, and
- * by the sweeper, which walks the tier every sweep interval. {@link FlushHorizon} explains how
- * flush_all invalidates without touching the items.
+ * from L1 by the sweeper every sweep interval. {@link FlushHorizon} explains how flush_all
+ * invalidates without touching the items; its state and the CAS reservation survive restarts
+ * through {@link DiskTier#writeState}.
  *
  * <h2>Time</h2>
  * All time comes from the {@link Clock} given to the builder, so tests move it by hand.
@@ -40,20 +57,62 @@ public final class TieredCache implements Cache, AutoCloseable {
     /** Key stripes guarding read-modify-write; a power of two, 16 KiB of monitors in all. */
     static final int LOCK_STRIPES = 1024;
 
+    private static final System.Logger LOG = System.getLogger(TieredCache.class.getName());
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Boolean> TRUE = CompletableFuture.completedFuture(true);
+    private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
+    private static final CompletableFuture<Item> NO_ITEM = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<DeltaResult> DELTA_NOT_FOUND = CompletableFuture.completedFuture(DeltaResult.NOT_FOUND);
+    private static final CompletableFuture<DeltaResult> DELTA_NON_NUMERIC = CompletableFuture.completedFuture(DeltaResult.NON_NUMERIC);
+    @SuppressWarnings("unchecked")
+    private static final CompletableFuture<StoreResult>[] STORE_RESULTS = Arrays.stream(StoreResult.values())
+            .map(CompletableFuture::completedFuture).toArray(CompletableFuture[]::new);
+    /** {@link #known}'s answer when only the disk can tell. */
+    private static final Entry UNKNOWN = new Entry(Key.of(new byte[0]), new byte[0], 0, 0, 0, 0);
+
     private final Clock clock;
     private final MemoryTier memory;
-    private final CasSequence casSequence = new CasSequence(0);
-    private final FlushHorizon flush = new FlushHorizon(casSequence);
+    private final DiskTier disk;
+    private final WriteBack writeBack;
+    private final KeySerializer serializer;
+    private final ExecutorService diskThreads;
+    private final CasSequence casSequence;
+    private final FlushHorizon flush;
     private final CacheStats stats = new CacheStats();
     private final long itemSizeMax;
+    private final long largeValueThreshold;
+    private final boolean writeThrough;
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ScheduledExecutorService sweeper;
+    /** What the disk tier held at opening; the flush horizon until it exists. */
+    private final PersistedState opening;
+    private long casReservedOnDisk;
 
-    private TieredCache(Builder b) {
+    private TieredCache(Builder b) throws DiskTierException {
         this.clock = b.clock;
         this.itemSizeMax = b.itemSizeMax;
+        this.largeValueThreshold = b.largeValueThreshold;
+        this.writeThrough = b.writeThrough;
         this.memory = new MemoryTier(b.eviction, b.maxMemory, b.maxEntries, this::onEvicted);
+        this.disk = b.disk;
+        this.opening = disk == null ? PersistedState.EMPTY : disk.openingState();
         Arrays.setAll(stripes, i -> new Object());
+        if (disk == null) {
+            this.diskThreads = null;
+            this.serializer = null;
+            this.writeBack = null;
+            this.casSequence = new CasSequence(0);
+            this.flush = new FlushHorizon(casSequence);
+        } else {
+            this.diskThreads = boundedPool(b.diskThreads);
+            this.serializer = new KeySerializer(diskThreads);
+            this.casReservedOnDisk = opening.casReserved();
+            this.casSequence = new CasSequence(opening.casReserved(), this::persistState, diskThreads);
+            this.flush = new FlushHorizon(casSequence, opening.flushCasLimit(), opening.flushPendingAt(),
+                    () -> diskThreads.execute(this::persistStateQuietly));
+            this.writeBack = new WriteBack(disk, b.writeThrough, b.writeBackMaxChanges, b.writeBackMaxBytes, b.writeBackMaxLag);
+        }
         if (b.sweepInterval.isZero()) {
             this.sweeper = null;
         } else {
@@ -79,145 +138,170 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public Item get(Key key) {
         long now = clock.millis();
-        Entry entry = live(key, now, true);
-        if (entry == null) {
-            stats.getMisses.increment();
-            return null;
+        Entry entry = memory.get(key);
+        if (entry == null && disk != null) {
+            WriteBack.Change change = writeBack.pending(key);
+            if (change != null) {
+                return countGet(change.entry() == null ? null : live(change.entry(), now, true), now);
+            }
+            if (serializer.isBusy(key) || disk.mayContain(key)) {
+                return ON_DISK;
+            }
         }
-        entry.markFetched(now);
-        memory.recordAccess(entry);
-        stats.getHits.increment();
-        return entry;
+        return countGet(entry == null ? null : live(entry, now, true), now);
     }
 
     @Override
-    public Item getAndTouch(Key key, long expiresAt) {
+    public CompletableFuture<Item> load(Key key) {
         long now = clock.millis();
         synchronized (stripe(key)) {
-            Entry entry = live(key, now, true);
-            if (entry == null) {
-                stats.touchMisses.increment();
-                return null;
+            if (disk == null || !serializer.isBusy(key)) {
+                Entry known = known(key, now, true);
+                if (known != UNKNOWN) {
+                    Item item = countGet(known, now);
+                    return item == null ? NO_ITEM : CompletableFuture.completedFuture(item);
+                }
             }
-            entry.markFetched(now);
-            replaceExpiry(entry, expiresAt, now);
-            stats.touchHits.increment();
-            return entry;
+            return serializer.enqueue(key, () -> {
+                DiskItem onDisk = disk.read(key);
+                long later = clock.millis();
+                synchronized (stripe(key)) {
+                    return countGet(fromDisk(onDisk, later, true), later);
+                }
+            });
         }
     }
 
     @Override
-    public boolean touch(Key key, long expiresAt) {
-        long now = clock.millis();
-        synchronized (stripe(key)) {
-            Entry entry = live(key, now, false);
-            if (entry == null) {
+    public CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
+        return mutate(key, true, false, (current, now) -> {
+            if (current == null) {
                 stats.touchMisses.increment();
-                return false;
+                return NO_ITEM;
             }
-            replaceExpiry(entry, expiresAt, now);
+            current.markFetched(now);
             stats.touchHits.increment();
-            return true;
-        }
+            CompletableFuture<Void> durable = replaceExpiry(current, expiresAt, now);
+            return durable.isDone() ? CompletableFuture.completedFuture(current) : durable.thenApply(done -> current);
+        });
     }
 
     @Override
-    public StoreResult store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas) {
+    public CompletableFuture<Boolean> touch(Key key, long expiresAt) {
+        return mutate(key, false, false, (current, now) -> {
+            if (current == null) {
+                stats.touchMisses.increment();
+                return FALSE;
+            }
+            stats.touchHits.increment();
+            return hit(replaceExpiry(current, expiresAt, now));
+        });
+    }
+
+    @Override
+    public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas) {
         if (Cache.itemSize(key.length(), flags, value.length) > itemSizeMax) {
-            refuseTooLarge(mode, key);
-            return StoreResult.TOO_LARGE;
+            return refuseTooLarge(mode, key).thenApply(done -> StoreResult.TOO_LARGE);
         }
-        if (MemoryTier.weigh(key.length(), value.length) > memory.maxBytes()) {
+        if (disk == null && MemoryTier.weigh(key.length(), value.length) > memory.maxBytes()) {
             stats.storeNoMemory.increment();
-            return StoreResult.NO_MEMORY;
+            return STORE_RESULTS[StoreResult.NO_MEMORY.ordinal()];
         }
         stats.cmdSet.increment();
-        long now = clock.millis();
-        synchronized (stripe(key)) {
-            Entry old = live(key, now, false);
-            return switch (mode) {
-                case SET -> install(key, old, flags, expiresAt, value, now);
-                case ADD -> {
-                    if (old == null) {
-                        yield install(key, null, flags, expiresAt, value, now);
-                    }
-                    memory.recordAccess(old); // a failed add still bumps the item, as in memcached
-                    yield StoreResult.NOT_STORED;
+        return mutate(key, false, mode == StoreMode.SET, (current, now) -> switch (mode) {
+            case SET -> stored(StoreResult.STORED, install(key, current, flags, expiresAt, value, now));
+            case ADD -> {
+                if (current == null) {
+                    yield stored(StoreResult.STORED, install(key, null, flags, expiresAt, value, now));
                 }
-                case REPLACE -> old == null ? StoreResult.NOT_STORED : install(key, old, flags, expiresAt, value, now);
-                case APPEND, PREPEND -> concatenate(mode, old, value, cas, now);
-                case CAS -> compareAndSet(key, old, flags, expiresAt, value, cas, now);
-            };
-        }
-    }
-
-    @Override
-    public void refuseTooLarge(StoreMode mode, Key key) {
-        stats.storeTooLarge.increment();
-        if (mode == StoreMode.SET) {
-            synchronized (stripe(key)) {
-                Entry stale = memory.get(key);
-                if (stale != null) {
-                    memory.remove(stale);
+                if (memory.get(key) == current) {
+                    memory.recordAccess(current); // a failed add still bumps the item, as in memcached
                 }
+                yield STORE_RESULTS[StoreResult.NOT_STORED.ordinal()];
             }
-        }
+            case REPLACE -> current == null ? STORE_RESULTS[StoreResult.NOT_STORED.ordinal()]
+                    : stored(StoreResult.STORED, install(key, current, flags, expiresAt, value, now));
+            case APPEND, PREPEND -> concatenate(mode, current, value, cas, now);
+            case CAS -> compareAndSet(key, current, flags, expiresAt, value, cas, now);
+        });
     }
 
     @Override
-    public boolean delete(Key key) {
-        long now = clock.millis();
-        synchronized (stripe(key)) {
-            Entry entry = live(key, now, false);
-            if (entry == null || !memory.remove(entry)) {
+    public CompletableFuture<Void> refuseTooLarge(StoreMode mode, Key key) {
+        stats.storeTooLarge.increment();
+        if (mode != StoreMode.SET) {
+            return DONE;
+        }
+        return mutate(key, false, true, (current, now) -> remove(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(Key key) {
+        return mutate(key, false, false, (current, now) -> {
+            if (current == null) {
                 stats.deleteMisses.increment();
-                return false;
+                return FALSE;
             }
             stats.deleteHits.increment();
-            return true;
-        }
+            return hit(remove(key));
+        });
     }
 
     @Override
-    public DeltaResult delta(Key key, boolean increment, long delta) {
-        long now = clock.millis();
-        synchronized (stripe(key)) {
-            Entry old = live(key, now, false);
-            if (old == null) {
+    public CompletableFuture<DeltaResult> delta(Key key, boolean increment, long delta) {
+        return mutate(key, false, false, (current, now) -> {
+            if (current == null) {
                 (increment ? stats.incrMisses : stats.decrMisses).increment();
-                return DeltaResult.NOT_FOUND;
+                return DELTA_NOT_FOUND;
             }
-            byte[] current = old.value();
+            byte[] value = current.value();
             Decimal number = new Decimal();
-            if (!number.parseUnsigned64(current, 0, current.length)) {
-                return DeltaResult.NON_NUMERIC;
+            if (!number.parseUnsigned64(value, 0, value.length)) {
+                return DELTA_NON_NUMERIC;
             }
-            long value = number.value();
-            long result = increment ? value + delta : Long.compareUnsigned(delta, value) > 0 ? 0 : value - delta;
+            long before = number.value();
+            long after = increment ? before + delta : Long.compareUnsigned(delta, before) > 0 ? 0 : before - delta;
             // memcached rewrites a number that got shorter in place, padding it with spaces.
-            byte[] digits = new byte[Math.max(Decimal.length(result), current.length)];
-            Arrays.fill(digits, Decimal.write(result, digits, 0), digits.length, (byte) ' ');
-            Entry updated = new Entry(old.key(), digits, old.flags(), old.expiresAt(), nextCas(now), now);
-            memory.put(updated);
+            byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
+            Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
+            Entry updated = new Entry(current.key(), digits, current.flags(), current.expiresAt(), nextCas(now), now);
+            CompletableFuture<Void> durable = install(updated);
             stats.totalItems.increment();
             (increment ? stats.incrHits : stats.decrHits).increment();
-            return new DeltaResult.Applied(result, updated);
-        }
+            DeltaResult result = new DeltaResult.Applied(after, updated);
+            return durable.isDone() ? CompletableFuture.completedFuture(result) : durable.thenApply(done -> result);
+        });
     }
 
     @Override
-    public void flushAll(long atMillis) {
+    public CompletableFuture<Void> flushAll(long atMillis) {
         stats.cmdFlush.increment();
         long now = clock.millis();
         flush.flush(atMillis, now);
         if (atMillis <= now && sweeper != null) {
             sweeper.execute(this::sweep); // give the memory back now rather than at the next sweep
         }
+        return writeThrough ? CompletableFuture.runAsync(this::persistStateQuietly, diskThreads) : DONE;
+    }
+
+    @Override
+    public boolean writesBackedUp() {
+        return writeBack != null && writeBack.isFull();
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        if (writeBack == null) {
+            action.run();
+        } else {
+            writeBack.whenDrained(action);
+        }
     }
 
     /**
-     * Removes every expired or flushed item. The sweeper calls this every sweep interval; it
-     * takes no stripe lock, since each removal is conditional on the exact entry it examined.
+     * Removes every expired or flushed item from memory. The sweeper calls this every sweep
+     * interval; it takes no stripe lock, since each removal is conditional on the exact entry it
+     * examined.
      */
     public void sweep() {
         long now = clock.millis();
@@ -248,9 +332,10 @@ public final class TieredCache implements Cache, AutoCloseable {
         return stats;
     }
 
+    /** With a disk tier, the items on disk (exact as of the last write-back batch); else in memory. */
     @Override
     public long itemCount() {
-        return memory.entries();
+        return disk == null ? memory.entries() : disk.itemCount();
     }
 
     @Override
@@ -268,78 +353,212 @@ public final class TieredCache implements Cache, AutoCloseable {
         return memory;
     }
 
-    /** Stops the sweeper. The cache stays usable; nothing is lost. */
+    /** The disk tier, or {@code null} when the cache is memory only. */
+    public DiskTier disk() {
+        return disk;
+    }
+
+    /** Changes waiting for the disk tier. */
+    public int writeBackQueueDepth() {
+        return writeBack == null ? 0 : writeBack.pendingChanges();
+    }
+
+    /** How long the oldest change has waited for the disk tier, in milliseconds. */
+    public long writeBackLagMillis() {
+        return writeBack == null ? 0 : writeBack.lagMillis();
+    }
+
+    /**
+     * Closes the cache in order: stops the sweeper, writes every pending change to the disk tier
+     * and its state, then closes the tier.
+     */
     @Override
     public void close() {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+        if (disk != null) {
+            writeBack.close();
+            diskThreads.shutdown();
+            try {
+                diskThreads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            persistStateQuietly();
+            disk.close();
+        }
     }
 
-    private StoreResult install(Key key, Entry old, int flags, long expiresAt, byte[] value, long now) {
-        Key stored = old != null ? old.key() : key.toStored();
+    /**
+     * Runs a read-modify-write of {@code key}: at once under its stripe lock when memory knows the
+     * key (or when {@code blind}, which needs no old value), else as a disk task that reads L2
+     * first. {@code read} counts expired and flushed items found, as a fetch would.
+     */
+    private <T> CompletableFuture<T> mutate(Key key, boolean read, boolean blind, Mutation<T> mutation) {
+        long now = clock.millis();
+        synchronized (stripe(key)) {
+            if (disk == null || !serializer.isBusy(key)) {
+                Entry current = known(key, now, read);
+                if (current != UNKNOWN || blind) {
+                    return mutation.apply(current == UNKNOWN ? null : current, now);
+                }
+            }
+            return serializer.enqueue(key, () -> {
+                DiskItem onDisk = disk.read(key);
+                long later = clock.millis();
+                synchronized (stripe(key)) {
+                    return mutation.apply(fromDisk(onDisk, later, read), later);
+                }
+            }).thenCompose(Function.identity());
+        }
+    }
+
+    /** A read-modify-write step; {@code current} is the key's live entry or {@code null}. */
+    @FunctionalInterface
+    private interface Mutation<T> {
+        CompletableFuture<T> apply(Entry current, long now);
+    }
+
+    /**
+     * What memory knows of the key: its live entry, {@code null} for none, or {@link #UNKNOWN}
+     * when only the disk can tell. Caller holds the key's stripe.
+     */
+    private Entry known(Key key, long now, boolean countRead) {
+        Entry entry = memory.get(key);
+        if (entry != null) {
+            return live(entry, now, countRead);
+        }
+        if (disk == null) {
+            return null;
+        }
+        WriteBack.Change change = writeBack.pending(key);
+        if (change != null) {
+            return change.entry() == null ? null : live(change.entry(), now, countRead);
+        }
+        return disk.mayContain(key) ? UNKNOWN : null;
+    }
+
+    /**
+     * The entry for an item read from disk, promoted into memory when it fits; {@code null} when
+     * there is none or it is dead (a dead record is deleted). Caller holds the key's stripe, and
+     * the key is busy, so nothing newer exists in memory.
+     */
+    private Entry fromDisk(DiskItem onDisk, long now, boolean countRead) {
+        if (onDisk == null) {
+            stats.l2Misses.increment();
+            return null;
+        }
+        boolean flushed = flush.covers(onDisk.cas(), now);
+        if (flushed || Expiry.isExpired(onDisk.expiresAt(), now)) {
+            if (countRead) {
+                (flushed ? stats.getFlushed : stats.getExpired).increment();
+            }
+            stats.l2Misses.increment();
+            stats.reclaimed.increment();
+            writeBack.delete(onDisk.key());
+            return null;
+        }
+        stats.l2Hits.increment();
+        Entry entry = new Entry(onDisk.key(), onDisk.value(), onDisk.flags(), onDisk.expiresAt(), onDisk.cas(),
+                onDisk.accessedAt());
+        if (onDisk.fetched()) {
+            entry.markFetched(onDisk.accessedAt());
+        }
+        if (fitsInMemory(entry.key().length(), entry.value().length)) {
+            memory.put(entry);
+            stats.promotions.increment();
+        }
+        return entry;
+    }
+
+    private Item countGet(Entry entry, long now) {
+        if (entry == null) {
+            stats.getMisses.increment();
+            return null;
+        }
+        entry.markFetched(now);
+        memory.recordAccess(entry);
+        stats.getHits.increment();
+        return entry;
+    }
+
+    /** A new version of the key, with a new CAS; {@code old} is its current entry, if any. */
+    private CompletableFuture<Void> install(Key key, Entry old, int flags, long expiresAt, byte[] value, long now) {
         stats.totalItems.increment();
         if (Expiry.isExpired(expiresAt, now)) {
             // Stored already expired (exptime < 0): the key simply ends up empty.
-            if (old != null) {
-                memory.remove(old);
-            }
-            return StoreResult.STORED;
+            return remove(key);
         }
-        memory.put(new Entry(stored, value, flags, expiresAt, nextCas(now), now));
-        return StoreResult.STORED;
+        Key stored = old != null ? old.key() : key.toStored();
+        return install(new Entry(stored, value, flags, expiresAt, nextCas(now), now));
     }
 
-    private StoreResult concatenate(StoreMode mode, Entry old, byte[] data, long cas, long now) {
+    /** Makes {@code entry} its key's newest version: in memory if it fits, and on its way to disk. */
+    private CompletableFuture<Void> install(Entry entry) {
+        if (fitsInMemory(entry.key().length(), entry.value().length)) {
+            memory.put(entry);
+        } else {
+            Entry stale = memory.get(entry.key());
+            if (stale != null) {
+                memory.remove(stale);
+            }
+        }
+        return writeBack == null ? DONE : writeBack.put(entry);
+    }
+
+    /** Removes the key from memory and, on its way, from disk. */
+    private CompletableFuture<Void> remove(Key key) {
+        Entry entry = memory.get(key);
+        if (entry != null) {
+            memory.remove(entry);
+        }
+        return writeBack == null ? DONE : writeBack.delete(key);
+    }
+
+    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long now) {
         if (old == null) {
-            return StoreResult.NOT_STORED;
+            return STORE_RESULTS[StoreResult.NOT_STORED.ordinal()];
         }
         if (cas != 0 && cas != old.cas()) {
-            return StoreResult.EXISTS;
+            return STORE_RESULTS[StoreResult.EXISTS.ordinal()];
         }
         byte[] current = old.value();
         if (Cache.itemSize(old.key().length(), old.flags(), (long) current.length + data.length) > itemSizeMax) {
-            return StoreResult.NOT_STORED; // memcached cannot allocate the joined item either
+            return STORE_RESULTS[StoreResult.NOT_STORED.ordinal()]; // memcached cannot allocate the joined item either
         }
         byte[] joined = new byte[current.length + data.length];
         byte[] first = mode == StoreMode.APPEND ? current : data;
         byte[] second = mode == StoreMode.APPEND ? data : current;
         System.arraycopy(first, 0, joined, 0, first.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
-        return install(old.key(), old, old.flags(), old.expiresAt(), joined, now);
+        return stored(StoreResult.STORED, install(old.key(), old, old.flags(), old.expiresAt(), joined, now));
     }
 
-    private StoreResult compareAndSet(Key key, Entry old, int flags, long expiresAt, byte[] value, long cas, long now) {
+    private CompletableFuture<StoreResult> compareAndSet(Key key, Entry old, int flags, long expiresAt, byte[] value,
+            long cas, long now) {
         if (old == null) {
             stats.casMisses.increment();
-            return StoreResult.NOT_FOUND;
+            return STORE_RESULTS[StoreResult.NOT_FOUND.ordinal()];
         }
         if (old.cas() != cas) {
             stats.casBadval.increment();
-            return StoreResult.EXISTS;
+            return STORE_RESULTS[StoreResult.EXISTS.ordinal()];
         }
         stats.casHits.increment();
-        return install(key, old, flags, expiresAt, value, now);
+        return stored(StoreResult.STORED, install(key, old, flags, expiresAt, value, now));
     }
 
     /** Touch: the same item with a new expiry, or gone if that expiry has already passed. */
-    private void replaceExpiry(Entry entry, long expiresAt, long now) {
-        if (Expiry.isExpired(expiresAt, now)) {
-            memory.remove(entry);
-        } else {
-            memory.put(entry.withExpiry(expiresAt));
-        }
+    private CompletableFuture<Void> replaceExpiry(Entry entry, long expiresAt, long now) {
+        return Expiry.isExpired(expiresAt, now) ? remove(entry.key()) : install(entry.withExpiry(expiresAt));
     }
 
     /**
-     * The live entry under {@code key}, or {@code null}. A dead entry found on the way is removed;
-     * {@code countRead} counts it as get_expired or get_flushed, as a memcached fetch would.
+     * The entry if it is live; else {@code null}, after removing it from memory. {@code countRead}
+     * counts it as get_expired or get_flushed, as a memcached fetch would.
      */
-    private Entry live(Key key, long now, boolean countRead) {
-        Entry entry = memory.get(key);
-        if (entry == null) {
-            return null;
-        }
+    private Entry live(Entry entry, long now, boolean countRead) {
         boolean flushed = flush.covers(entry.cas(), now);
         if (!flushed && !Expiry.isExpired(entry.expiresAt(), now)) {
             return entry;
@@ -351,6 +570,10 @@ public final class TieredCache implements Cache, AutoCloseable {
             countReclaimed(entry);
         }
         return null;
+    }
+
+    private boolean fitsInMemory(int keyLength, int valueLength) {
+        return valueLength <= largeValueThreshold && MemoryTier.weigh(keyLength, valueLength) <= memory.maxBytes();
     }
 
     private boolean isDead(Entry entry, long now) {
@@ -381,9 +604,47 @@ public final class TieredCache implements Cache, AutoCloseable {
         return casSequence.next();
     }
 
+    /** {@code result} once {@code durable} completes: a shared constant when it already has. */
+    private static CompletableFuture<StoreResult> stored(StoreResult result, CompletableFuture<Void> durable) {
+        return durable == DONE ? STORE_RESULTS[result.ordinal()] : durable.thenApply(done -> result);
+    }
+
+    /** {@code true} once {@code durable} completes. */
+    private static CompletableFuture<Boolean> hit(CompletableFuture<Void> durable) {
+        return durable == DONE ? TRUE : durable.thenApply(done -> true);
+    }
+
+    /** Writes the CAS reservation and the flush horizon; one writer at a time. */
+    private synchronized void persistState(long casReserved) throws DiskTierException {
+        casReservedOnDisk = Math.max(casReservedOnDisk, casReserved);
+        FlushHorizon horizon = flush; // null while the constructor reserves the first CAS block
+        disk.writeState(new PersistedState(casReservedOnDisk,
+                horizon == null ? opening.flushCasLimit() : horizon.casLimit(),
+                horizon == null ? opening.flushPendingAt() : horizon.pendingAt()));
+    }
+
+    /** {@link #persistState} for executors: a failure is logged and completes a waiting future. */
+    private void persistStateQuietly() {
+        try {
+            persistState(0);
+        } catch (DiskTierException e) {
+            LOG.log(System.Logger.Level.ERROR, "saving the flush horizon and CAS reservation failed: " + e.getMessage());
+            throw new CompletionException(e);
+        }
+    }
+
     private Object stripe(Key key) {
         int h = key.hashCode();
         return stripes[(h ^ (h >>> 16)) & (LOCK_STRIPES - 1)];
+    }
+
+    private static ExecutorService boundedPool(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "ratmemcache-l2-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Settings of a {@link TieredCache}; every one has memcached's default. */
@@ -394,6 +655,13 @@ public final class TieredCache implements Cache, AutoCloseable {
         private Eviction eviction = Eviction.LRU;
         private long itemSizeMax = 1L << 20;
         private Duration sweepInterval = Duration.ofSeconds(30);
+        private DiskTier disk;
+        private boolean writeThrough;
+        private long largeValueThreshold = Long.MAX_VALUE;
+        private int diskThreads = 4;
+        private long writeBackMaxChanges = 100_000;
+        private long writeBackMaxBytes = 64L << 20;
+        private Duration writeBackMaxLag = Duration.ofMillis(100);
 
         private Builder() {
         }
@@ -435,8 +703,45 @@ public final class TieredCache implements Cache, AutoCloseable {
             return this;
         }
 
+        /** An L2 tier below memory; the cache takes it over and closes it. Default none. */
+        public Builder disk(DiskTier disk) {
+            this.disk = disk;
+            return this;
+        }
+
+        /** Acknowledge a write only once it is in L2's write-ahead log. Default false: write-back. */
+        public Builder writeThrough(boolean writeThrough) {
+            this.writeThrough = writeThrough;
+            return this;
+        }
+
+        /** Values longer than this skip L1 and live in L2 only. Default: none skips. */
+        public Builder largeValueThreshold(long bytes) {
+            this.largeValueThreshold = bytes;
+            return this;
+        }
+
+        /** Threads that read L2 for commands memory cannot answer. Default 4. */
+        public Builder diskThreads(int threads) {
+            this.diskThreads = threads;
+            return this;
+        }
+
+        /** Bounds of the write-back queue: past any, writers are held back. Default 100,000, 64 MiB, 100 ms. */
+        public Builder writeBackLimits(long changes, long bytes, Duration lag) {
+            this.writeBackMaxChanges = changes;
+            this.writeBackMaxBytes = bytes;
+            this.writeBackMaxLag = lag;
+            return this;
+        }
+
+        /** Builds the cache; with a disk tier, reserves its first block of CAS values there. */
         public TieredCache build() {
-            return new TieredCache(this);
+            try {
+                return new TieredCache(this);
+            } catch (DiskTierException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.ratmemcache.server;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -15,6 +18,7 @@ import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.protocol.text.TextError;
 import org.ratmemcache.protocol.text.TextParser;
 import org.ratmemcache.protocol.text.TextReplies;
@@ -27,21 +31,24 @@ import org.ratmemcache.protocol.text.TextRequest;
  * <h2>Execution order</h2>
  * <ul>
  *   <li>A connection's commands execute one at a time, in arrival order, on its event loop, and
- *       their replies leave in the same order. A command that cannot finish at once (a retrieval
- *       whose replies the client is not reading; later, a command waiting for L2) <em>holds back
- *       the connection's later commands</em>, not only their replies: parsing stops until it
- *       finishes, and reading from the socket stops too.</li>
- *   <li>Across connections, the cache serialises the mutations of each key
- *       ({@link org.ratmemcache.core.TieredCache}), so commands need no lock here.</li>
+ *       their replies leave in the same order.</li>
+ *   <li>A command that cannot finish at once <em>holds back the connection's later commands</em>,
+ *       not only their replies: parsing stops until it finishes, and so does reading from the
+ *       socket. Three things hold a connection back: a command waiting for the disk tier (its
+ *       future completes on a disk thread; the reply and the rest continue on this event loop), a
+ *       client that does not read its replies (the channel is unwritable), and a full write-back
+ *       queue (after a write, until the disk has caught up).</li>
+ *   <li>Across connections, the cache serialises the commands of each key
+ *       ({@link org.ratmemcache.core.TieredCache}), so nothing here needs a lock.</li>
  * </ul>
  *
  * <h2>Writing</h2>
  * Replies accumulate in one buffer and are flushed once per read batch, in
- * {@link #channelReadComplete}. A large batch hands its buffer to the channel every
- * {@value #WRITE_CHUNK} bytes; if the channel then reports it unwritable (the client is slow to
- * read), the connection pauses: it flushes, stops reading, and resumes where it stopped, even in
- * the middle of a multi-get, once the client has caught up. Memory per connection stays bounded
- * by Netty's write-buffer high-water mark plus one value.
+ * {@link #channelReadComplete} (or when a held-back connection resumes). A large batch hands its
+ * buffer to the channel every {@value #WRITE_CHUNK} bytes; if the channel then reports itself
+ * unwritable, the connection pauses, even in the middle of a multi-get, until the client has
+ * caught up. Memory per connection stays bounded by Netty's write-buffer high-water mark plus one
+ * value.
  *
  * <h2>Closing</h2>
  * {@code quit} closes after the replies before it are sent. A protocol violation (a runaway line,
@@ -62,15 +69,30 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
     private final TextReplies replies = new TextReplies();
     private final long id;
 
+    // Continuations of the commands that may wait for the disk, made once per connection.
+    private final Consumer<StoreResult> replyStored = this::replyStored;
+    private final Consumer<Boolean> replyDeleted = deleted -> reply(deleted ? TextReplies.DELETED : TextReplies.NOT_FOUND);
+    private final Consumer<Boolean> replyTouched = touched -> reply(touched ? TextReplies.TOUCHED : TextReplies.NOT_FOUND);
+    private final Consumer<DeltaResult> replyDelta = this::replyDelta;
+    private final Consumer<Object> replyOk = done -> reply(TextReplies.OK);
+    private final Consumer<Object> replyTooLarge = done -> reply(TextError.TOO_LARGE.line());
+    private final Consumer<Item> retrieved = this::writeItem;
+
     private ChannelHandlerContext ctx;
     private ByteBuf input;
     private ByteBuf output;
     /** Replies handed to the channel since the last flush. */
     private boolean unflushed;
-    /** Waiting for the client to drain our replies. */
+    /** Held back: the client is not reading our replies. */
     private boolean paused;
+    /** Held back: the write-back queue is full. */
+    private boolean backedUp;
+    /** Held back: a command is waiting for the disk tier. */
+    private CompletableFuture<?> awaiting;
+    /** Shutting down: close once the command in flight has finished. */
+    private boolean draining;
     private boolean closed;
-    /** A retrieval that paused part way: the next key to look up, or -1. */
+    /** A retrieval in progress: the next key to look up, or -1. */
     private int retrievalNextKey = -1;
     private long lastCommandMillis;
 
@@ -118,9 +140,7 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (paused && ctx.channel().isWritable()) {
             paused = false;
-            ctx.channel().config().setAutoRead(true);
-            process();
-            flush();
+            resume();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -148,17 +168,24 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Shutdown: finish the requests already read and send their replies, then half-close, so
-     * that the client reads every reply before the end of the stream. Closing outright while
-     * unread requests sit in the socket would make the kernel send a reset, and the client could
-     * lose replies it has not read yet. The channel closes when the client does, or when the
-     * server's drain timeout runs out.
+     * Shutdown: finish the requests already read (waiting for one in flight) and send their
+     * replies, then half-close, so that the client reads every reply before the end of the
+     * stream. Closing outright while unread requests sit in the socket would make the kernel
+     * send a reset, and the client could lose replies it has not read yet. The channel closes
+     * when the client does, or when the server's drain timeout runs out.
      */
     void drainAndClose() {
         if (closed) {
             return;
         }
+        draining = true;
         process();
+        if (awaiting == null) {
+            finishDrain();
+        }
+    }
+
+    private void finishDrain() {
         closed = true;
         writeOutput();
         unflushed = false;
@@ -172,7 +199,7 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void process() {
-        while (!paused && !closed) {
+        while (!paused && !backedUp && awaiting == null && !closed) {
             if (retrievalNextKey >= 0) {
                 retrieve(parser.request());
                 continue;
@@ -208,69 +235,51 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
                 retrievalNextKey = 0;
                 retrieve(request);
             }
-            case STORE -> {
-                switch (cache.store(request.storeMode(), request.key(), request.flags(), expiresAt(request.exptime()),
-                        request.value(), request.cas())) {
-                    case STORED -> reply(request, TextReplies.STORED);
-                    case NOT_STORED -> reply(request, TextReplies.NOT_STORED);
-                    case EXISTS -> reply(request, TextReplies.EXISTS);
-                    case NOT_FOUND -> reply(request, TextReplies.NOT_FOUND);
-                    case TOO_LARGE -> reply(request, TextError.TOO_LARGE.line());
-                    case NO_MEMORY -> reply(request, TextError.OUT_OF_MEMORY.line());
-                }
-            }
-            case STORE_TOO_LARGE -> {
-                cache.refuseTooLarge(request.storeMode(), request.key());
-                reply(request, TextError.TOO_LARGE.line());
-            }
-            case DELETE -> reply(request, cache.delete(request.key()) ? TextReplies.DELETED : TextReplies.NOT_FOUND);
-            case DELTA -> {
-                switch (cache.delta(request.key(), request.increment(), request.delta())) {
-                    case DeltaResult.Applied applied -> {
-                        if (!request.noreply()) {
-                            replies.number(out(), applied.value());
-                        }
-                    }
-                    case DeltaResult.NotFound notFound -> reply(request, TextReplies.NOT_FOUND);
-                    case DeltaResult.NonNumeric nonNumeric -> reply(request, TextError.NON_NUMERIC.line());
-                }
-            }
-            case TOUCH -> reply(request, cache.touch(request.key(), expiresAt(request.exptime()))
-                    ? TextReplies.TOUCHED : TextReplies.NOT_FOUND);
+            case STORE -> write(cache.store(request.storeMode(), request.key(), request.flags(),
+                    expiresAt(request.exptime()), request.value(), request.cas()), replyStored);
+            case STORE_TOO_LARGE -> write(cache.refuseTooLarge(request.storeMode(), request.key()), replyTooLarge);
+            case DELETE -> write(cache.delete(request.key()), replyDeleted);
+            case DELTA -> write(cache.delta(request.key(), request.increment(), request.delta()), replyDelta);
+            case TOUCH -> write(cache.touch(request.key(), expiresAt(request.exptime())), replyTouched);
             case FLUSH_ALL -> {
                 long now = cache.clock().millis();
-                cache.flushAll(request.exptime() > 0 ? Expiry.fromExptime(request.exptime(), now) : now);
-                reply(request, TextReplies.OK);
+                await(cache.flushAll(request.exptime() > 0 ? Expiry.fromExptime(request.exptime(), now) : now), replyOk);
             }
-            case VERSION -> reply(request, versionLine);
+            case VERSION -> reply(versionLine);
             case VERBOSITY -> {
                 serverStats.verbosity = (int) Math.min(request.verbosity(), StatsReport.MAX_VERBOSITY);
-                reply(request, TextReplies.OK);
+                reply(TextReplies.OK);
             }
             case QUIT -> closeAfterReplies();
             case STATS -> statsReport.write(out(), request, id);
-            case INVALID -> reply(request, request.error().line());
+            case INVALID -> reply(request.error().line());
         }
     }
 
     /**
-     * get, gets, gat, gats: one VALUE per hit, then END. Resumable: when the client falls behind,
-     * it pauses after a key and the next {@link #process} continues from the following one.
+     * get, gets, gat, gats: one VALUE per hit, then END. Resumable: it stops after a key when the
+     * disk must be read or the client falls behind, and the next {@link #process} continues.
      */
     private void retrieve(TextRequest request) {
         long expiresAt = request.touch() ? expiresAt(request.exptime()) : 0;
         int keys = request.keyCount();
         while (retrievalNextKey < keys) {
             Key key = request.key(retrievalNextKey++);
-            Item item = request.touch() ? cache.getAndTouch(key, expiresAt) : cache.get(key);
-            if (item == null) {
-                continue;
+            if (request.touch()) {
+                if (!await(cache.getAndTouch(key, expiresAt), retrieved)) {
+                    return;
+                }
+            } else {
+                Item item = cache.get(key);
+                if (item == Cache.ON_DISK) {
+                    if (!await(cache.load(key), retrieved)) {
+                        return;
+                    }
+                } else {
+                    writeItem(item);
+                }
             }
-            ByteBuf out = out();
-            replies.valueHeader(out, item, request.withCas());
-            out.writeBytes(item.value());
-            out.writeBytes(TextReplies.CRLF);
-            if (out.readableBytes() >= WRITE_CHUNK) {
+            if (output != null && output.readableBytes() >= WRITE_CHUNK) {
                 writeOutput();
                 if (!ctx.channel().isWritable() && retrievalNextKey < keys) {
                     pause();
@@ -282,12 +291,110 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
         out().writeBytes(TextReplies.END);
     }
 
+    private void writeItem(Item item) {
+        if (item == null) {
+            return;
+        }
+        ByteBuf out = out();
+        replies.valueHeader(out, item, parser.request().withCas());
+        out.writeBytes(item.value());
+        out.writeBytes(TextReplies.CRLF);
+    }
+
+    private void replyStored(StoreResult result) {
+        reply(switch (result) {
+            case STORED -> TextReplies.STORED;
+            case NOT_STORED -> TextReplies.NOT_STORED;
+            case EXISTS -> TextReplies.EXISTS;
+            case NOT_FOUND -> TextReplies.NOT_FOUND;
+            case TOO_LARGE -> TextError.TOO_LARGE.line();
+            case NO_MEMORY -> TextError.OUT_OF_MEMORY.line();
+        });
+    }
+
+    private void replyDelta(DeltaResult result) {
+        switch (result) {
+            case DeltaResult.Applied applied -> {
+                if (!parser.request().noreply()) {
+                    replies.number(out(), applied.value());
+                }
+            }
+            case DeltaResult.NotFound notFound -> reply(TextReplies.NOT_FOUND);
+            case DeltaResult.NonNumeric nonNumeric -> reply(TextError.NON_NUMERIC.line());
+        }
+    }
+
+    /** A command that writes: its reply, then, if the disk has fallen behind, hold back. */
+    private <T> void write(CompletableFuture<T> result, Consumer<? super T> reply) {
+        await(result, reply);
+        if (!backedUp && cache.writesBackedUp()) {
+            backedUp = true;
+            updateAutoRead();
+            cache.whenWritable(() -> ctx.executor().execute(() -> {
+                backedUp = false;
+                resume();
+            }));
+        }
+    }
+
+    /**
+     * Replies with {@code result} now if it is complete and returns true; else holds the
+     * connection back until it is, replies on this event loop, and returns false.
+     */
+    private <T> boolean await(CompletableFuture<T> result, Consumer<? super T> reply) {
+        if (result.isDone()) {
+            complete(result, reply);
+            return true;
+        }
+        awaiting = result;
+        updateAutoRead();
+        result.whenComplete((value, failure) -> ctx.executor().execute(() -> {
+            if (closed && !draining) {
+                return;
+            }
+            awaiting = null;
+            complete(result, reply);
+            resume();
+            if (draining && awaiting == null) {
+                finishDrain();
+            }
+        }));
+        return false;
+    }
+
+    private <T> void complete(CompletableFuture<T> result, Consumer<? super T> reply) {
+        if (result.isCompletedExceptionally()) {
+            Throwable failure = result.handle((value, error) -> error).join();
+            LOG.debugf(failure, "connection %d: the cache failed a request", id);
+            if (retrievalNextKey < 0) {
+                reply(TextError.STORAGE_FAILURE.line());
+            }
+            // A retrieval treats a key it could not read as a miss and goes on.
+        } else {
+            reply.accept(result.getNow(null));
+        }
+    }
+
+    /** Continues after something that held the connection back has cleared. */
+    private void resume() {
+        updateAutoRead();
+        process();
+        flush();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !paused && !backedUp && awaiting == null && !closed;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
     private long expiresAt(long exptime) {
         return Expiry.fromExptime(exptime, cache.clock().millis());
     }
 
-    private void reply(TextRequest request, byte[] line) {
-        if (!request.noreply()) {
+    private void reply(byte[] line) {
+        if (!parser.request().noreply()) {
             out().writeBytes(line);
         }
     }
@@ -320,7 +427,7 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void pause() {
         paused = true;
-        ctx.channel().config().setAutoRead(false);
+        updateAutoRead();
         flush();
     }
 

@@ -20,7 +20,7 @@ abstract class CacheTestSupport {
     }
 
     StoreResult store(StoreMode mode, String key, String value, int flags, long exptime, long cas) {
-        return cache.store(mode, Key.of(key), flags, Expiry.fromExptime(exptime, clock.millis()), bytes(value), cas);
+        return cache.store(mode, Key.of(key), flags, Expiry.fromExptime(exptime, clock.millis()), bytes(value), cas).join();
     }
 
     StoreResult set(String key, String value, long exptime) {

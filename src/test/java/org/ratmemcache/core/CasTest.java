@@ -19,7 +19,7 @@ class CasTest extends CacheTestSupport {
         long afterSet = casOf("k");
         store(APPEND, "k", "2", 0, 0, 0);
         long afterAppend = casOf("k");
-        cache.delta(Key.of("k"), true, 1);
+        cache.delta(Key.of("k"), true, 1).join();
         long afterIncr = casOf("k");
         store(REPLACE, "k", "x", 0, 0, 0);
         long afterReplace = casOf("k");

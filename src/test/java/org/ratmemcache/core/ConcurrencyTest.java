@@ -54,15 +54,15 @@ class ConcurrencyTest {
 
     @Test
     void incrementsOfOneKeyAreNeverLost() throws Exception {
-        cache.store(StoreMode.SET, Key.of("n"), 0, 0, "0".getBytes(StandardCharsets.US_ASCII), 0);
-        race(5_000, (thread, i) -> cache.delta(Key.of("n"), true, 1));
+        cache.store(StoreMode.SET, Key.of("n"), 0, 0, "0".getBytes(StandardCharsets.US_ASCII), 0).join();
+        race(5_000, (thread, i) -> cache.delta(Key.of("n"), true, 1).join());
         assertThat(new String(cache.get(Key.of("n")).value(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(THREADS * 5_000));
     }
 
     @Test
     void appendsOfOneKeyAreNeverLost() throws Exception {
-        cache.store(StoreMode.SET, Key.of("log"), 0, 0, new byte[0], 0);
-        race(1_000, (thread, i) -> cache.store(StoreMode.APPEND, Key.of("log"), 0, 0, new byte[] {(byte) thread}, 0));
+        cache.store(StoreMode.SET, Key.of("log"), 0, 0, new byte[0], 0).join();
+        race(1_000, (thread, i) -> cache.store(StoreMode.APPEND, Key.of("log"), 0, 0, new byte[] {(byte) thread}, 0).join());
         byte[] log = cache.get(Key.of("log")).value();
         assertThat(log).hasSize(THREADS * 1_000);
         int[] perThread = new int[THREADS];
@@ -74,14 +74,14 @@ class ConcurrencyTest {
 
     @Test
     void exactlyOneCasWinsEachRound() throws Exception {
-        cache.store(StoreMode.SET, Key.of("k"), 0, 0, "0".getBytes(StandardCharsets.US_ASCII), 0);
+        cache.store(StoreMode.SET, Key.of("k"), 0, 0, "0".getBytes(StandardCharsets.US_ASCII), 0).join();
         AtomicInteger wins = new AtomicInteger();
         race(2_000, (thread, i) -> {
             while (true) {
                 Item seen = cache.get(Key.of("k"));
                 long next = Long.parseLong(new String(seen.value(), StandardCharsets.US_ASCII)) + 1;
                 StoreResult result = cache.store(StoreMode.CAS, Key.of("k"), 0, 0,
-                        Long.toString(next).getBytes(StandardCharsets.US_ASCII), seen.cas());
+                        Long.toString(next).getBytes(StandardCharsets.US_ASCII), seen.cas()).join();
                 if (result == StoreResult.STORED) {
                     wins.incrementAndGet();
                     return;
@@ -101,9 +101,9 @@ class ConcurrencyTest {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 Key key = Key.of("k" + random.nextInt(500));
                 switch (random.nextInt(4)) {
-                    case 0, 1 -> small.store(StoreMode.SET, key, 0, 0, new byte[random.nextInt(128)], 0);
+                    case 0, 1 -> small.store(StoreMode.SET, key, 0, 0, new byte[random.nextInt(128)], 0).join();
                     case 2 -> small.get(key);
-                    default -> small.delete(key);
+                    default -> small.delete(key).join();
                 }
             });
             long bytes = 0;

@@ -99,7 +99,7 @@ class ExptimeTest extends CacheTestSupport {
     @Test
     void theSweeperRunsOnItsOwnEveryInterval() {
         try (TieredCache swept = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).build()) {
-            swept.store(StoreMode.SET, Key.of("k"), 0, clock.millis() + 1000, bytes("v"), 0);
+            swept.store(StoreMode.SET, Key.of("k"), 0, clock.millis() + 1000, bytes("v"), 0).join();
             clock.advance(Duration.ofSeconds(1));
             await().atMost(Duration.ofSeconds(5)).until(() -> swept.itemCount() == 0);
             assertThat(swept.stats().crawlerReclaimed.sum()).isEqualTo(1);
@@ -118,11 +118,11 @@ class ExptimeTest extends CacheTestSupport {
     void touchSetsANewExpiryAndKeepsTheCas() {
         set("k", "v", 10);
         long cas = casOf("k");
-        assertThat(cache.touch(Key.of("k"), Expiry.fromExptime(100, clock.millis()))).isTrue();
+        assertThat(cache.touch(Key.of("k"), Expiry.fromExptime(100, clock.millis())).join()).isTrue();
         clock.advance(Duration.ofSeconds(50));
         assertThat(get("k")).isEqualTo("v");
         assertThat(casOf("k")).isEqualTo(cas);
-        assertThat(cache.touch(Key.of("missing"), 0)).isFalse();
+        assertThat(cache.touch(Key.of("missing"), 0).join()).isFalse();
         assertThat(cache.stats().touchHits.sum()).isEqualTo(1);
         assertThat(cache.stats().touchMisses.sum()).isEqualTo(1);
     }
@@ -130,7 +130,7 @@ class ExptimeTest extends CacheTestSupport {
     @Test
     void getAndTouchReturnsTheItemAndMovesItsExpiry() {
         set("k", "v", 10);
-        Item item = cache.getAndTouch(Key.of("k"), Expiry.fromExptime(-1, clock.millis()));
+        Item item = cache.getAndTouch(Key.of("k"), Expiry.fromExptime(-1, clock.millis())).join();
         assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("v");
         assertThat(get("k")).isNull();
     }

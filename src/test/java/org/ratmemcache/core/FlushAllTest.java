@@ -13,7 +13,7 @@ class FlushAllTest extends CacheTestSupport {
     void invalidatesEverythingStoredBefore() {
         set("a", "1", 0);
         set("b", "2", 0);
-        cache.flushAll(clock.millis());
+        cache.flushAll(clock.millis()).join();
         assertThat(get("a")).isNull();
         assertThat(get("b")).isNull();
         assertThat(cache.stats().getFlushed.sum()).isEqualTo(2);
@@ -22,7 +22,7 @@ class FlushAllTest extends CacheTestSupport {
     @Test
     void keepsWhatIsStoredAfterEvenInTheSameMillisecond() {
         set("a", "1", 0);
-        cache.flushAll(clock.millis());
+        cache.flushAll(clock.millis()).join();
         set("b", "2", 0);
         assertThat(get("a")).isNull();
         assertThat(get("b")).isEqualTo("2");
@@ -31,7 +31,7 @@ class FlushAllTest extends CacheTestSupport {
     @Test
     void aDelayedFlushTakesEffectAtItsTime() {
         set("before", "1", 0);
-        cache.flushAll(clock.millis() + 10_000);
+        cache.flushAll(clock.millis() + 10_000).join();
         clock.advance(Duration.ofSeconds(5));
         set("during", "2", 0);
         assertThat(get("before")).isEqualTo("1");
@@ -45,16 +45,16 @@ class FlushAllTest extends CacheTestSupport {
     @Test
     void aLaterDelayedFlushDoesNotBringBackFlushedItems() {
         set("a", "1", 0);
-        cache.flushAll(clock.millis());
-        cache.flushAll(clock.millis() + 100_000);
+        cache.flushAll(clock.millis()).join();
+        cache.flushAll(clock.millis() + 100_000).join();
         assertThat(get("a")).isNull();
     }
 
     @Test
     void touchDoesNotBringBackAFlushedItem() {
         set("a", "1", 0);
-        cache.flushAll(clock.millis());
-        assertThat(cache.touch(Key.of("a"), 0)).isFalse();
+        cache.flushAll(clock.millis()).join();
+        assertThat(cache.touch(Key.of("a"), 0).join()).isFalse();
         assertThat(get("a")).isNull();
     }
 
@@ -62,7 +62,7 @@ class FlushAllTest extends CacheTestSupport {
     void theSweeperReclaimsFlushedItems() {
         set("a", "1", 0);
         set("b", "2", 0);
-        cache.flushAll(clock.millis());
+        cache.flushAll(clock.millis()).join();
         cache.sweep();
         assertThat(cache.itemCount()).isZero();
         assertThat(cache.bytes()).isZero();

@@ -12,7 +12,7 @@ import static org.ratmemcache.core.StoreResult.NOT_FOUND;
 class IncrDecrTest extends CacheTestSupport {
 
     private long delta(boolean increment, long by) {
-        return ((DeltaResult.Applied) cache.delta(Key.of("n"), increment, by)).value();
+        return ((DeltaResult.Applied) cache.delta(Key.of("n"), increment, by).join()).value();
     }
 
     @Test
@@ -58,22 +58,22 @@ class IncrDecrTest extends CacheTestSupport {
         delta(true, 1);
         assertThat(cache.get(Key.of("n")).flags()).isEqualTo(42);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(cache.delta(Key.of("n"), true, 1)).isEqualTo(DeltaResult.NOT_FOUND);
+        assertThat(cache.delta(Key.of("n"), true, 1).join()).isEqualTo(DeltaResult.NOT_FOUND);
     }
 
     @Test
     void refusesNonNumericValues() {
         for (String value : new String[] {"abc", "", "12a", "-1", " "}) {
             set("n", value, 0);
-            assertThat(cache.delta(Key.of("n"), true, 1)).as(value).isEqualTo(DeltaResult.NON_NUMERIC);
+            assertThat(cache.delta(Key.of("n"), true, 1).join()).as(value).isEqualTo(DeltaResult.NON_NUMERIC);
             assertThat(get("n")).isEqualTo(value);
         }
     }
 
     @Test
     void missesAreCounted() {
-        assertThat(cache.delta(Key.of("n"), true, 1)).isEqualTo(DeltaResult.NOT_FOUND);
-        assertThat(cache.delta(Key.of("n"), false, 1)).isEqualTo(DeltaResult.NOT_FOUND);
+        assertThat(cache.delta(Key.of("n"), true, 1).join()).isEqualTo(DeltaResult.NOT_FOUND);
+        assertThat(cache.delta(Key.of("n"), false, 1).join()).isEqualTo(DeltaResult.NOT_FOUND);
         assertThat(cache.stats().incrMisses.sum()).isEqualTo(1);
         assertThat(cache.stats().decrMisses.sum()).isEqualTo(1);
     }

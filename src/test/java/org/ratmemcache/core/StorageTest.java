@@ -66,9 +66,9 @@ class StorageTest extends CacheTestSupport {
     @Test
     void aRefusedSetRemovesTheStaleItemButARefusedAppendDoesNot() {
         set("k", "old", 0);
-        cache.refuseTooLarge(APPEND, Key.of("k"));
+        cache.refuseTooLarge(APPEND, Key.of("k")).join();
         assertThat(get("k")).isEqualTo("old");
-        cache.refuseTooLarge(SET, Key.of("k"));
+        cache.refuseTooLarge(SET, Key.of("k")).join();
         assertThat(get("k")).isNull();
     }
 
@@ -82,7 +82,7 @@ class StorageTest extends CacheTestSupport {
     @Test
     void anItemLargerThanTheWholeBudgetIsRefused() {
         try (TieredCache tiny = TieredCache.builder().clock(clock).maxMemory(1024).sweepInterval(Duration.ZERO).build()) {
-            assertThat(tiny.store(SET, Key.of("k"), 0, 0, new byte[2000], 0)).isEqualTo(StoreResult.NO_MEMORY);
+            assertThat(tiny.store(SET, Key.of("k"), 0, 0, new byte[2000], 0).join()).isEqualTo(StoreResult.NO_MEMORY);
             assertThat(tiny.stats().storeNoMemory.sum()).isEqualTo(1);
         }
     }
@@ -90,18 +90,18 @@ class StorageTest extends CacheTestSupport {
     @Test
     void deleteRemovesOnlyLiveItems() {
         set("k", "v", 1);
-        assertThat(cache.delete(Key.of("k"))).isTrue();
-        assertThat(cache.delete(Key.of("k"))).isFalse();
+        assertThat(cache.delete(Key.of("k")).join()).isTrue();
+        assertThat(cache.delete(Key.of("k")).join()).isFalse();
         set("k", "v", 1);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(cache.delete(Key.of("k"))).isFalse();
+        assertThat(cache.delete(Key.of("k")).join()).isFalse();
     }
 
     @Test
     void aLookupKeyIsCopiedBeforeItIsKept() {
         byte[] buffer = bytes("xkeyx");
         Key lookup = Key.lookup().set(buffer, 1, 3);
-        cache.store(SET, lookup, 0, 0, bytes("v"), 0);
+        cache.store(SET, lookup, 0, 0, bytes("v"), 0).join();
         buffer[2] = 'E';
         assertThat(get("key")).isEqualTo("v");
         assertThat(cache.get(Key.of("key")).key().toString()).isEqualTo("key");

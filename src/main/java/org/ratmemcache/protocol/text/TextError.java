@@ -15,6 +15,8 @@ public enum TextError {
     TOO_LARGE("SERVER_ERROR object too large for cache"),
     OUT_OF_MEMORY("SERVER_ERROR out of memory storing object"),
     SHUTDOWN_DISABLED("ERROR: shutdown not enabled"),
+    /** The disk tier could not complete the command (not a memcached reply: memcached has no disk). */
+    STORAGE_FAILURE("SERVER_ERROR disk tier failure"),
     TOO_MANY_CONNECTIONS("ERROR Too many open connections");
 
     private final byte[] line;

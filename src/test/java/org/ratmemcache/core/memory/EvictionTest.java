@@ -22,7 +22,7 @@ class EvictionTest {
     }
 
     private static void set(TieredCache cache, String key, int valueLength) {
-        cache.store(StoreMode.SET, Key.of(key), 0, 0, new byte[valueLength], 0);
+        cache.store(StoreMode.SET, Key.of(key), 0, 0, new byte[valueLength], 0).join();
     }
 
     private static boolean has(TieredCache cache, String key) {
@@ -100,7 +100,7 @@ class EvictionTest {
             }
             assertThat(cache.itemCount()).isEqualTo(100);
             for (int i = 0; i < 100; i++) {
-                cache.delete(Key.of("k" + i));
+                cache.delete(Key.of("k" + i)).join();
             }
             assertThat(cache.itemCount()).isZero();
             assertThat(cache.bytes()).isZero();
@@ -110,7 +110,7 @@ class EvictionTest {
     @Test
     void anExpiredVictimCountsAsReclaimedNotEvicted() {
         try (TieredCache cache = cache(b -> b.maxEntries(1))) {
-            cache.store(StoreMode.SET, Key.of("short"), 0, clock.millis() + 1000, "v".getBytes(StandardCharsets.US_ASCII), 0);
+            cache.store(StoreMode.SET, Key.of("short"), 0, clock.millis() + 1000, "v".getBytes(StandardCharsets.US_ASCII), 0).join();
             clock.advance(Duration.ofSeconds(2));
             set(cache, "next", 1);
             assertThat(cache.stats().evictions.sum()).isZero();

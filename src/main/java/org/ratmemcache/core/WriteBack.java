@@ -1,0 +1,260 @@
+package org.ratmemcache.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.ratmemcache.core.memory.Entry;
+
+/**
+ * Carries the cache's changes to the disk tier in batches, on one writer thread.
+ *
+ * <h2>How it works</h2>
+ * Every change of a key (a new version, or a delete) is recorded in {@link #pending} (the key's
+ * newest unwritten change) and appended to a FIFO queue. The writer takes changes off the queue
+ * in order, skips those a newer change of the same key has superseded, writes the rest in one
+ * atomic batch, and only then forgets them. So {@link #pending} always holds every change the
+ * disk does not have yet: a reader that misses in memory looks here before the disk, and never
+ * reads a version older than one already acknowledged.
+ *
+ * <h2>Policies</h2>
+ * <ul>
+ *   <li><b>write-back</b>: a change is acknowledged at once; the writer follows within its lag.</li>
+ *   <li><b>write-through</b>: a change's future completes once its batch is in the write-ahead
+ *       log. Batches group whatever arrived meanwhile (group commit).</li>
+ * </ul>
+ *
+ * <h2>Bounds</h2>
+ * The queue is bounded in changes, bytes and age (lag). Past any bound it reports itself
+ * {@link #isFull() full}: the server then stops reading from connections that write, until
+ * {@link #whenDrained} tells it the writer has caught up. Nothing is dropped and no thread
+ * blocks.
+ *
+ * <h2>Failure</h2>
+ * A batch that fails is retried, with a growing pause, until it succeeds or the cache closes;
+ * its changes stay pending, so reads keep seeing them.
+ */
+final class WriteBack implements AutoCloseable {
+
+    /** Changes written in one batch at most. */
+    private static final int BATCH_CHANGES = 4096;
+    /** Value bytes written in one batch at most (a single larger change still goes alone). */
+    private static final long BATCH_BYTES = 8L << 20;
+    /** The first pause after a failed batch; it doubles up to {@link #MAX_RETRY_PAUSE}. */
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(50);
+    private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /**
+     * A key's newest unwritten change: the entry to store, or {@code null} for a delete.
+     * {@code durable} completes once the disk has it (write-through only; else null).
+     */
+    record Change(Key key, Entry entry, CompletableFuture<Void> durable, long queuedAtNanos) {
+        long bytes() {
+            return entry == null ? key.length() : (long) key.length() + entry.value().length;
+        }
+    }
+
+    private final DiskTier disk;
+    private final boolean writeThrough;
+    private final long maxChanges;
+    private final long maxBytes;
+    private final long maxLagNanos;
+    private final ConcurrentHashMap<Key, Change> pending = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final ConcurrentLinkedQueue<Runnable> drainWaiters = new ConcurrentLinkedQueue<>();
+    private final Thread writer;
+    private volatile boolean closing;
+    private volatile Throwable lastFailure;
+    private final AtomicLong batches = new AtomicLong();
+
+    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag) {
+        this.disk = disk;
+        this.writeThrough = writeThrough;
+        this.maxChanges = maxChanges;
+        this.maxBytes = maxBytes;
+        this.maxLagNanos = maxLag.toNanos();
+        this.writer = Thread.ofPlatform().name("ratmemcache-l2-writer").daemon().unstarted(this::run);
+        writer.start();
+    }
+
+    /** The key's unwritten change, if any; lock-free. */
+    Change pending(Key key) {
+        return pending.get(key);
+    }
+
+    /** Records a new version of its key; the future completes once it is durable enough. */
+    CompletableFuture<Void> put(Entry entry) {
+        return record(entry.key(), entry);
+    }
+
+    /** Records the delete of a key. */
+    CompletableFuture<Void> delete(Key key) {
+        return record(key.toStored(), null);
+    }
+
+    private CompletableFuture<Void> record(Key key, Entry entry) {
+        Change change = new Change(key, entry, writeThrough ? new CompletableFuture<>() : null, System.nanoTime());
+        Change replaced = pending.put(key, change);
+        pendingBytes.addAndGet(change.bytes() - (replaced == null ? 0 : replaced.bytes()));
+        if (replaced != null && replaced.durable != null) {
+            // The superseded change reaches the disk as part of this one.
+            change.durable.whenComplete((done, failure) -> complete(replaced.durable, failure));
+        }
+        queue.offer(change);
+        LockSupport.unpark(writer);
+        return writeThrough ? change.durable : DONE;
+    }
+
+    /** Whether writers should wait: too many changes, bytes or lag are outstanding. */
+    boolean isFull() {
+        if (pending.size() > maxChanges || pendingBytes.get() > maxBytes) {
+            return true;
+        }
+        Change oldest = queue.peek();
+        return oldest != null && System.nanoTime() - oldest.queuedAtNanos > maxLagNanos;
+    }
+
+    /** Runs {@code action} (on the writer thread, or now) once the queue is no longer full. */
+    void whenDrained(Runnable action) {
+        drainWaiters.offer(action);
+        if (!isFull()) {
+            runDrainWaiters();
+        }
+    }
+
+    int pendingChanges() {
+        return pending.size();
+    }
+
+    long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /** How long the oldest unwritten change has waited, in milliseconds. */
+    long lagMillis() {
+        Change oldest = queue.peek();
+        return oldest == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.queuedAtNanos);
+    }
+
+    long batchesWritten() {
+        return batches.get();
+    }
+
+    /** The error of the last failed batch, until a batch succeeds again. */
+    Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /** Writes everything pending, then stops the writer. */
+    @Override
+    public void close() {
+        closing = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Change> batch = new ArrayList<>();
+        Duration pause = FIRST_RETRY_PAUSE;
+        while (true) {
+            if (batch.isEmpty()) {
+                takeBatch(batch);
+            }
+            if (batch.isEmpty()) {
+                runDrainWaiters();
+                if (closing) {
+                    return;
+                }
+                LockSupport.parkNanos(this, maxLagNanos);
+                continue;
+            }
+            try {
+                writeBatch(batch);
+                lastFailure = null;
+                pause = FIRST_RETRY_PAUSE;
+                batch.clear();
+                if (!isFull()) {
+                    runDrainWaiters();
+                }
+            } catch (DiskTierException | RuntimeException e) {
+                lastFailure = e;
+                if (closing && pause.compareTo(MAX_RETRY_PAUSE) >= 0) {
+                    failAll(batch, e);
+                    return;
+                }
+                LockSupport.parkNanos(this, pause.toNanos());
+                pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    private void takeBatch(List<Change> batch) {
+        long bytes = 0;
+        Change change;
+        while (batch.size() < BATCH_CHANGES && bytes < BATCH_BYTES && (change = queue.poll()) != null) {
+            if (pending.get(change.key) == change) {
+                batch.add(change);
+                bytes += change.bytes();
+            }
+        }
+    }
+
+    private void writeBatch(List<Change> batch) throws DiskTierException {
+        List<Entry> puts = new ArrayList<>(batch.size());
+        List<Key> deletes = new ArrayList<>();
+        for (Change change : batch) {
+            if (change.entry == null) {
+                deletes.add(change.key);
+            } else {
+                puts.add(change.entry);
+            }
+        }
+        disk.write(puts, deletes);
+        batches.incrementAndGet();
+        for (Change change : batch) {
+            if (pending.remove(change.key, change)) {
+                pendingBytes.addAndGet(-change.bytes());
+            }
+            complete(change.durable, null);
+        }
+    }
+
+    private void failAll(List<Change> batch, Throwable failure) {
+        for (Change change : batch) {
+            complete(change.durable, failure);
+        }
+        for (Change change : queue) {
+            complete(change.durable, failure);
+        }
+    }
+
+    private void runDrainWaiters() {
+        for (Runnable waiter = drainWaiters.poll(); waiter != null; waiter = drainWaiters.poll()) {
+            waiter.run();
+        }
+    }
+
+    private static void complete(CompletableFuture<Void> durable, Throwable failure) {
+        if (durable == null) {
+            return;
+        }
+        if (failure == null) {
+            durable.complete(null);
+        } else {
+            durable.completeExceptionally(failure);
+        }
+    }
+}
