@@ -163,10 +163,9 @@ public final class TieredCache implements Cache, AutoCloseable {
                 }
             }
             return serializer.enqueue(key, () -> {
-                DiskItem onDisk = disk.read(key);
-                long later = clock.millis();
+                Entry current = resolve(key, true);
                 synchronized (stripe(key)) {
-                    return countGet(fromDisk(onDisk, later, true), later);
+                    return countGet(current, clock.millis());
                 }
             });
         }
@@ -405,12 +404,29 @@ public final class TieredCache implements Cache, AutoCloseable {
                 }
             }
             return serializer.enqueue(key, () -> {
-                DiskItem onDisk = disk.read(key);
-                long later = clock.millis();
+                Entry current = resolve(key, read);
                 synchronized (stripe(key)) {
-                    return mutation.apply(fromDisk(onDisk, later, read), later);
+                    return mutation.apply(current, clock.millis());
                 }
             }).thenCompose(Function.identity());
+        }
+    }
+
+    /**
+     * On a disk thread, for the key's queued task: the key's live entry or {@code null}. Memory
+     * first, since a task queued earlier may have changed the key and not reached the disk yet;
+     * then the disk. The key is busy meanwhile, so nothing else changes it between the two.
+     */
+    private Entry resolve(Key key, boolean read) throws DiskTierException {
+        synchronized (stripe(key)) {
+            Entry known = known(key, clock.millis(), read);
+            if (known != UNKNOWN) {
+                return known;
+            }
+        }
+        DiskItem onDisk = disk.read(key);
+        synchronized (stripe(key)) {
+            return fromDisk(onDisk, clock.millis(), read);
         }
     }
 

@@ -1,0 +1,268 @@
+package org.ratmemcache.storage.rocksdb;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.DeltaResult;
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.testing.ManualClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cache over a real RocksDB with a tiny L1, so that items spill: every command must behave
+ * the same whichever tier holds the item.
+ */
+class TieredCacheOnRocksDbTest {
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock();
+    private TieredCache cache;
+
+    private TieredCache open(boolean writeThrough, long l1Entries) throws Exception {
+        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(l1Entries)
+                .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).writeThrough(writeThrough).build();
+        return cache;
+    }
+
+    private void reopen() throws Exception {
+        cache.close();
+        open(false, 4);
+    }
+
+    @AfterEach
+    void close() {
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
+    private StoreResult store(StoreMode mode, String key, String value, int flags, long exptime, long cas) {
+        return cache.store(mode, Key.of(key), flags, Expiry.fromExptime(exptime, clock.millis()),
+                value.getBytes(StandardCharsets.ISO_8859_1), cas).join();
+    }
+
+    private Item item(String key) {
+        Item item = cache.get(Key.of(key));
+        return item == Cache.ON_DISK ? cache.load(Key.of(key)).join() : item;
+    }
+
+    private String value(String key) {
+        Item item = item(key);
+        return item == null ? null : new String(item.value(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Pushes {@code key} out of L1 with fresh keys, and waits until L2 holds everything. */
+    private void onlyOnDisk(String key) {
+        for (int i = 0; i < 8; i++) {
+            store(StoreMode.SET, "filler-" + key + "-" + i, "f", 0, 0, 0);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.writeBackQueueDepth() == 0);
+        assertThat(cache.memory().get(Key.of(key))).as("%s evicted from L1", key).isNull();
+        assertThat(cache.get(Key.of(key))).as("%s answered from disk", key).isSameAs(Cache.ON_DISK);
+    }
+
+    @Test
+    void everyItemStaysReachableWhenL1HoldsFew() throws Exception {
+        open(false, 10);
+        for (int i = 0; i < 1000; i++) {
+            store(StoreMode.SET, "k" + i, "v" + i, i, 0, 0);
+        }
+        for (int i = 0; i < 1000; i++) {
+            Item item = item("k" + i);
+            assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("v" + i);
+            assertThat(item.flags()).isEqualTo(i);
+        }
+        assertThat(cache.memory().entries()).isLessThanOrEqualTo(10);
+        await().until(() -> cache.itemCount() == 1000);
+        assertThat(cache.stats().promotions.sum()).isPositive();
+    }
+
+    @Test
+    void everyCommandWorksOnAnItemThatLivesOnlyOnDisk() throws Exception {
+        open(false, 4);
+        store(StoreMode.SET, "a", "1", 3, 0, 0);
+        long cas = item("a").cas();
+
+        onlyOnDisk("a");
+        Item read = item("a");
+        assertThat(read.cas()).isEqualTo(cas);
+        assertThat(read.flags()).isEqualTo(3);
+        assertThat(cache.memory().get(Key.of("a"))).as("promoted").isNotNull();
+
+        onlyOnDisk("a");
+        assertThat(store(StoreMode.ADD, "a", "x", 0, 0, 0)).isEqualTo(StoreResult.NOT_STORED);
+        onlyOnDisk("a");
+        assertThat(store(StoreMode.APPEND, "a", "2", 0, 0, 0)).isEqualTo(StoreResult.STORED);
+        onlyOnDisk("a");
+        assertThat(store(StoreMode.PREPEND, "a", "0", 0, 0, 0)).isEqualTo(StoreResult.STORED);
+        onlyOnDisk("a");
+        assertThat(value("a")).isEqualTo("012");
+        assertThat(item("a").flags()).isEqualTo(3);
+
+        onlyOnDisk("a");
+        assertThat(store(StoreMode.CAS, "a", "stale", 0, 0, cas)).isEqualTo(StoreResult.EXISTS);
+        long current = item("a").cas();
+        onlyOnDisk("a");
+        assertThat(store(StoreMode.CAS, "a", "10", 0, 0, current)).isEqualTo(StoreResult.STORED);
+
+        onlyOnDisk("a");
+        assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), true, 5).join()).value()).isEqualTo(15);
+        onlyOnDisk("a");
+        assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), false, 20).join()).value()).isZero();
+        assertThat(value("a")).isEqualTo("0 ");
+
+        onlyOnDisk("a");
+        assertThat(store(StoreMode.REPLACE, "a", "r", 9, 0, 0)).isEqualTo(StoreResult.STORED);
+        onlyOnDisk("a");
+        assertThat(cache.touch(Key.of("a"), clock.millis() + 10_000).join()).isTrue();
+        onlyOnDisk("a");
+        Item touched = cache.getAndTouch(Key.of("a"), clock.millis() + 20_000).join();
+        assertThat(new String(touched.value(), StandardCharsets.US_ASCII)).isEqualTo("r");
+        clock.advance(Duration.ofSeconds(15));
+        onlyOnDisk("a");
+        assertThat(value("a")).as("gat's expiry, not touch's").isEqualTo("r");
+        clock.advance(Duration.ofSeconds(5));
+        onlyOnDisk("a");
+        assertThat(value("a")).as("expired on disk").isNull();
+
+        store(StoreMode.SET, "d", "x", 0, 0, 0);
+        onlyOnDisk("d");
+        assertThat(cache.delete(Key.of("d")).join()).isTrue();
+        assertThat(cache.delete(Key.of("d")).join()).isFalse();
+        assertThat(value("d")).isNull();
+        assertThat(store(StoreMode.REPLACE, "d", "x", 0, 0, 0)).isEqualTo(StoreResult.NOT_STORED);
+        assertThat(store(StoreMode.ADD, "d", "y", 0, 0, 0)).isEqualTo(StoreResult.STORED);
+    }
+
+    @Test
+    void aFlushCoversItemsOnDiskToo() throws Exception {
+        open(false, 4);
+        store(StoreMode.SET, "old", "1", 0, 0, 0);
+        onlyOnDisk("old");
+        cache.flushAll(clock.millis()).join();
+        store(StoreMode.SET, "new", "2", 0, 0, 0);
+        assertThat(value("old")).isNull();
+        assertThat(value("new")).isEqualTo("2");
+        assertThat(cache.stats().getFlushed.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartBringsBackValuesFlagsExpiryAndCas() throws Exception {
+        open(false, 4);
+        store(StoreMode.SET, "forever", "f", 1, 0, 0);
+        store(StoreMode.SET, "minute", "m", 2, 60, 0);
+        store(StoreMode.SET, "gone", "g", 0, 0, 0);
+        cache.delete(Key.of("gone")).join();
+        long before = item("minute").cas();
+        reopen();
+        Item forever = item("forever");
+        Item minute = item("minute");
+        assertThat(forever.flags()).isEqualTo(1);
+        assertThat(new String(minute.value(), StandardCharsets.US_ASCII)).isEqualTo("m");
+        assertThat(minute.cas()).isEqualTo(before);
+        assertThat(minute.expiresAt()).isEqualTo(ManualClock.START.toEpochMilli() + 60_000);
+        assertThat(value("gone")).isNull();
+        assertThat(cache.itemCount()).isEqualTo(2);
+        store(StoreMode.SET, "after", "a", 0, 0, 0);
+        assertThat(item("after").cas()).as("no CAS is reused after a restart").isGreaterThan(before);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(value("minute")).isNull();
+    }
+
+    @Test
+    void aFlushSurvivesARestart() throws Exception {
+        open(false, 4);
+        store(StoreMode.SET, "old", "1", 0, 0, 0);
+        cache.flushAll(clock.millis()).join();
+        store(StoreMode.SET, "new", "2", 0, 0, 0);
+        reopen();
+        assertThat(value("old")).isNull();
+        assertThat(value("new")).isEqualTo("2");
+    }
+
+    @Test
+    void largeValuesLiveOnDiskOnly() throws Exception {
+        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).largeValueThreshold(1000)
+                .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).build();
+        store(StoreMode.SET, "big", "x".repeat(5000), 0, 0, 0);
+        store(StoreMode.SET, "small", "x", 0, 0, 0);
+        assertThat(cache.memory().get(Key.of("big"))).isNull();
+        assertThat(cache.memory().get(Key.of("small"))).isNotNull();
+        assertThat(value("big")).hasSize(5000);
+        await().until(() -> cache.writeBackQueueDepth() == 0);
+        assertThat(value("big")).hasSize(5000);
+        assertThat(cache.memory().get(Key.of("big"))).as("never promoted").isNull();
+        assertThat(store(StoreMode.APPEND, "big", "y", 0, 0, 0)).isEqualTo(StoreResult.STORED);
+        assertThat(value("big")).hasSize(5001).endsWith("y");
+    }
+
+    @Test
+    void writeThroughAcknowledgesOnlyWhatIsOnDisk() throws Exception {
+        open(true, 4);
+        for (int i = 0; i < 100; i++) {
+            store(StoreMode.SET, "k" + i, "v" + i, 0, 0, 0);
+            assertThat(cache.disk().read(Key.of("k" + i))).as("k%d in RocksDB when acknowledged", i).isNotNull();
+        }
+        assertThat(cache.delete(Key.of("k5")).join()).isTrue();
+        assertThat(cache.disk().read(Key.of("k5"))).isNull();
+    }
+
+    @Test
+    void racingUpdatesOfAKeyThatKeepsLeavingMemoryAreNeverLost() throws Exception {
+        open(false, 2);
+        store(StoreMode.SET, "n", "0", 0, 0, 0);
+        store(StoreMode.SET, "log", "", 0, 0, 0);
+        int threads = 6;
+        int rounds = 300;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        CompletableFuture<DeltaResult> incr = cache.delta(Key.of("n"), true, 1);
+                        CompletableFuture<StoreResult> append = cache.store(StoreMode.APPEND, Key.of("log"), 0, 0,
+                                new byte[] {(byte) ('a' + thread)}, 0);
+                        // churn, so that n and log keep leaving the 2-entry L1
+                        cache.store(StoreMode.SET, Key.of("churn-" + thread + "-" + i), 0, 0, new byte[1], 0).join();
+                        assertThat(incr.join()).isInstanceOf(DeltaResult.Applied.class);
+                        assertThat(append.join()).isEqualTo(StoreResult.STORED);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(value("n")).isEqualTo(Integer.toString(threads * rounds));
+        assertThat(value("log")).hasSize(threads * rounds);
+        assertThat(cache.stats().l2Hits.sum()).as("the race did reach the disk").isPositive();
+    }
+}
