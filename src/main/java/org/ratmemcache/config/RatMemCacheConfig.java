@@ -1,5 +1,6 @@
 package org.ratmemcache.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -9,6 +10,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import org.ratmemcache.core.memory.Eviction;
+import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 
 /**
  * Every setting of the service, under {@code ratmemcache.}. Each key can also be set through its
@@ -21,6 +23,8 @@ public interface RatMemCacheConfig {
     Server server();
 
     L1 l1();
+
+    L2 l2();
 
     Ttl ttl();
 
@@ -72,6 +76,78 @@ public interface RatMemCacheConfig {
         /** Which items go first when the tier is full. */
         @WithDefault("lru")
         Eviction eviction();
+    }
+
+    /** The persistent tier on RocksDB. */
+    interface L2 {
+
+        /** Keep a persistent tier below memory. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Where RocksDB keeps its files: a volume in a container. */
+        @WithDefault("data/l2")
+        Path dataDir();
+
+        /** Discard whatever the data directory holds when starting. */
+        @WithDefault("false")
+        boolean clearOnStartup();
+
+        /** When a write is acknowledged. */
+        @WithDefault("write-back")
+        WritePolicy writePolicy();
+
+        /** Sync the write-ahead log on every write, so that writes survive a power loss too. */
+        @WithDefault("false")
+        boolean fsync();
+
+        /** Values longer than this skip L1 and live on disk only. */
+        @WithDefault("256k")
+        MemorySize largeValueThreshold();
+
+        /** Changes waiting for the disk at most, before writing connections are held back. */
+        @WithDefault("100000")
+        long writeBackQueueItems();
+
+        /** Bytes of changes waiting for the disk at most, before writing connections are held back. */
+        @WithDefault("64m")
+        MemorySize writeBackQueueSize();
+
+        /** How long a change may wait for the disk, before writing connections are held back. */
+        @WithDefault("100ms")
+        Duration writeBackMaxLag();
+
+        /** Threads that read the disk for commands memory cannot answer. */
+        @WithDefault("4")
+        int workerThreads();
+
+        /** Bytes a RocksDB memtable collects before it is written to a file. */
+        @WithDefault("64m")
+        MemorySize writeBufferSize();
+
+        /** RocksDB memtables kept in memory, the active one included. */
+        @WithDefault("2")
+        int maxWriteBufferNumber();
+
+        /** RocksDB's cache of uncompressed blocks. */
+        @WithDefault("64m")
+        MemorySize blockCacheSize();
+
+        /** Compression of RocksDB's blocks on disk. */
+        @WithDefault("lz4")
+        RocksDbSettings.Compression compression();
+
+        /** RocksDB's threads for flushes and compactions. */
+        @WithDefault("2")
+        int backgroundThreads();
+
+        /** The write policies. */
+        enum WritePolicy {
+            /** Acknowledge from memory; write to disk in batches, within the maximum lag. */
+            WRITE_BACK,
+            /** Acknowledge once the write is in RocksDB's write-ahead log. */
+            WRITE_THROUGH
+        }
     }
 
     /** Expiry. */

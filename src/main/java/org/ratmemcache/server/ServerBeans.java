@@ -9,9 +9,12 @@ import io.quarkus.arc.DefaultBean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.DiskTierException;
 import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.storage.rocksdb.RocksDbSettings;
+import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
-/** Builds the cache engine and the memcached server from the configuration. */
+/** Builds the cache engine (with its RocksDB tier) and the memcached server from the configuration. */
 @Singleton
 public class ServerBeans {
 
@@ -29,14 +32,32 @@ public class ServerBeans {
     @Produces
     @Singleton
     TieredCache cache(RatMemCacheConfig config, Clock clock) {
-        return TieredCache.builder()
+        TieredCache.Builder builder = TieredCache.builder()
                 .clock(clock)
                 .maxMemory(config.l1().maxMemory().asLongValue())
                 .maxEntries(config.l1().maxEntries().orElse(Long.MAX_VALUE))
                 .eviction(config.l1().eviction())
                 .itemSizeMax(config.server().itemSizeMax().asLongValue())
-                .sweepInterval(config.ttl().cleanupInterval())
-                .build();
+                .sweepInterval(config.ttl().cleanupInterval());
+        RatMemCacheConfig.L2 l2 = config.l2();
+        if (l2.enabled()) {
+            builder.disk(openDiskTier(l2))
+                    .writeThrough(l2.writePolicy() == RatMemCacheConfig.L2.WritePolicy.WRITE_THROUGH)
+                    .largeValueThreshold(l2.largeValueThreshold().asLongValue())
+                    .diskThreads(l2.workerThreads())
+                    .writeBackLimits(l2.writeBackQueueItems(), l2.writeBackQueueSize().asLongValue(), l2.writeBackMaxLag());
+        }
+        return builder.build();
+    }
+
+    private static RocksDbTier openDiskTier(RatMemCacheConfig.L2 l2) {
+        try {
+            return RocksDbTier.open(new RocksDbSettings(l2.dataDir(), l2.clearOnStartup(), l2.writeBufferSize().asLongValue(),
+                    l2.maxWriteBufferNumber(), l2.blockCacheSize().asLongValue(), l2.compression(),
+                    l2.backgroundThreads(), l2.fsync()));
+        } catch (DiskTierException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     void closeCache(@Disposes TieredCache cache) {

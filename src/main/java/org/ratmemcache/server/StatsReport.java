@@ -31,8 +31,8 @@ import static org.ratmemcache.protocol.text.TextReplies.stat;
  *       memcached's own machinery (slab mover, LRU maintainer, logger, read buffers) have no
  *       counterpart here and stay 0.</li>
  *   <li>{@code stats settings}: memcached's names for the settings that apply here.</li>
- *   <li>{@code stats items} and {@code stats slabs}: one pseudo slab class, 1, holds every item
- *       (one chunk per item). As in memcached, the class appears in {@code stats items} while it
+ *   <li>{@code stats items} and {@code stats slabs}: one pseudo slab class, 1, holds every item in
+ *       memory (one chunk per item), as memcached's slabs hold its memory. As in memcached, the class appears in {@code stats items} while it
  *       holds items, and in {@code stats slabs} once it has ever held one.</li>
  *   <li>{@code stats conns}: the listener and each connection, numbered by connection id.</li>
  *   <li>{@code stats sizes}: size tracking is off, as by default in memcached.</li>
@@ -193,7 +193,7 @@ final class StatsReport {
     }
 
     private void items(ByteBuf out) {
-        long items = cache.itemCount();
+        long items = cache.memory().entries();
         if (items == 0) {
             return;
         }
@@ -228,7 +228,7 @@ final class StatsReport {
     }
 
     private void slabs(ByteBuf out) {
-        long items = cache.itemCount();
+        long items = cache.memory().entries();
         boolean allocated = cache.memory().everHeldEntries();
         if (allocated) {
             CacheStats c = cache.stats();

@@ -12,8 +12,9 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Gives the packaged application a free loopback port for memcached, and tells the test which:
- * a {@code @QuarkusIntegrationTest} runs the application in another process, so it cannot ask it.
+ * Gives the packaged application a free loopback port for memcached and its own L2 directory
+ * under target/, and tells the test the port: a {@code @QuarkusIntegrationTest} runs the
+ * application in another process, so it cannot ask it.
  */
 public class FreeMemcachedPort implements QuarkusTestResourceLifecycleManager {
 
@@ -32,7 +33,8 @@ public class FreeMemcachedPort implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("ratmemcache.server.port", Integer.toString(port), "ratmemcache.server.bind", "127.0.0.1");
+        return Map.of("ratmemcache.server.port", Integer.toString(port), "ratmemcache.server.bind", "127.0.0.1",
+                "ratmemcache.l2.data-dir", "target/it-data/" + port + "/l2");
     }
 
     @Override

@@ -1,11 +1,15 @@
 package org.ratmemcache.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import org.ratmemcache.core.DiskTierException;
 import org.ratmemcache.core.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
+import org.ratmemcache.storage.rocksdb.RocksDbSettings;
+import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
 /** This project's memcached server on a free loopback port, with a cache on a manual clock. */
 public final class RunningServer implements AutoCloseable {
@@ -37,6 +41,22 @@ public final class RunningServer implements AutoCloseable {
     public static RunningServer start(int maxConnections, Duration idleTimeout) {
         return new RunningServer(UnaryOperator.identity(),
                 new ServerSettings("127.0.0.1", 0, 2, maxConnections, idleTimeout, VERSION, true));
+    }
+
+    /**
+     * With an L2 tier on RocksDB in {@code dataDir} and an L1 of {@code l1Entries} entries, so that
+     * items spill to disk and commands take the disk paths.
+     */
+    public static RunningServer startWithDisk(Path dataDir, long l1Entries, boolean writeThrough) {
+        return new RunningServer(b -> b.maxEntries(l1Entries).writeThrough(writeThrough).disk(openTier(dataDir)), DEFAULTS);
+    }
+
+    private static RocksDbTier openTier(Path dataDir) {
+        try {
+            return RocksDbTier.open(RocksDbSettings.defaults(dataDir));
+        } catch (DiskTierException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** On Java NIO, as on a platform without epoll (macOS, Windows, a native image). */
