@@ -60,6 +60,15 @@ public final class TextClient implements AutoCloseable {
         return this;
     }
 
+    /** Reads one CRLF-terminated line, without its CRLF. */
+    public String readLine() {
+        StringBuilder line = new StringBuilder();
+        while (line.length() < 2 || line.charAt(line.length() - 2) != '\r' || line.charAt(line.length() - 1) != '\n') {
+            line.append(read(1));
+        }
+        return line.substring(0, line.length() - 2);
+    }
+
     /** Reads up to and including the next VERSION line (send a version command to mark an end). */
     public String readUntilVersion() {
         StringBuilder read = new StringBuilder();
