@@ -89,6 +89,13 @@ public interface RatMemCacheConfig {
         @WithDefault("data/l2")
         Path dataDir();
 
+        /**
+         * The bound on the data directory's files (SST files, write-ahead log, manifest); past it the
+         * oldest items are evicted from disk. 0 for no bound.
+         */
+        @WithDefault("4g")
+        MemorySize maxDiskSize();
+
         /** Discard whatever the data directory holds when starting. */
         @WithDefault("false")
         boolean clearOnStartup();

@@ -54,6 +54,8 @@ public final class CacheStats {
     public final LongAdder l2Misses = new LongAdder();
     /** Items read from disk and put into memory. */
     public final LongAdder promotions = new LongAdder();
+    /** Live items deleted from disk to keep it under its size bound. */
+    public final LongAdder l2Evictions = new LongAdder();
 
     /** memcached's {@code stats reset}: every counter back to zero. */
     public void reset() {
@@ -62,7 +64,7 @@ public final class CacheStats {
                 casBadval, incrHits, incrMisses, decrHits, decrMisses, deleteHits, deleteMisses, cmdSet,
                 cmdFlush, totalItems, storeTooLarge, storeNoMemory, evictions, evictedUnfetched,
                 reclaimed, expiredUnfetched, crawlerReclaimed, crawlerItemsChecked, crawlerRuns, l2Hits, l2Misses,
-                promotions}) {
+                promotions, l2Evictions}) {
             counter.reset();
         }
     }

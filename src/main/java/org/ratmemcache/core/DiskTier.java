@@ -25,6 +25,24 @@ public interface DiskTier extends AutoCloseable {
      */
     void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException;
 
+    /**
+     * Deletes up to {@code budget} records that expired at or before {@code nowMillis} or whose
+     * CAS is at or below {@code flushCasLimit}; returns how many it deleted. Called by the writer.
+     */
+    int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException;
+
+    /**
+     * Deletes the oldest records (by CAS, so by last write), at least {@code bytes} of them, keys
+     * included, and starts reclaiming their space; returns how many it deleted. Called by the writer.
+     */
+    int evictOldest(long bytes) throws DiskTierException;
+
+    /** Bytes of the stored keys and records, as of the last write. */
+    long dataBytes();
+
+    /** Bytes the tier occupies on disk: every file, write-ahead log included. */
+    long diskUsage();
+
     /** Stores {@code state} on its own, durably even across power loss. */
     void writeState(PersistedState state) throws DiskTierException;
 

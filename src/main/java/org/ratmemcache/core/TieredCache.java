@@ -68,6 +68,12 @@ public final class TieredCache implements Cache, AutoCloseable {
     @SuppressWarnings("unchecked")
     private static final CompletableFuture<StoreResult>[] STORE_RESULTS = Arrays.stream(StoreResult.values())
             .map(CompletableFuture::completedFuture).toArray(CompletableFuture[]::new);
+    /** Records reclaimed from disk per maintenance round, so that writes are not held up. */
+    private static final int DISK_RECLAIM_BUDGET = 10_000;
+    /** How often the disk's size is checked against its bound. */
+    private static final long DISK_SIZE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** After an eviction, time for compaction to give the space back before the next check. */
+    private static final long DISK_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** {@link #known}'s answer when only the disk can tell. */
     private static final Entry UNKNOWN = new Entry(Key.of(new byte[0]), new byte[0], 0, 0, 0, 0);
 
@@ -85,6 +91,12 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final boolean writeThrough;
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ScheduledExecutorService sweeper;
+    private final long sweepNanos;
+    private final long maxDiskSize;
+    /** Disk maintenance state, touched by the writer thread only (but the request flag). */
+    private volatile boolean diskReclaimRequested = true;
+    private long nextDiskReclaim;
+    private long nextDiskSizeCheck;
     /** What the disk tier held at opening; the flush horizon until it exists. */
     private final PersistedState opening;
     private long casReservedOnDisk;
@@ -96,6 +108,8 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.writeThrough = b.writeThrough;
         this.memory = new MemoryTier(b.eviction, b.maxMemory, b.maxEntries, this::onEvicted);
         this.disk = b.disk;
+        this.sweepNanos = b.sweepInterval.toNanos();
+        this.maxDiskSize = b.maxDiskSize;
         this.opening = disk == null ? PersistedState.EMPTY : disk.openingState();
         Arrays.setAll(stripes, i -> new Object());
         if (disk == null) {
@@ -111,7 +125,8 @@ public final class TieredCache implements Cache, AutoCloseable {
             this.casSequence = new CasSequence(opening.casReserved(), this::persistState, diskThreads);
             this.flush = new FlushHorizon(casSequence, opening.flushCasLimit(), opening.flushPendingAt(),
                     () -> diskThreads.execute(this::persistStateQuietly));
-            this.writeBack = new WriteBack(disk, b.writeThrough, b.writeBackMaxChanges, b.writeBackMaxBytes, b.writeBackMaxLag);
+            this.writeBack = new WriteBack(disk, b.writeThrough, b.writeBackMaxChanges, b.writeBackMaxBytes, b.writeBackMaxLag,
+                    this::maintainDisk);
         }
         if (b.sweepInterval.isZero()) {
             this.sweeper = null;
@@ -277,8 +292,12 @@ public final class TieredCache implements Cache, AutoCloseable {
         stats.cmdFlush.increment();
         long now = clock.millis();
         flush.flush(atMillis, now);
-        if (atMillis <= now && sweeper != null) {
-            sweeper.execute(this::sweep); // give the memory back now rather than at the next sweep
+        if (atMillis <= now) {
+            // give the memory and the disk back now rather than at the next sweep
+            if (sweeper != null) {
+                sweeper.execute(this::sweep);
+            }
+            diskReclaimRequested = true;
         }
         return writeThrough ? CompletableFuture.runAsync(this::persistStateQuietly, diskThreads) : DONE;
     }
@@ -386,6 +405,40 @@ public final class TieredCache implements Cache, AutoCloseable {
             }
             persistStateQuietly();
             disk.close();
+        }
+    }
+
+    /**
+     * The disk tier's upkeep, run by the write-back thread between batches: deletes expired and
+     * flushed records every sweep interval (and right after a flush), a bounded number at a
+     * time, and evicts the oldest records when the disk is over its bound.
+     */
+    private void maintainDisk() {
+        try {
+            long nanos = System.nanoTime();
+            if (diskReclaimRequested || (sweepNanos > 0 && nanos - nextDiskReclaim >= 0)) {
+                diskReclaimRequested = false;
+                nextDiskReclaim = nanos + sweepNanos;
+                int reclaimed = disk.reclaim(clock.millis(), flush.casLimit(), DISK_RECLAIM_BUDGET);
+                stats.reclaimed.add(reclaimed);
+                stats.crawlerReclaimed.add(reclaimed);
+                if (reclaimed == DISK_RECLAIM_BUDGET) {
+                    diskReclaimRequested = true; // more to do, after the next batch
+                }
+            }
+            if (maxDiskSize > 0 && nanos - nextDiskSizeCheck >= 0) {
+                nextDiskSizeCheck = nanos + DISK_SIZE_CHECK_NANOS;
+                long usage = disk.diskUsage();
+                if (usage > maxDiskSize) {
+                    // Files shrink only once compaction has dropped what was deleted: evict the same
+                    // share of the data as the files exceed 90% of the bound, then let it settle.
+                    double excess = 1 - maxDiskSize * 0.9 / usage;
+                    stats.l2Evictions.add(disk.evictOldest((long) (disk.dataBytes() * excess)));
+                    nextDiskSizeCheck = nanos + DISK_SETTLE_NANOS;
+                }
+            }
+        } catch (DiskTierException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "disk maintenance failed: " + e.getMessage());
         }
     }
 
@@ -678,6 +731,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         private long writeBackMaxChanges = 100_000;
         private long writeBackMaxBytes = 64L << 20;
         private Duration writeBackMaxLag = Duration.ofMillis(100);
+        private long maxDiskSize;
 
         private Builder() {
         }
@@ -748,6 +802,15 @@ public final class TieredCache implements Cache, AutoCloseable {
             this.writeBackMaxChanges = changes;
             this.writeBackMaxBytes = bytes;
             this.writeBackMaxLag = lag;
+            return this;
+        }
+
+        /**
+         * The bound on the disk tier's files; past it the oldest records are evicted. Checked every
+         * second. Default 0: unbounded.
+         */
+        public Builder maxDiskSize(long bytes) {
+            this.maxDiskSize = bytes;
             return this;
         }
 

@@ -36,6 +36,11 @@ import org.ratmemcache.core.memory.Entry;
  * {@link #whenDrained} tells it the writer has caught up. Nothing is dropped and no thread
  * blocks.
  *
+ * <h2>Maintenance</h2>
+ * Between batches, at most every {@value #MAINTENANCE_PERIOD_MILLIS} ms, the writer runs the
+ * cache's disk maintenance (reclaiming expired and flushed records, keeping the disk bound),
+ * so that the disk tier keeps a single writer.
+ *
  * <h2>Failure</h2>
  * A batch that fails is retried, with a growing pause, until it succeeds or the cache closes;
  * its changes stay pending, so reads keep seeing them.
@@ -49,6 +54,8 @@ final class WriteBack implements AutoCloseable {
     /** The first pause after a failed batch; it doubles up to {@link #MAX_RETRY_PAUSE}. */
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(50);
     private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
+    /** How often, at most, the writer runs the disk maintenance. */
+    static final long MAINTENANCE_PERIOD_MILLIS = 100;
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -72,12 +79,14 @@ final class WriteBack implements AutoCloseable {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> drainWaiters = new ConcurrentLinkedQueue<>();
     private final Thread writer;
+    private final Runnable maintenance;
     private volatile boolean closing;
     private volatile Throwable lastFailure;
     private final AtomicLong batches = new AtomicLong();
 
-    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag) {
+    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Runnable maintenance) {
         this.disk = disk;
+        this.maintenance = maintenance;
         this.writeThrough = writeThrough;
         this.maxChanges = maxChanges;
         this.maxBytes = maxBytes;
@@ -169,7 +178,12 @@ final class WriteBack implements AutoCloseable {
     private void run() {
         List<Change> batch = new ArrayList<>();
         Duration pause = FIRST_RETRY_PAUSE;
+        long nextMaintenance = System.nanoTime();
         while (true) {
+            if (System.nanoTime() - nextMaintenance >= 0 && !closing) {
+                maintenance.run();
+                nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAINTENANCE_PERIOD_MILLIS);
+            }
             if (batch.isEmpty()) {
                 takeBatch(batch);
             }
@@ -178,7 +192,7 @@ final class WriteBack implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                LockSupport.parkNanos(this, maxLagNanos);
+                LockSupport.parkNanos(this, Math.min(maxLagNanos, TimeUnit.MILLISECONDS.toNanos(MAINTENANCE_PERIOD_MILLIS)));
                 continue;
             }
             try {

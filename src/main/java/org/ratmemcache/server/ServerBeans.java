@@ -45,6 +45,7 @@ public class ServerBeans {
                     .writeThrough(l2.writePolicy() == RatMemCacheConfig.L2.WritePolicy.WRITE_THROUGH)
                     .largeValueThreshold(l2.largeValueThreshold().asLongValue())
                     .diskThreads(l2.workerThreads())
+                    .maxDiskSize(l2.maxDiskSize().asLongValue())
                     .writeBackLimits(l2.writeBackQueueItems(), l2.writeBackQueueSize().asLongValue(), l2.writeBackMaxLag());
         }
         return builder.build();

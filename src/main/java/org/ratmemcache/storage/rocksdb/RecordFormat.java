@@ -52,6 +52,18 @@ final class RecordFormat {
         return record;
     }
 
+    /** The expiry of a record of which at least the first {@link #HEADER} bytes were read. */
+    static long expiresAt(byte[] header) throws UnreadableRecordException {
+        checkVersion(header);
+        return ByteBuffer.wrap(header).getLong(6);
+    }
+
+    /** The CAS of a record of which at least the first {@link #HEADER} bytes were read. */
+    static long cas(byte[] header) throws UnreadableRecordException {
+        checkVersion(header);
+        return ByteBuffer.wrap(header).getLong(14);
+    }
+
     static DiskItem decode(Key key, byte[] record) throws UnreadableRecordException {
         checkVersion(record);
         ByteBuffer header = ByteBuffer.wrap(record);

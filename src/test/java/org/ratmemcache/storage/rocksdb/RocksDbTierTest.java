@@ -30,7 +30,86 @@ class RocksDbTierTest {
     }
 
     private static DiskItem item(String key, String value, long cas) {
-        return new DiskItem(Key.of(key), value.getBytes(StandardCharsets.US_ASCII), 7, 0, cas, 1000, false);
+        return item(key, value, cas, 0);
+    }
+
+    private static DiskItem item(String key, String value, long cas, long expiresAt) {
+        return new DiskItem(Key.of(key), value.getBytes(StandardCharsets.US_ASCII), 7, expiresAt, cas, 1000, false);
+    }
+
+    @Test
+    void reclaimsExpiredRecordsThroughTheExpiryIndex() throws Exception {
+        try (RocksDbTier tier = open()) {
+            tier.write(List.of(item("soon", "1", 1, 1000), item("later", "2", 2, 5000), item("never", "3", 3, 0)), List.of());
+            assertThat(tier.reclaim(999, 0, 100)).isZero();
+            assertThat(tier.reclaim(1000, 0, 100)).isEqualTo(1);
+            assertThat(tier.read(Key.of("soon"))).isNull();
+            assertThat(tier.itemCount()).isEqualTo(2);
+            assertThat(tier.reclaim(10_000, 0, 100)).isEqualTo(1);
+            assertThat(tier.reclaim(10_000, 0, 100)).as("the index holds nothing stale").isZero();
+            assertThat(tier.read(Key.of("never"))).isNotNull();
+            assertThat(tier.itemCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anOverwriteMovesTheItemsIndexEntries() throws Exception {
+        try (RocksDbTier tier = open()) {
+            tier.write(List.of(item("k", "old", 1, 1000)), List.of());
+            tier.write(List.of(item("k", "new", 2, 5000)), List.of());
+            assertThat(tier.reclaim(2000, 1, 100)).as("neither the old expiry nor the old CAS applies").isZero();
+            assertThat(new String(tier.read(Key.of("k")).value(), StandardCharsets.US_ASCII)).isEqualTo("new");
+            tier.write(List.of(), List.of(Key.of("k")));
+            assertThat(tier.reclaim(10_000, 10, 100)).as("a delete removes its index entries").isZero();
+            assertThat(tier.itemCount()).isZero();
+        }
+    }
+
+    @Test
+    void reclaimsFlushedRecordsThroughTheAgeIndex() throws Exception {
+        try (RocksDbTier tier = open()) {
+            tier.write(List.of(item("a", "1", 1, 9000), item("b", "2", 2), item("c", "3", 3)), List.of());
+            assertThat(tier.reclaim(0, 2, 100)).isEqualTo(2);
+            assertThat(tier.read(Key.of("a"))).isNull();
+            assertThat(tier.read(Key.of("b"))).isNull();
+            assertThat(tier.read(Key.of("c"))).isNotNull();
+            assertThat(tier.reclaim(10_000, 2, 100)).as("a's expiry entry went with it").isZero();
+            assertThat(tier.itemCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void reclaimsNoMoreThanItsBudget() throws Exception {
+        try (RocksDbTier tier = open()) {
+            List<DiskItem> expiring = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                expiring.add(item("k" + i, "v", i + 1, 100));
+            }
+            tier.write(expiring, List.of());
+            assertThat(tier.reclaim(100, 0, 20)).isEqualTo(20);
+            assertThat(tier.reclaim(100, 0, 20)).isEqualTo(20);
+            assertThat(tier.reclaim(100, 0, 20)).isEqualTo(10);
+            assertThat(tier.itemCount()).isZero();
+        }
+    }
+
+    @Test
+    void evictsTheOldestRecordsFirst() throws Exception {
+        try (RocksDbTier tier = open()) {
+            List<DiskItem> written = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                written.add(item(String.format("k%02d", i), "x".repeat(98), 100 - i));
+            }
+            tier.write(written, List.of());
+            // k99 has CAS 1: the oldest. Each takes 3 bytes of key and a 30 + 98-byte record.
+            assertThat(tier.evictOldest(10 * (3 + RecordFormat.HEADER + 98))).isEqualTo(10);
+            for (int i = 90; i < 100; i++) {
+                assertThat(tier.read(Key.of(String.format("k%02d", i)))).isNull();
+            }
+            assertThat(tier.read(Key.of("k89"))).isNotNull();
+            assertThat(tier.itemCount()).isEqualTo(90);
+            assertThat(tier.diskUsage()).isPositive();
+        }
     }
 
     @Test
@@ -102,15 +181,17 @@ class RocksDbTierTest {
         }
         List<ColumnFamilyDescriptor> families = List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
                 new ColumnFamilyDescriptor("items".getBytes(StandardCharsets.US_ASCII)),
-                new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.US_ASCII)));
+                new ColumnFamilyDescriptor("meta".getBytes(StandardCharsets.US_ASCII)),
+                new ColumnFamilyDescriptor("expiry".getBytes(StandardCharsets.US_ASCII)),
+                new ColumnFamilyDescriptor("age".getBytes(StandardCharsets.US_ASCII)));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (DBOptions options = new DBOptions(); RocksDB db = RocksDB.open(options, dir.toString(), families, handles)) {
             db.put(handles.get(2), "format".getBytes(StandardCharsets.US_ASCII),
-                    "ratmemcache-l2 records=2 meta=1".getBytes(StandardCharsets.US_ASCII));
+                    "ratmemcache-l2 records=2 meta=1 indexes=expiry,age".getBytes(StandardCharsets.US_ASCII));
             handles.forEach(ColumnFamilyHandle::close);
         }
         assertThatThrownBy(this::open).isInstanceOf(DiskTierException.class)
-                .hasMessageContaining("holds format \"ratmemcache-l2 records=2 meta=1\"")
+                .hasMessageContaining("holds format \"ratmemcache-l2 records=2")
                 .hasMessageContaining("clear-on-startup");
     }
 }

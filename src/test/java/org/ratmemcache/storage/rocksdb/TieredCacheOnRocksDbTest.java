@@ -202,6 +202,57 @@ class TieredCacheOnRocksDbTest {
     }
 
     @Test
+    void theSweepReclaimsItemsThatExpiredOnDisk() throws Exception {
+        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).maxEntries(4)
+                .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).build();
+        for (int i = 0; i < 100; i++) {
+            store(StoreMode.SET, "short" + i, "s", 0, 10, 0);
+            store(StoreMode.SET, "long" + i, "l", 0, 1000, 0);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 200);
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 100);
+        assertThat(cache.disk().read(Key.of("short7"))).isNull();
+        assertThat(value("long7")).isEqualTo("l");
+    }
+
+    @Test
+    void aFlushIsReclaimedFromDisk() throws Exception {
+        open(false, 4);
+        for (int i = 0; i < 100; i++) {
+            store(StoreMode.SET, "k" + i, "v", 0, 0, 0);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 100);
+        cache.flushAll(clock.millis()).join();
+        store(StoreMode.SET, "after", "a", 0, 0, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 1);
+        assertThat(cache.disk().read(Key.of("k0"))).isNull();
+    }
+
+    @Test
+    void theDiskStaysNearItsBoundEvictingTheOldestItems() throws Exception {
+        long bound = 16L << 20;
+        RocksDbSettings small = new RocksDbSettings(dir, false, 1L << 20, 2, 1L << 20, RocksDbSettings.Compression.NONE, 2, false);
+        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(16).maxDiskSize(bound)
+                .disk(RocksDbTier.open(small)).build();
+        byte[] value = new byte[10_000];
+        long peak = 0;
+        for (int i = 0; i < 8_000; i++) { // 80 MB of values, five times the bound
+            cache.store(StoreMode.SET, Key.of(String.format("k%05d", i)), 0, 0, value, 0).join();
+            if (i % 100 == 0) {
+                peak = Math.max(peak, cache.disk().diskUsage());
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> cache.disk().diskUsage() <= bound * 11 / 10);
+        long settled = cache.disk().diskUsage();
+        System.out.printf("disk bound %d bytes: peak %d (%.2f x), settled %d (%.2f x)%n",
+                bound, peak, peak / (double) bound, settled, settled / (double) bound);
+        assertThat(cache.stats().l2Evictions.sum()).isPositive();
+        assertThat(value("k07999")).as("the newest item stays").isNotNull();
+        assertThat(cache.disk().read(Key.of("k00000"))).as("the oldest item went first").isNull();
+    }
+
+    @Test
     void largeValuesLiveOnDiskOnly() throws Exception {
         cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).largeValueThreshold(1000)
                 .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).build();
