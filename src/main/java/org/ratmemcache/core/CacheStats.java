@@ -48,6 +48,10 @@ public final class CacheStats {
     public final LongAdder crawlerItemsChecked = new LongAdder();
     /** Completed expiry sweeps. */
     public final LongAdder crawlerRuns = new LongAdder();
+    /** Reads answered from memory (L1, or a change not yet on disk) with an item. */
+    public final LongAdder l1Hits = new LongAdder();
+    /** Reads memory could not answer with an item: misses, and lookups passed on to disk. */
+    public final LongAdder l1Misses = new LongAdder();
     /** Reads that memory could not answer and found a live item on disk. */
     public final LongAdder l2Hits = new LongAdder();
     /** Reads that memory could not answer and found nothing live on disk. */
@@ -63,7 +67,7 @@ public final class CacheStats {
                 getHits, getMisses, getExpired, getFlushed, touchHits, touchMisses, casHits, casMisses,
                 casBadval, incrHits, incrMisses, decrHits, decrMisses, deleteHits, deleteMisses, cmdSet,
                 cmdFlush, totalItems, storeTooLarge, storeNoMemory, evictions, evictedUnfetched,
-                reclaimed, expiredUnfetched, crawlerReclaimed, crawlerItemsChecked, crawlerRuns, l2Hits, l2Misses,
+                reclaimed, expiredUnfetched, crawlerReclaimed, crawlerItemsChecked, crawlerRuns, l1Hits, l1Misses, l2Hits, l2Misses,
                 promotions, l2Evictions}) {
             counter.reset();
         }

@@ -43,6 +43,9 @@ public interface DiskTier extends AutoCloseable {
     /** Bytes the tier occupies on disk: every file, write-ahead log included. */
     long diskUsage();
 
+    /** The tier's own figures, by name (lower case, underscores), for statistics. */
+    java.util.Map<String, Long> statistics();
+
     /** Stores {@code state} on its own, durably even across power loss. */
     void writeState(PersistedState state) throws DiskTierException;
 

@@ -157,13 +157,15 @@ public final class TieredCache implements Cache, AutoCloseable {
         if (entry == null && disk != null) {
             WriteBack.Change change = writeBack.pending(key);
             if (change != null) {
-                return countGet(change.entry() == null ? null : live(change.entry(), now, true), now);
-            }
-            if (serializer.isBusy(key) || disk.mayContain(key)) {
+                entry = change.entry();
+            } else if (serializer.isBusy(key) || disk.mayContain(key)) {
+                stats.l1Misses.increment();
                 return ON_DISK;
             }
         }
-        return countGet(entry == null ? null : live(entry, now, true), now);
+        Entry live = entry == null ? null : live(entry, now, true);
+        (live == null ? stats.l1Misses : stats.l1Hits).increment();
+        return countGet(live, now);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 
 import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.DiskTier;
 import org.ratmemcache.core.TieredCache;
 import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.protocol.text.TextError;
@@ -27,9 +28,10 @@ import static org.ratmemcache.protocol.text.TextReplies.stat;
  * memcached's order, because exporters and dashboards parse them.
  *
  * <ul>
- *   <li>{@code stats}: every general field memcached 1.6.18 prints. Those that describe
- *       memcached's own machinery (slab mover, LRU maintainer, logger, read buffers) have no
- *       counterpart here and stay 0.</li>
+ *   <li>{@code stats}: every general field memcached 1.6.18 prints, in its order. Those that
+ *       describe memcached's own machinery (slab mover, LRU maintainer, logger, read buffers)
+ *       have no counterpart here and stay 0. Then RatMemCache's per-tier figures, prefixed
+ *       {@code l1_} and {@code l2_}.</li>
  *   <li>{@code stats settings}: memcached's names for the settings that apply here.</li>
  *   <li>{@code stats items} and {@code stats slabs}: one pseudo slab class, 1, holds every item in
  *       memory (one chunk per item), as memcached's slabs hold its memory. As in memcached, the class appears in {@code stats items} while it
@@ -161,6 +163,30 @@ final class StatsReport {
         stat(out, "crawler_items_checked", c.crawlerItemsChecked.sum());
         zero(out, "lrutail_reflocked", "moves_to_cold", "moves_to_warm", "moves_within_lru", "direct_reclaims");
         stat(out, "lru_bumps_dropped", cache.memory().droppedReads());
+        tiers(out, c);
+    }
+
+    /** RatMemCache's own figures, per tier, after memcached's fields. */
+    private void tiers(ByteBuf out, CacheStats c) {
+        stat(out, "l1_items", cache.memory().entries());
+        stat(out, "l1_bytes", cache.memory().bytes());
+        stat(out, "l1_hits", c.l1Hits.sum());
+        stat(out, "l1_misses", c.l1Misses.sum());
+        stat(out, "l1_evictions", c.evictions.sum());
+        DiskTier disk = cache.disk();
+        stat(out, "l2_enabled", disk == null ? 0 : 1);
+        if (disk == null) {
+            return;
+        }
+        stat(out, "l2_items", disk.itemCount());
+        stat(out, "l2_bytes", disk.dataBytes());
+        stat(out, "l2_hits", c.l2Hits.sum());
+        stat(out, "l2_misses", c.l2Misses.sum());
+        stat(out, "l2_promotions", c.promotions.sum());
+        stat(out, "l2_evictions", c.l2Evictions.sum());
+        stat(out, "l2_write_back_queue", cache.writeBackQueueDepth());
+        stat(out, "l2_write_back_lag_ms", cache.writeBackLagMillis());
+        disk.statistics().forEach((name, value) -> stat(out, "l2_" + name, value));
     }
 
     private void settings(ByteBuf out) {

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  *   <li>{@code >> bytes}: send the bytes and read nothing (half a request);</li>
  *   <li>{@code >| bytes}: send the bytes and read until the server hangs up; then reconnect;</li>
  *   <li>{@code @subset} before a step: this server may print fewer {@code STAT} lines than
- *       memcached, in memcached's order (for {@code stats settings}).</li>
+ *       memcached, in memcached's order (for {@code stats settings});</li>
+ *   <li>{@code @extended} before a step: this server prints memcached's {@code STAT} lines, then
+ *       more of its own (for {@code stats}).</li>
  * </ul>
  * Bytes are written with the escapes {@code \r \n \t \0 \\ \xNN}, {@code {N*c}} for {@code N}
  * copies of the character {@code c}, and {@code {cas}} for the last CAS the server returned.
@@ -30,7 +32,17 @@ public record Transcript(List<Step> steps) {
 
     public enum Kind { EXCHANGE, SEND_ONLY, UNTIL_CLOSE }
 
-    public record Step(int lineNumber, Kind kind, String source, boolean subset) {
+    /** How this server's STAT lines may differ from memcached's. */
+    public enum Stats {
+        /** Exactly the same names. */
+        SAME,
+        /** Fewer, in memcached's order ({@code @subset}). */
+        SUBSET,
+        /** memcached's, then more ({@code @extended}). */
+        EXTENDED
+    }
+
+    public record Step(int lineNumber, Kind kind, String source, Stats stats) {
     }
 
     private static final Pattern REPEAT = Pattern.compile("\\{(\\d+)\\*(.)}");
@@ -41,7 +53,7 @@ public record Transcript(List<Step> steps) {
                 throw new IllegalArgumentException("no transcript " + resource);
             }
             List<Step> steps = new ArrayList<>();
-            boolean subset = false;
+            Stats stats = Stats.SAME;
             String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i];
@@ -49,7 +61,11 @@ public record Transcript(List<Step> steps) {
                     continue;
                 }
                 if (line.equals("@subset")) {
-                    subset = true;
+                    stats = Stats.SUBSET;
+                    continue;
+                }
+                if (line.equals("@extended")) {
+                    stats = Stats.EXTENDED;
                     continue;
                 }
                 Kind kind;
@@ -66,8 +82,8 @@ public record Transcript(List<Step> steps) {
                 } else {
                     throw new IllegalArgumentException(resource + ":" + (i + 1) + ": not a step: " + line);
                 }
-                steps.add(new Step(i + 1, kind, source, subset));
-                subset = false;
+                steps.add(new Step(i + 1, kind, source, stats));
+                stats = Stats.SAME;
             }
             return new Transcript(steps);
         } catch (IOException e) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -321,8 +323,18 @@ public final class RocksDbTier implements DiskTier {
         return dataDir;
     }
 
-    /** A RocksDB property of the items, e.g. {@code rocksdb.estimate-num-keys}; -1 if unknown. */
-    public long property(String name) {
+    /** RocksDB's own estimates for the items, and the files' size. */
+    @Override
+    public Map<String, Long> statistics() {
+        Map<String, Long> statistics = new LinkedHashMap<>();
+        statistics.put("estimate_num_keys", property("rocksdb.estimate-num-keys"));
+        statistics.put("estimate_live_data_size", property("rocksdb.estimate-live-data-size"));
+        statistics.put("pending_compaction_bytes", property("rocksdb.estimate-pending-compaction-bytes"));
+        statistics.put("disk_usage", diskUsage());
+        return statistics;
+    }
+
+    private long property(String name) {
         try {
             return db.getLongProperty(items, name);
         } catch (RocksDBException e) {

@@ -88,6 +88,7 @@ class TieredCacheOnRocksDbTest {
         for (int i = 0; i < 1000; i++) {
             store(StoreMode.SET, "k" + i, "v" + i, i, 0, 0);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.writeBackQueueDepth() == 0);
         for (int i = 0; i < 1000; i++) {
             Item item = item("k" + i);
             assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("v" + i);
