@@ -28,6 +28,8 @@ public interface RatMemCacheConfig {
 
     Ttl ttl();
 
+    Compression compression();
+
     /** The memcached listener. */
     interface Server {
 
@@ -155,6 +157,17 @@ public interface RatMemCacheConfig {
             /** Acknowledge once the write is in RocksDB's write-ahead log. */
             WRITE_THROUGH
         }
+    }
+
+    /** LZ4 compression of values in memory (and on disk, when RocksDB's own compression is off). */
+    interface Compression {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Values at least this long are compressed; a value stays raw if compressing does not shrink it. */
+        @WithDefault("4k")
+        MemorySize threshold();
     }
 
     /** Expiry. */

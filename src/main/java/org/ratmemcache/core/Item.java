@@ -29,4 +29,17 @@ public interface Item {
     default boolean fetched() {
         return false;
     }
+
+    /** The value's length in bytes, without decompressing it. */
+    default int valueLength() {
+        return value().length;
+    }
+
+    /**
+     * The value as an LZ4 block, when the item holds it compressed (so that a store can keep it
+     * that way without compressing again); else {@code null}.
+     */
+    default byte[] compressedValue() {
+        return null;
+    }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.core.memory.Eviction;
 import org.ratmemcache.core.memory.MemoryTier;
@@ -88,6 +89,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final CacheStats stats = new CacheStats();
     private final long itemSizeMax;
     private final long largeValueThreshold;
+    private final ValueCompression compression;
     private final boolean writeThrough;
     private final Object[] stripes = new Object[LOCK_STRIPES];
     private final ScheduledExecutorService sweeper;
@@ -105,6 +107,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.clock = b.clock;
         this.itemSizeMax = b.itemSizeMax;
         this.largeValueThreshold = b.largeValueThreshold;
+        this.compression = b.compression;
         this.writeThrough = b.writeThrough;
         this.memory = new MemoryTier(b.eviction, b.maxMemory, b.maxEntries, this::onEvicted);
         this.disk = b.disk;
@@ -531,12 +534,12 @@ public final class TieredCache implements Cache, AutoCloseable {
             return null;
         }
         stats.l2Hits.increment();
-        Entry entry = new Entry(onDisk.key(), onDisk.value(), onDisk.flags(), onDisk.expiresAt(), onDisk.cas(),
-                onDisk.accessedAt());
+        Entry entry = Entry.of(onDisk.key(), onDisk.value(), onDisk.flags(), onDisk.expiresAt(), onDisk.cas(),
+                onDisk.accessedAt(), compression);
         if (onDisk.fetched()) {
             entry.markFetched(onDisk.accessedAt());
         }
-        if (fitsInMemory(entry.key().length(), entry.value().length)) {
+        if (fitsInMemory(entry.key().length(), entry.valueLength())) {
             memory.put(entry);
             stats.promotions.increment();
         }
@@ -562,12 +565,12 @@ public final class TieredCache implements Cache, AutoCloseable {
             return remove(key);
         }
         Key stored = old != null ? old.key() : key.toStored();
-        return install(new Entry(stored, value, flags, expiresAt, nextCas(now), now));
+        return install(Entry.of(stored, value, flags, expiresAt, nextCas(now), now, compression));
     }
 
     /** Makes {@code entry} its key's newest version: in memory if it fits, and on its way to disk. */
     private CompletableFuture<Void> install(Entry entry) {
-        if (fitsInMemory(entry.key().length(), entry.value().length)) {
+        if (fitsInMemory(entry.key().length(), entry.valueLength())) {
             memory.put(entry);
         } else {
             Entry stale = memory.get(entry.key());
@@ -734,6 +737,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         private long writeBackMaxBytes = 64L << 20;
         private Duration writeBackMaxLag = Duration.ofMillis(100);
         private long maxDiskSize;
+        private ValueCompression compression = ValueCompression.OFF;
 
         private Builder() {
         }
@@ -813,6 +817,12 @@ public final class TieredCache implements Cache, AutoCloseable {
          */
         public Builder maxDiskSize(long bytes) {
             this.maxDiskSize = bytes;
+            return this;
+        }
+
+        /** How values are compressed in memory. Default: not at all. */
+        public Builder compression(ValueCompression compression) {
+            this.compression = compression;
             return this;
         }
 

@@ -65,7 +65,7 @@ final class WriteBack implements AutoCloseable {
      */
     record Change(Key key, Entry entry, CompletableFuture<Void> durable, long queuedAtNanos) {
         long bytes() {
-            return entry == null ? key.length() : (long) key.length() + entry.value().length;
+            return entry == null ? key.length() : (long) key.length() + entry.storedLength();
         }
     }
 

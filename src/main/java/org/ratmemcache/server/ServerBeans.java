@@ -11,6 +11,7 @@ import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.DiskTierException;
 import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
@@ -38,7 +39,10 @@ public class ServerBeans {
                 .maxEntries(config.l1().maxEntries().orElse(Long.MAX_VALUE))
                 .eviction(config.l1().eviction())
                 .itemSizeMax(config.server().itemSizeMax().asLongValue())
-                .sweepInterval(config.ttl().cleanupInterval());
+                .sweepInterval(config.ttl().cleanupInterval())
+                .compression(config.compression().enabled()
+                        ? new ValueCompression((int) Math.min(Integer.MAX_VALUE, config.compression().threshold().asLongValue()))
+                        : ValueCompression.OFF);
         RatMemCacheConfig.L2 l2 = config.l2();
         if (l2.enabled()) {
             builder.disk(openDiskTier(l2))

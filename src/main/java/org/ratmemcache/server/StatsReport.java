@@ -170,6 +170,8 @@ final class StatsReport {
     private void tiers(ByteBuf out, CacheStats c) {
         stat(out, "l1_items", cache.memory().entries());
         stat(out, "l1_bytes", cache.memory().bytes());
+        stat(out, "l1_value_bytes_raw", cache.memory().rawValueBytes());
+        stat(out, "l1_value_bytes_stored", cache.memory().storedValueBytes());
         stat(out, "l1_hits", c.l1Hits.sum());
         stat(out, "l1_misses", c.l1Misses.sum());
         stat(out, "l1_evictions", c.evictions.sum());

@@ -295,9 +295,10 @@ final class TextConnectionHandler extends ChannelInboundHandlerAdapter {
         if (item == null) {
             return;
         }
+        byte[] value = item.value();
         ByteBuf out = out();
-        replies.valueHeader(out, item, parser.request().withCas());
-        out.writeBytes(item.value());
+        replies.valueHeader(out, item, value.length, parser.request().withCas());
+        out.writeBytes(value);
         out.writeBytes(TextReplies.CRLF);
     }
 

@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import org.ratmemcache.core.DiskTierException;
 import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
@@ -44,11 +45,13 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * With an L2 tier on RocksDB in {@code dataDir} and an L1 of {@code l1Entries} entries, so that
-     * items spill to disk and commands take the disk paths.
+     * With an L2 tier on RocksDB in {@code dataDir}, an L1 of {@code l1Entries} entries (so that
+     * items spill to disk and commands take the disk paths), and LZ4 for values of 64 bytes and
+     * more.
      */
     public static RunningServer startWithDisk(Path dataDir, long l1Entries, boolean writeThrough) {
-        return new RunningServer(b -> b.maxEntries(l1Entries).writeThrough(writeThrough).disk(openTier(dataDir)), DEFAULTS);
+        return new RunningServer(b -> b.maxEntries(l1Entries).writeThrough(writeThrough).disk(openTier(dataDir))
+                .compression(new ValueCompression(64)), DEFAULTS);
     }
 
     private static RocksDbTier openTier(Path dataDir) {

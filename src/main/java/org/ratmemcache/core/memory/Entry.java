@@ -1,6 +1,7 @@
 package org.ratmemcache.core.memory;
 
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.Key;
 
 /**
@@ -20,7 +21,9 @@ public final class Entry implements Item {
     static final int REMOVED = 2;
 
     private final Key key;
+    /** The value as stored: raw, or an LZ4 block when {@link #rawLength} is not -1. */
     private final byte[] value;
+    private final int rawLength;
     private final int flags;
     private final long expiresAt;
     private final long cas;
@@ -34,18 +37,32 @@ public final class Entry implements Item {
     private boolean fetched;
     private long accessedAt;
 
+    /** An entry holding {@code value} as it is. */
     public Entry(Key key, byte[] value, int flags, long expiresAt, long cas, long nowMillis) {
+        this(key, value, -1, flags, expiresAt, cas, nowMillis);
+    }
+
+    private Entry(Key key, byte[] value, int rawLength, int flags, long expiresAt, long cas, long nowMillis) {
         this.key = key;
         this.value = value;
+        this.rawLength = rawLength;
         this.flags = flags;
         this.expiresAt = expiresAt;
         this.cas = cas;
         this.accessedAt = nowMillis;
     }
 
+    /** An entry holding {@code value} compressed, if {@code compression} compresses it. */
+    public static Entry of(Key key, byte[] value, int flags, long expiresAt, long cas, long nowMillis,
+            ValueCompression compression) {
+        byte[] compressed = compression.compress(value);
+        return compressed == null ? new Entry(key, value, flags, expiresAt, cas, nowMillis)
+                : new Entry(key, compressed, value.length, flags, expiresAt, cas, nowMillis);
+    }
+
     /** The same item with another expiry, as touch makes it: same CAS, same read history. */
     public Entry withExpiry(long newExpiresAt) {
-        Entry touched = new Entry(key, value, flags, newExpiresAt, cas, accessedAt);
+        Entry touched = new Entry(key, value, rawLength, flags, newExpiresAt, cas, accessedAt);
         touched.fetched = fetched;
         return touched;
     }
@@ -55,9 +72,25 @@ public final class Entry implements Item {
         return key;
     }
 
+    /** The value's bytes, decompressed into a new array if the entry holds them compressed. */
     @Override
     public byte[] value() {
-        return value;
+        return rawLength < 0 ? value : ValueCompression.decompress(value, rawLength);
+    }
+
+    @Override
+    public byte[] compressedValue() {
+        return rawLength < 0 ? null : value;
+    }
+
+    @Override
+    public int valueLength() {
+        return rawLength < 0 ? value.length : rawLength;
+    }
+
+    /** The value's length as memory holds it. */
+    public int storedLength() {
+        return value.length;
     }
 
     @Override
@@ -95,7 +128,7 @@ public final class Entry implements Item {
         }
     }
 
-    /** What this entry costs the memory budget: key, value and the JVM's per-entry overhead. */
+    /** What this entry costs the memory budget: key, stored value and the JVM's per-entry overhead. */
     public long weight() {
         return MemoryTier.weigh(key.length(), value.length);
     }

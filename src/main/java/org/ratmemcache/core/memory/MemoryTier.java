@@ -51,6 +51,9 @@ public final class MemoryTier {
     /** Guarded by the eviction lock; volatile so that statistics read them without it. */
     private volatile long bytes;
     private volatile long entries;
+    /** Value bytes of the linked entries as clients see them, and as stored (compressed). */
+    private volatile long rawValueBytes;
+    private volatile long storedValueBytes;
     private volatile boolean everLinked;
 
     /**
@@ -147,6 +150,16 @@ public final class MemoryTier {
         return entries;
     }
 
+    /** Value bytes held, as clients see them (before compression). */
+    public long rawValueBytes() {
+        return rawValueBytes;
+    }
+
+    /** Value bytes held, as stored (after compression). */
+    public long storedValueBytes() {
+        return storedValueBytes;
+    }
+
     /** Whether the tier has ever held an entry, as memcached's slab pages, once allocated, stay. */
     public boolean everHeldEntries() {
         return everLinked;
@@ -171,6 +184,8 @@ public final class MemoryTier {
             policy.onInsert(entry);
             bytes += entry.weight();
             entries++;
+            rawValueBytes += entry.valueLength();
+            storedValueBytes += entry.storedLength();
             everLinked = true;
         }
     }
@@ -180,6 +195,8 @@ public final class MemoryTier {
             policy.onRemove(entry);
             bytes -= entry.weight();
             entries--;
+            rawValueBytes -= entry.valueLength();
+            storedValueBytes -= entry.storedLength();
         }
         entry.state = Entry.REMOVED;
     }

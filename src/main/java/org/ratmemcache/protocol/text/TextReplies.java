@@ -30,14 +30,14 @@ public final class TextReplies {
     private final byte[] digits = new byte[Decimal.MAX_UNSIGNED_64_DIGITS];
 
     /** {@code VALUE <key> <flags> <bytes>[ <cas>]\r\n}: the line before an item's data. */
-    public void valueHeader(ByteBuf out, Item item, boolean withCas) {
+    public void valueHeader(ByteBuf out, Item item, int valueLength, boolean withCas) {
         Key key = item.key();
         out.writeBytes(VALUE);
         out.writeBytes(key.array(), key.offset(), key.length());
         out.writeByte(' ');
         unsigned(out, item.flags() & 0xffff_ffffL);
         out.writeByte(' ');
-        unsigned(out, item.value().length);
+        unsigned(out, valueLength);
         if (withCas) {
             out.writeByte(' ');
             unsigned(out, item.cas());

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.ratmemcache.core.DiskItem;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.compress.ValueCompression;
 
 /**
  * How an item is laid out in RocksDB. The key is the RocksDB key itself; the value is this
@@ -15,12 +16,13 @@ import org.ratmemcache.core.Key;
  * offset  size  field
  *      0     1  format version, 1
  *      1     1  bits: 0x01 fetched since stored; 0x02 stale and 0x04 win token handed out
- *               (reserved for the meta protocol); the rest 0
+ *               (reserved for the meta protocol); 0x08 the value is an LZ4 block; the rest 0
  *      2     4  client flags
  *      6     8  expiry, epoch milliseconds; 0 never expires
  *     14     8  CAS unique
  *     22     8  last access, epoch milliseconds
- *     30     n  the value's bytes
+ *     30     n  the value's bytes; or, with bit 0x08, the value's length (4 bytes) and then
+ *               its LZ4 block
  * </pre>
  *
  * A later format keeps this header readable: it bumps the version and adds fields after
@@ -34,21 +36,31 @@ final class RecordFormat {
     static final int HEADER = 30;
 
     static final int FETCHED = 0x01;
+    static final int LZ4 = 0x08;
 
     private RecordFormat() {
     }
 
-    static byte[] encode(Item item) {
-        byte[] value = item.value();
-        byte[] record = new byte[HEADER + value.length];
+    /**
+     * The record of {@code item}; with {@code keepCompressed}, an item that holds its value as an
+     * LZ4 block is written so (when RocksDB does not compress blocks itself).
+     */
+    static byte[] encode(Item item, boolean keepCompressed) {
+        byte[] compressed = keepCompressed ? item.compressedValue() : null;
+        byte[] value = compressed != null ? compressed : item.value();
+        int prefix = compressed != null ? Integer.BYTES : 0;
+        byte[] record = new byte[HEADER + prefix + value.length];
         ByteBuffer header = ByteBuffer.wrap(record);
         header.put(VERSION)
-                .put((byte) (item.fetched() ? FETCHED : 0))
+                .put((byte) ((item.fetched() ? FETCHED : 0) | (compressed != null ? LZ4 : 0)))
                 .putInt(item.flags())
                 .putLong(item.expiresAt())
                 .putLong(item.cas())
                 .putLong(item.accessedAt());
-        System.arraycopy(value, 0, record, HEADER, value.length);
+        if (compressed != null) {
+            header.putInt(item.valueLength());
+        }
+        System.arraycopy(value, 0, record, HEADER + prefix, value.length);
         return record;
     }
 
@@ -68,8 +80,11 @@ final class RecordFormat {
         checkVersion(record);
         ByteBuffer header = ByteBuffer.wrap(record);
         byte bits = header.get(1);
-        return new DiskItem(key, Arrays.copyOfRange(record, HEADER, record.length), header.getInt(2),
-                header.getLong(6), header.getLong(14), header.getLong(22), (bits & FETCHED) != 0);
+        byte[] value = (bits & LZ4) == 0 ? Arrays.copyOfRange(record, HEADER, record.length)
+                : ValueCompression.decompress(Arrays.copyOfRange(record, HEADER + Integer.BYTES, record.length),
+                        header.getInt(HEADER));
+        return new DiskItem(key, value, header.getInt(2), header.getLong(6), header.getLong(14), header.getLong(22),
+                (bits & FETCHED) != 0);
     }
 
     private static void checkVersion(byte[] record) throws UnreadableRecordException {

@@ -104,6 +104,8 @@ public final class RocksDbTier implements DiskTier {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final ReadOptions readOptions = new ReadOptions();
     private final WriteOptions writeOptions;
+    /** Values that memory holds compressed are written compressed when RocksDB does not compress. */
+    private final boolean keepCompressed;
     private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
     /** Scratch for existence checks: only a record's header is copied out. */
     private final byte[] header = new byte[RecordFormat.HEADER];
@@ -121,6 +123,7 @@ public final class RocksDbTier implements DiskTier {
         this.expiry = handles.get(3);
         this.age = handles.get(4);
         this.writeOptions = new WriteOptions().setSync(settings.fsync());
+        this.keepCompressed = settings.compression() == RocksDbSettings.Compression.NONE;
         checkFormat();
         byte[] totals = db.get(meta, TOTALS_KEY);
         this.itemCount = totals == null ? 0 : ByteBuffer.wrap(totals).getLong(0);
@@ -390,7 +393,7 @@ public final class RocksDbTier implements DiskTier {
         void put(Item item) throws RocksDBException, RecordFormat.UnreadableRecordException {
             byte[] key = item.key().toBytes();
             delete(key);
-            byte[] record = RecordFormat.encode(item);
+            byte[] record = RecordFormat.encode(item, keepCompressed);
             batch.put(RocksDbTier.this.items, key, record);
             batch.put(age, bigEndian(item.cas()), key);
             if (item.expiresAt() != Expiry.NEVER) {

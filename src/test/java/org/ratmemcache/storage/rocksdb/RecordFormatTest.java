@@ -5,6 +5,8 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.DiskItem;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.memory.Entry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +20,7 @@ class RecordFormatTest {
     @Test
     void writesFormat1() {
         DiskItem item = new DiskItem(Key.of("k"), "hello".getBytes(), -1, 1_767_225_630_696L, 258, 1_767_225_600_000L, true);
-        assertThat(HexFormat.of().formatHex(RecordFormat.encode(item))).isEqualTo(FORMAT_1_RECORD);
+        assertThat(HexFormat.of().formatHex(RecordFormat.encode(item, false))).isEqualTo(FORMAT_1_RECORD);
     }
 
     @Test
@@ -36,9 +38,23 @@ class RecordFormatTest {
     @Test
     void readsAnEmptyValue() throws Exception {
         DiskItem empty = new DiskItem(Key.of("e"), new byte[0], 0, 0, 1, 0, false);
-        byte[] record = RecordFormat.encode(empty);
+        byte[] record = RecordFormat.encode(empty, false);
         assertThat(record).hasSize(RecordFormat.HEADER);
         assertThat(RecordFormat.decode(Key.of("e"), record).value()).isEmpty();
+    }
+
+    @Test
+    void keepsAnLz4BlockWhenAsked() throws Exception {
+        byte[] raw = "abcabcabcabcabcabcabcabcabcabcabcabcabcabc".getBytes();
+        Entry entry = Entry.of(Key.of("k"), raw, 0, 0, 9, 0, new ValueCompression(16));
+        assertThat(entry.compressedValue()).isNotNull();
+        byte[] compressed = RecordFormat.encode(entry, true);
+        assertThat(compressed[1] & RecordFormat.LZ4).isEqualTo(RecordFormat.LZ4);
+        assertThat(compressed.length).isLessThan(RecordFormat.HEADER + raw.length);
+        assertThat(RecordFormat.decode(Key.of("k"), compressed).value()).isEqualTo(raw);
+        byte[] plain = RecordFormat.encode(entry, false);
+        assertThat(plain[1] & RecordFormat.LZ4).isZero();
+        assertThat(RecordFormat.decode(Key.of("k"), plain).value()).isEqualTo(raw);
     }
 
     @Test

@@ -1,0 +1,63 @@
+package org.ratmemcache.core.compress;
+
+import java.util.Arrays;
+
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * LZ4 block compression of values, for the memory tier (and the disk tier, when RocksDB does not
+ * compress itself).
+ *
+ * <p>A value at or above the threshold is compressed; it is kept compressed only if that makes
+ * it smaller, so incompressible data (already compressed, encrypted, random) costs one attempt
+ * and no memory. Decompression uses LZ4's safe decompressor, which never reads or writes outside
+ * its buffers, even on corrupt input. The compressor's output buffer is reused per thread, so
+ * compressing allocates only the result.
+ */
+public final class ValueCompression {
+
+    /** No value is ever compressed. */
+    public static final ValueCompression OFF = new ValueCompression(Integer.MAX_VALUE);
+
+    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+    private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
+    private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
+    private final int threshold;
+
+    /** Compresses values of at least {@code threshold} bytes. */
+    public ValueCompression(int threshold) {
+        if (threshold < 1) {
+            throw new IllegalArgumentException("compression threshold must be at least 1 byte: " + threshold);
+        }
+        this.threshold = threshold;
+    }
+
+    /** The LZ4 block of {@code value} if it is long enough and compressing shrinks it; else null. */
+    public byte[] compress(byte[] value) {
+        if (value.length < threshold) {
+            return null;
+        }
+        int bound = COMPRESSOR.maxCompressedLength(value.length);
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < bound) {
+            scratch = new byte[bound];
+            SCRATCH.set(scratch);
+        }
+        int length = COMPRESSOR.compress(value, 0, value.length, scratch, 0, bound);
+        return length < value.length ? Arrays.copyOf(scratch, length) : null;
+    }
+
+    /** The {@code rawLength} bytes that {@code compressed} holds. */
+    public static byte[] decompress(byte[] compressed, int rawLength) {
+        byte[] raw = new byte[rawLength];
+        int length = DECOMPRESSOR.decompress(compressed, 0, compressed.length, raw, 0);
+        if (length != rawLength) {
+            throw new IllegalStateException("LZ4 block holds " + length + " bytes, expected " + rawLength);
+        }
+        return raw;
+    }
+}

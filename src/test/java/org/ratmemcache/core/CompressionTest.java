@@ -1,0 +1,63 @@
+package org.ratmemcache.core;
+
+import java.time.Duration;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.testing.ManualClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** LZ4 in memory: smaller when it pays, never when it does not, always the client's exact bytes. */
+class CompressionTest {
+
+    private final TieredCache cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO)
+            .compression(new ValueCompression(1024)).build();
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+
+    private byte[] stored(String key, byte[] value) {
+        cache.store(StoreMode.SET, Key.of(key), 0, 0, value, 0).join();
+        return cache.get(Key.of(key)).value();
+    }
+
+    @Test
+    void compressibleValuesTakeLessMemoryAndComeBackExactly() {
+        byte[] text = "the quick brown fox jumps over the lazy dog. ".repeat(1000).getBytes();
+        assertThat(stored("text", text)).isEqualTo(text);
+        assertThat(cache.memory().rawValueBytes()).isEqualTo(text.length);
+        assertThat(cache.memory().storedValueBytes()).isLessThan(text.length / 10);
+        assertThat(cache.bytes()).isLessThan(text.length / 10);
+    }
+
+    @Test
+    void incompressibleValuesStayRaw() {
+        byte[] noise = new byte[50_000];
+        new Random(1).nextBytes(noise);
+        assertThat(stored("noise", noise)).isEqualTo(noise);
+        assertThat(cache.memory().storedValueBytes()).isEqualTo(noise.length);
+    }
+
+    @Test
+    void valuesBelowTheThresholdStayRaw() {
+        byte[] small = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes();
+        assertThat(stored("small", small)).isEqualTo(small);
+        assertThat(cache.memory().storedValueBytes()).isEqualTo(small.length);
+    }
+
+    @Test
+    void appendAndIncrWorkOnCompressedValues() {
+        byte[] digits = "0".repeat(2000).getBytes();
+        stored("n", digits);
+        assertThat(cache.memory().storedValueBytes()).isLessThan(2000);
+        assertThat(((DeltaResult.Applied) cache.delta(Key.of("n"), true, 7).join()).value()).isEqualTo(7);
+        cache.store(StoreMode.SET, Key.of("log"), 0, 0, "x".repeat(3000).getBytes(), 0).join();
+        cache.store(StoreMode.APPEND, Key.of("log"), 0, 0, "!".getBytes(), 0).join();
+        assertThat(new String(cache.get(Key.of("log")).value())).isEqualTo("x".repeat(3000) + "!");
+    }
+}
