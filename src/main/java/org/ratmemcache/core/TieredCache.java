@@ -99,6 +99,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     private volatile boolean diskReclaimRequested = true;
     private long nextDiskReclaim;
     private long nextDiskSizeCheck;
+    private long dataAtLastSizeCheck;
     /** What the disk tier held at opening; the flush horizon until it exists. */
     private final PersistedState opening;
     private long casReservedOnDisk;
@@ -431,14 +432,18 @@ public final class TieredCache implements Cache, AutoCloseable {
                     diskReclaimRequested = true; // more to do, after the next batch
                 }
             }
-            if (maxDiskSize > 0 && nanos - nextDiskSizeCheck >= 0) {
+            long data = disk.dataBytes();
+            // Check every second, and at once whenever a tenth of the bound has been written since.
+            if (maxDiskSize > 0 && (nanos - nextDiskSizeCheck >= 0 || data - dataAtLastSizeCheck > maxDiskSize / 10)) {
                 nextDiskSizeCheck = nanos + DISK_SIZE_CHECK_NANOS;
+                dataAtLastSizeCheck = data;
                 long usage = disk.diskUsage();
                 if (usage > maxDiskSize) {
                     // Files shrink only once compaction has dropped what was deleted: evict the same
                     // share of the data as the files exceed 90% of the bound, then let it settle.
                     double excess = 1 - maxDiskSize * 0.9 / usage;
-                    stats.l2Evictions.add(disk.evictOldest((long) (disk.dataBytes() * excess)));
+                    stats.l2Evictions.add(disk.evictOldest((long) (data * excess)));
+                    dataAtLastSizeCheck = disk.dataBytes();
                     nextDiskSizeCheck = nanos + DISK_SETTLE_NANOS;
                 }
             }
