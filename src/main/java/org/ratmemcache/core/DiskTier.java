@@ -49,6 +49,12 @@ public interface DiskTier extends AutoCloseable {
     /** Stores {@code state} on its own, durably even across power loss. */
     void writeState(PersistedState state) throws DiskTierException;
 
+    /**
+     * Tries to bring the tier back after a failed write (RocksDB, for one, refuses writes after an
+     * I/O error until it is reopened). Fails if the disk still does; called again on the next retry.
+     */
+    void recover() throws DiskTierException;
+
     /** What the tier held when it was opened: the last state written. */
     PersistedState openingState();
 

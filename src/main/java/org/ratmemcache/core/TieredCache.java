@@ -44,6 +44,12 @@ import org.ratmemcache.core.memory.MemoryTier;
  *       always sees a whole item.</li>
  * </ul>
  *
+ * <h2>A failing disk</h2>
+ * When the disk tier fails to write (a full disk, an I/O error), commands that change a key get
+ * an error until it writes again: letting them change memory alone would leave the disk with an
+ * older version that resurfaces once memory forgets the key. Reads go on, from memory and from
+ * the disk. Queued changes are retried, and the tier recovers by itself when the disk does.
+ *
  * <h2>Expiry and flush</h2>
  * Expired and flushed items are never returned. They are removed when an access finds them, and
  * from L1 by the sweeper every sweep interval. {@link FlushHorizon} explains how flush_all
@@ -387,6 +393,11 @@ public final class TieredCache implements Cache, AutoCloseable {
         return writeBack == null ? 0 : writeBack.pendingChanges();
     }
 
+    /** Why the disk tier fails to write, until it writes again; else null. */
+    public Throwable diskFailure() {
+        return writeBack == null ? null : writeBack.failure();
+    }
+
     /** How long the oldest change has waited for the disk tier, in milliseconds. */
     public long writeBackLagMillis() {
         return writeBack == null ? 0 : writeBack.lagMillis();
@@ -458,6 +469,12 @@ public final class TieredCache implements Cache, AutoCloseable {
      * first. {@code read} counts expired and flushed items found, as a fetch would.
      */
     private <T> CompletableFuture<T> mutate(Key key, boolean read, boolean blind, Mutation<T> mutation) {
+        Throwable diskFailure = writeBack == null ? null : writeBack.failure();
+        if (diskFailure != null) {
+            // A change that cannot reach the disk would leave it stale under a newer version in memory.
+            return CompletableFuture.failedFuture(new DiskTierException("the disk tier fails to write: "
+                    + diskFailure.getMessage(), diskFailure));
+        }
         long now = clock.millis();
         synchronized (stripe(key)) {
             if (disk == null || !serializer.isBusy(key)) {

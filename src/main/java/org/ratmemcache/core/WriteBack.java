@@ -47,6 +47,8 @@ import org.ratmemcache.core.memory.Entry;
  */
 final class WriteBack implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(WriteBack.class.getName());
+
     /** Changes written in one batch at most. */
     private static final int BATCH_CHANGES = 4096;
     /** Value bytes written in one batch at most (a single larger change still goes alone). */
@@ -158,8 +160,8 @@ final class WriteBack implements AutoCloseable {
         return batches.get();
     }
 
-    /** The error of the last failed batch, until a batch succeeds again. */
-    Throwable lastFailure() {
+    /** The error of the last failed batch, until a batch succeeds again; else null. */
+    Throwable failure() {
         return lastFailure;
     }
 
@@ -197,6 +199,9 @@ final class WriteBack implements AutoCloseable {
             }
             try {
                 writeBatch(batch);
+                if (lastFailure != null) {
+                    LOG.log(System.Logger.Level.INFO, "the disk tier accepts writes again");
+                }
                 lastFailure = null;
                 pause = FIRST_RETRY_PAUSE;
                 batch.clear();
@@ -204,6 +209,10 @@ final class WriteBack implements AutoCloseable {
                     runDrainWaiters();
                 }
             } catch (DiskTierException | RuntimeException e) {
+                if (lastFailure == null) {
+                    LOG.log(System.Logger.Level.ERROR, "the disk tier fails to write; writes get SERVER_ERROR, reads go on, "
+                            + "retrying every " + MAX_RETRY_PAUSE.toSeconds() + " s at most: " + e.getMessage());
+                }
                 lastFailure = e;
                 if (closing && pause.compareTo(MAX_RETRY_PAUSE) >= 0) {
                     failAll(batch, e);
@@ -211,6 +220,11 @@ final class WriteBack implements AutoCloseable {
                 }
                 LockSupport.parkNanos(this, pause.toNanos());
                 pause = pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : pause.multipliedBy(2);
+                try {
+                    disk.recover();
+                } catch (DiskTierException stillFailing) {
+                    lastFailure = stillFailing;
+                }
             }
         }
     }

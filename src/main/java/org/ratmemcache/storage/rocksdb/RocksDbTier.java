@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -26,15 +26,6 @@ import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.PersistedState;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.DBOptions;
-import org.rocksdb.InfoLogLevel;
-import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -54,7 +45,7 @@ import org.rocksdb.WriteOptions;
  *       write, so this orders records by their last write: flushed records (CAS at or below the
  *       flush horizon) and the oldest records (evicted when the disk is over its bound) are both
  *       a range scan from the start.</li>
- *   <li>Column family {@code meta}: the {@link #FORMAT} fingerprint, the item count and the
+ *   <li>Column family {@code meta}: the {@link #FORMAT} fingerprint, the totals and the
  *       {@link PersistedState}, so that a restart neither scans the items nor reuses a CAS.</li>
  * </ul>
  *
@@ -69,6 +60,13 @@ import org.rocksdb.WriteOptions;
  * {@link #mayContain} asks the memtables and the Bloom filters only, never the disk, so a miss for
  * a key the tier never held is answered on the event loop. {@link #read} may read the disk.
  *
+ * <h2>Failure and recovery</h2>
+ * A write that fails (a full disk, a read-only file system) leaves RocksDB refusing writes until
+ * it is reopened. {@link #recover()} reopens it: every call into the database is bracketed by
+ * {@link #enter()} and {@link #exit()}, a striped in-flight count, so the old instance closes only
+ * once no thread is inside it. Meanwhile calls fail (reads as errors, {@link #mayContain} as
+ * "maybe"), never crash.
+ *
  * <p>RocksDB's lock file keeps a second process (or a second tier in this one) off an open
  * directory; opening then fails with a message that says so.
  */
@@ -79,56 +77,41 @@ public final class RocksDbTier implements DiskTier {
     /** The on-disk format this code reads and writes; another one is refused, never half-read. */
     static final String FORMAT = "ratmemcache-l2 records=1 meta=1 indexes=expiry,age";
 
-    private static final byte[] ITEMS = "items".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] META = "meta".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EXPIRY = "expiry".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] AGE = "age".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TOTALS_KEY = "totals".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATE_KEY = "state".getBytes(StandardCharsets.US_ASCII);
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final Path dataDir;
-    private final RocksDB db;
-    private final ColumnFamilyHandle items;
-    private final ColumnFamilyHandle meta;
-    private final ColumnFamilyHandle expiry;
-    private final ColumnFamilyHandle age;
+    private final RocksDbSettings settings;
+    private volatile RocksDatabase database;
+    /** Calls inside {@link #database}; a recovery waits for none. */
+    private final LongAdder inFlight = new LongAdder();
+    private volatile boolean reopening;
     /** Compacts after an eviction, so that deleted records give their space back. */
     private final ExecutorService compactor = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("ratmemcache-l2-compactor").daemon().factory());
     private final AtomicBoolean compacting = new AtomicBoolean();
-    private final List<AutoCloseable> resources = new ArrayList<>();
     private final ReadOptions readOptions = new ReadOptions();
     private final WriteOptions writeOptions;
+    private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
     /** Values that memory holds compressed are written compressed when RocksDB does not compress. */
     private final boolean keepCompressed;
-    private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
-    /** Scratch for existence checks: only a record's header is copied out. */
+    /** Scratch for existence checks: only a record's header is copied out. Writer only. */
     private final byte[] header = new byte[RecordFormat.HEADER];
     private final PersistedState openingState;
     /** Records stored, and bytes of their keys and records: exact, kept by the writer. */
     private volatile long itemCount;
     private volatile long dataBytes;
 
-    private RocksDbTier(Path dataDir, RocksDB db, List<ColumnFamilyHandle> handles, RocksDbSettings settings)
-            throws RocksDBException, DiskTierException {
+    private RocksDbTier(Path dataDir, RocksDbSettings settings, RocksDatabase database) throws RocksDBException, DiskTierException {
         this.dataDir = dataDir;
-        this.db = db;
-        this.items = handles.get(1);
-        this.meta = handles.get(2);
-        this.expiry = handles.get(3);
-        this.age = handles.get(4);
+        this.settings = settings;
+        this.database = database;
         this.writeOptions = new WriteOptions().setSync(settings.fsync());
         this.keepCompressed = settings.compression() == RocksDbSettings.Compression.NONE;
-        checkFormat();
-        byte[] totals = db.get(meta, TOTALS_KEY);
-        this.itemCount = totals == null ? 0 : ByteBuffer.wrap(totals).getLong(0);
-        this.dataBytes = totals == null ? 0 : ByteBuffer.wrap(totals).getLong(Long.BYTES);
-        byte[] state = db.get(meta, STATE_KEY);
+        checkFormat(database);
+        loadTotals(database);
+        byte[] state = database.db.get(database.meta, STATE_KEY);
         this.openingState = state == null ? PersistedState.EMPTY : decodeState(state);
     }
 
@@ -143,50 +126,18 @@ public final class RocksDbTier implements DiskTier {
         } catch (IOException e) {
             throw new DiskTierException("cannot prepare the L2 data directory " + dir + ": " + e.getMessage(), e);
         }
-        LRUCache blockCache = new LRUCache(settings.blockCacheSize());
-        BloomFilter bloom = new BloomFilter(10);
-        ColumnFamilyOptions itemOptions = new ColumnFamilyOptions()
-                .setWriteBufferSize(settings.writeBufferSize())
-                .setMaxWriteBufferNumber(settings.maxWriteBufferNumber())
-                .setCompressionType(compression(settings.compression()))
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
-        ColumnFamilyOptions metaOptions = new ColumnFamilyOptions();
-        DBOptions options = new DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                .setMaxBackgroundJobs(settings.backgroundThreads())
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                .setKeepLogFileNum(2)
-                // Every batch also writes the small column families, so a log file would stay alive
-                // until their memtables fill; this bound makes RocksDB flush them and let it go.
-                .setMaxTotalWalSize(2 * settings.writeBufferSize() * settings.maxWriteBufferNumber());
-        List<ColumnFamilyDescriptor> families = List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
-                new ColumnFamilyDescriptor(ITEMS, itemOptions),
-                new ColumnFamilyDescriptor(META, metaOptions),
-                new ColumnFamilyDescriptor(EXPIRY, metaOptions),
-                new ColumnFamilyDescriptor(AGE, metaOptions));
-        List<ColumnFamilyHandle> handles = new ArrayList<>();
-        RocksDB db;
+        RocksDatabase database;
         try {
-            db = RocksDB.open(options, dir.toString(), families, handles);
+            database = RocksDatabase.open(dir, settings);
         } catch (RocksDBException e) {
-            for (AutoCloseable resource : List.of(options, itemOptions, metaOptions, bloom, blockCache)) {
-                closeQuietly(resource);
-            }
             throw openFailure(dir, e);
         }
         try {
-            RocksDbTier tier = new RocksDbTier(dir, db, handles, settings);
-            tier.resources.addAll(handles);
-            tier.resources.addAll(List.of(db, options, itemOptions, metaOptions, bloom, blockCache));
+            RocksDbTier tier = new RocksDbTier(dir, settings, database);
             LOG.infof("L2 tier open in %s: %d items", dir, tier.itemCount);
             return tier;
         } catch (RocksDBException | DiskTierException | RuntimeException e) {
-            handles.forEach(RocksDbTier::closeQuietly);
-            for (AutoCloseable resource : List.of(db, options, itemOptions, metaOptions, bloom, blockCache)) {
-                closeQuietly(resource);
-            }
+            database.close();
             throw e instanceof DiskTierException d ? d
                     : new DiskTierException("cannot open the L2 tier in " + dir + ": " + e.getMessage(), e);
         }
@@ -194,24 +145,38 @@ public final class RocksDbTier implements DiskTier {
 
     @Override
     public boolean mayContain(Key key) {
-        return db.keyMayExist(items, key.array(), key.offset(), key.length(), null);
+        RocksDatabase open;
+        try {
+            open = enter();
+        } catch (DiskTierException reopening) {
+            return true; // cannot rule it out: the caller asks read(), which reports the failure
+        }
+        try {
+            return open.db.keyMayExist(open.items, key.array(), key.offset(), key.length(), null);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public DiskItem read(Key key) throws DiskTierException {
+        RocksDatabase open = enter();
         try {
-            byte[] record = db.get(items, readOptions, key.array(), key.offset(), key.length());
+            byte[] record = open.db.get(open.items, readOptions, key.array(), key.offset(), key.length());
             return record == null ? null : RecordFormat.decode(key.toStored(), record);
         } catch (RocksDBException e) {
             throw failure("read", e);
         } catch (RecordFormat.UnreadableRecordException e) {
             throw new DiskTierException("unreadable record for key " + key + " in " + dataDir + ": " + e.getMessage(), e);
+        } finally {
+            exit();
         }
     }
 
     @Override
     public void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException {
-        try (Batch batch = new Batch()) {
+        RocksDatabase open = enter();
+        try (Batch batch = new Batch(open)) {
             for (Item item : puts) {
                 batch.put(item);
             }
@@ -221,18 +186,28 @@ public final class RocksDbTier implements DiskTier {
             batch.commit();
         } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
             throw failure("write", e);
+        } finally {
+            exit();
         }
     }
 
     @Override
     public int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException {
-        int expired = reclaimExpired(nowMillis, budget);
-        return expired + reclaimFlushed(flushCasLimit, budget - expired);
+        RocksDatabase open = enter();
+        try {
+            int expired = reclaimExpired(open, nowMillis, budget);
+            return expired + reclaimFlushed(open, flushCasLimit, budget - expired);
+        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
+            throw failure("reclaim", e);
+        } finally {
+            exit();
+        }
     }
 
     /** Deletes records whose expiry has passed: the start of the expiry index. */
-    private int reclaimExpired(long nowMillis, int budget) throws DiskTierException {
-        try (Batch batch = new Batch(); RocksIterator expired = db.newIterator(expiry)) {
+    private int reclaimExpired(RocksDatabase open, long nowMillis, int budget)
+            throws RocksDBException, RecordFormat.UnreadableRecordException {
+        try (Batch batch = new Batch(open); RocksIterator expired = open.db.newIterator(open.expiry)) {
             int reclaimed = 0;
             for (expired.seekToFirst(); expired.isValid() && reclaimed < budget; expired.next()) {
                 byte[] entry = expired.key();
@@ -245,14 +220,13 @@ public final class RocksDbTier implements DiskTier {
             }
             batch.commit();
             return reclaimed;
-        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
-            throw failure("reclaim expired", e);
         }
     }
 
     /** Deletes records that a flush has invalidated: the start of the age index. */
-    private int reclaimFlushed(long flushCasLimit, int budget) throws DiskTierException {
-        try (Batch batch = new Batch(); RocksIterator oldest = db.newIterator(age)) {
+    private int reclaimFlushed(RocksDatabase open, long flushCasLimit, int budget)
+            throws RocksDBException, RecordFormat.UnreadableRecordException {
+        try (Batch batch = new Batch(open); RocksIterator oldest = open.db.newIterator(open.age)) {
             int reclaimed = 0;
             for (oldest.seekToFirst(); oldest.isValid() && reclaimed < budget; oldest.next()) {
                 if (ByteBuffer.wrap(oldest.key()).getLong() > flushCasLimit) {
@@ -264,14 +238,13 @@ public final class RocksDbTier implements DiskTier {
             }
             batch.commit();
             return reclaimed;
-        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
-            throw failure("reclaim flushed", e);
         }
     }
 
     @Override
     public int evictOldest(long bytes) throws DiskTierException {
-        try (Batch batch = new Batch(); RocksIterator oldest = db.newIterator(age)) {
+        RocksDatabase open = enter();
+        try (Batch batch = new Batch(open); RocksIterator oldest = open.db.newIterator(open.age)) {
             int evicted = 0;
             for (oldest.seekToFirst(); oldest.isValid() && -batch.bytes < bytes; oldest.next()) {
                 if (batch.delete(oldest.value())) {
@@ -285,7 +258,59 @@ public final class RocksDbTier implements DiskTier {
             return evicted;
         } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
             throw failure("evict", e);
+        } finally {
+            exit();
         }
+    }
+
+    @Override
+    public void writeState(PersistedState state) throws DiskTierException {
+        RocksDatabase open = enter();
+        try {
+            open.db.put(open.meta, syncedWrites, STATE_KEY, encodeState(state));
+        } catch (RocksDBException e) {
+            throw failure("write state", e);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Reopens the database after a failed write: RocksDB refuses writes after an I/O error until
+     * it is reopened. Waits until no call is inside the old instance first. If the disk is still
+     * failing, the reopen fails too, and the next call to recover tries again.
+     */
+    @Override
+    public synchronized void recover() throws DiskTierException {
+        reopening = true;
+        try {
+            while (inFlight.sum() != 0) {
+                Thread.onSpinWait();
+            }
+            RocksDatabase old = database;
+            database = null;
+            if (old != null) {
+                old.close();
+            }
+            RocksDatabase reopened = RocksDatabase.open(dataDir, settings);
+            loadTotals(reopened);
+            database = reopened;
+            LOG.infof("L2 tier in %s reopened after a failure: %d items", dataDir, itemCount);
+        } catch (RocksDBException e) {
+            throw failure("reopen", e);
+        } finally {
+            reopening = false;
+        }
+    }
+
+    @Override
+    public PersistedState openingState() {
+        return openingState;
+    }
+
+    @Override
+    public long itemCount() {
+        return itemCount;
     }
 
     @Override
@@ -302,30 +327,6 @@ public final class RocksDbTier implements DiskTier {
         }
     }
 
-    @Override
-    public void writeState(PersistedState state) throws DiskTierException {
-        try {
-            db.put(meta, syncedWrites, STATE_KEY, encodeState(state));
-        } catch (RocksDBException e) {
-            throw failure("write state", e);
-        }
-    }
-
-    @Override
-    public PersistedState openingState() {
-        return openingState;
-    }
-
-    @Override
-    public long itemCount() {
-        return itemCount;
-    }
-
-    /** The directory this tier lives in. */
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /** RocksDB's own estimates for the items, and the files' size. */
     @Override
     public Map<String, Long> statistics() {
@@ -337,12 +338,9 @@ public final class RocksDbTier implements DiskTier {
         return statistics;
     }
 
-    private long property(String name) {
-        try {
-            return db.getLongProperty(items, name);
-        } catch (RocksDBException e) {
-            return -1;
-        }
+    /** The directory this tier lives in. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     @Override
@@ -353,29 +351,62 @@ public final class RocksDbTier implements DiskTier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            db.flushWal(true);
-        } catch (RocksDBException e) {
-            LOG.warnf("L2 tier in %s: syncing the write-ahead log on close failed: %s", dataDir, e.getMessage());
+        synchronized (this) {
+            reopening = true;
+            while (inFlight.sum() != 0) {
+                Thread.onSpinWait();
+            }
+            if (database != null) {
+                database.close();
+                database = null;
+            }
         }
-        closeQuietly(readOptions);
-        closeQuietly(writeOptions);
-        closeQuietly(syncedWrites);
-        for (AutoCloseable resource : resources) {
-            closeQuietly(resource);
-        }
+        RocksDatabase.closeQuietly(readOptions);
+        RocksDatabase.closeQuietly(writeOptions);
+        RocksDatabase.closeQuietly(syncedWrites);
         LOG.infof("L2 tier in %s closed", dataDir);
+    }
+
+    /**
+     * Enters the open database: counted first, then checked, so that {@link #recover} (which
+     * flags itself first, then waits for the count) and a caller always see each other.
+     */
+    private RocksDatabase enter() throws DiskTierException {
+        inFlight.increment();
+        RocksDatabase open = database;
+        if (reopening || open == null) {
+            inFlight.decrement();
+            throw new DiskTierException("the L2 tier in " + dataDir + " is " + (reopening ? "reopening" : "closed"));
+        }
+        return open;
+    }
+
+    private void exit() {
+        inFlight.decrement();
+    }
+
+    private long property(String name) {
+        try {
+            RocksDatabase open = enter();
+            try {
+                return open.db.getLongProperty(open.items, name);
+            } finally {
+                exit();
+            }
+        } catch (RocksDBException | DiskTierException e) {
+            return -1;
+        }
     }
 
     /**
      * Reads the header of the key's record into {@link #header}; returns the record's length, or
      * {@link RocksDB#NOT_FOUND}. The Bloom filter answers most new keys without a read.
      */
-    private int readHeader(byte[] key) throws RocksDBException {
-        if (!db.keyMayExist(items, key, null)) {
+    private int readHeader(RocksDatabase open, byte[] key) throws RocksDBException {
+        if (!open.db.keyMayExist(open.items, key, null)) {
             return RocksDB.NOT_FOUND;
         }
-        return db.get(items, readOptions, key, 0, key.length, header, 0, header.length);
+        return open.db.get(open.items, readOptions, key, 0, key.length, header, 0, header.length);
     }
 
     /**
@@ -383,21 +414,26 @@ public final class RocksDbTier implements DiskTier {
      * database as it was before the batch, so a batch touches each key at most once.
      */
     private final class Batch implements AutoCloseable {
+        private final RocksDatabase open;
         private final WriteBatch batch = new WriteBatch();
         /** Changes to the totals. */
         private long items;
         private long bytes;
         private boolean changed;
 
+        Batch(RocksDatabase open) {
+            this.open = open;
+        }
+
         /** Stores the item, replacing its key's record if there is one. */
         void put(Item item) throws RocksDBException, RecordFormat.UnreadableRecordException {
             byte[] key = item.key().toBytes();
             delete(key);
             byte[] record = RecordFormat.encode(item, keepCompressed);
-            batch.put(RocksDbTier.this.items, key, record);
-            batch.put(age, bigEndian(item.cas()), key);
+            batch.put(open.items, key, record);
+            batch.put(open.age, bigEndian(item.cas()), key);
             if (item.expiresAt() != Expiry.NEVER) {
-                batch.put(expiry, expiryKey(item.expiresAt(), key), bigEndian(item.cas()));
+                batch.put(open.expiry, expiryKey(item.expiresAt(), key), bigEndian(item.cas()));
             }
             items++;
             bytes += key.length + record.length;
@@ -406,16 +442,16 @@ public final class RocksDbTier implements DiskTier {
 
         /** Deletes the key's record and its index entries; returns whether there was one. */
         boolean delete(byte[] key) throws RocksDBException, RecordFormat.UnreadableRecordException {
-            int size = readHeader(key);
+            int size = readHeader(open, key);
             if (size == RocksDB.NOT_FOUND) {
                 return false;
             }
-            batch.delete(age, bigEndian(RecordFormat.cas(header)));
+            batch.delete(open.age, bigEndian(RecordFormat.cas(header)));
             long expiresAt = RecordFormat.expiresAt(header);
             if (expiresAt != Expiry.NEVER) {
-                batch.delete(expiry, expiryKey(expiresAt, key));
+                batch.delete(open.expiry, expiryKey(expiresAt, key));
             }
-            batch.delete(RocksDbTier.this.items, key);
+            batch.delete(open.items, key);
             items--;
             bytes -= key.length + size;
             changed = true;
@@ -428,8 +464,8 @@ public final class RocksDbTier implements DiskTier {
             }
             long count = itemCount + items;
             long total = dataBytes + bytes;
-            batch.put(meta, TOTALS_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(count).putLong(total).array());
-            db.write(writeOptions, batch);
+            batch.put(open.meta, TOTALS_KEY, ByteBuffer.allocate(2 * Long.BYTES).putLong(count).putLong(total).array());
+            open.db.write(writeOptions, batch);
             itemCount = count;
             dataBytes = total;
         }
@@ -444,13 +480,45 @@ public final class RocksDbTier implements DiskTier {
         if (compacting.compareAndSet(false, true)) {
             compactor.execute(() -> {
                 try {
-                    db.compactRange(items);
-                } catch (RocksDBException e) {
+                    RocksDatabase open = enter();
+                    try {
+                        open.db.compactRange(open.items);
+                    } finally {
+                        exit();
+                    }
+                } catch (RocksDBException | DiskTierException e) {
                     LOG.warnf("L2 tier in %s: compaction after eviction failed: %s", dataDir, e.getMessage());
                 } finally {
                     compacting.set(false);
                 }
             });
+        }
+    }
+
+    private void loadTotals(RocksDatabase open) throws RocksDBException {
+        byte[] totals = open.db.get(open.meta, TOTALS_KEY);
+        itemCount = totals == null ? 0 : ByteBuffer.wrap(totals).getLong(0);
+        dataBytes = totals == null ? 0 : ByteBuffer.wrap(totals).getLong(Long.BYTES);
+    }
+
+    private void checkFormat(RocksDatabase open) throws RocksDBException, DiskTierException {
+        byte[] stored = open.db.get(open.meta, FORMAT_KEY);
+        if (stored == null) {
+            try (RocksIterator iterator = open.db.newIterator(open.items)) {
+                iterator.seekToFirst();
+                if (iterator.isValid()) {
+                    throw new DiskTierException("the L2 data directory " + dataDir
+                            + " holds items but no format fingerprint: not a RatMemCache L2 tier, refusing to use it");
+                }
+            }
+            open.db.put(open.meta, syncedWrites, FORMAT_KEY, FORMAT.getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        String format = new String(stored, StandardCharsets.US_ASCII);
+        if (!format.equals(FORMAT)) {
+            throw new DiskTierException("the L2 data directory " + dataDir + " holds format \"" + format
+                    + "\", which this version cannot read (it reads \"" + FORMAT + "\"); "
+                    + "point ratmemcache.l2.data-dir elsewhere or set ratmemcache.l2.clear-on-startup=true to discard it");
         }
     }
 
@@ -462,27 +530,6 @@ public final class RocksDbTier implements DiskTier {
         return ByteBuffer.allocate(Long.BYTES + key.length).putLong(expiresAt).put(key).array();
     }
 
-    private void checkFormat() throws RocksDBException, DiskTierException {
-        byte[] stored = db.get(meta, FORMAT_KEY);
-        if (stored == null) {
-            try (var iterator = db.newIterator(items)) {
-                iterator.seekToFirst();
-                if (iterator.isValid()) {
-                    throw new DiskTierException("the L2 data directory " + dataDir
-                            + " holds items but no format fingerprint: not a RatMemCache L2 tier, refusing to use it");
-                }
-            }
-            db.put(meta, syncedWrites, FORMAT_KEY, FORMAT.getBytes(StandardCharsets.US_ASCII));
-            return;
-        }
-        String format = new String(stored, StandardCharsets.US_ASCII);
-        if (!format.equals(FORMAT)) {
-            throw new DiskTierException("the L2 data directory " + dataDir + " holds format \"" + format
-                    + "\", which this version cannot read (it reads \"" + FORMAT + "\"); "
-                    + "point ratmemcache.l2.data-dir elsewhere or set ratmemcache.l2.clear-on-startup=true to discard it");
-        }
-    }
-
     private static byte[] encodeState(PersistedState state) {
         return ByteBuffer.allocate(3 * Long.BYTES)
                 .putLong(state.casReserved()).putLong(state.flushCasLimit()).putLong(state.flushPendingAt()).array();
@@ -491,14 +538,6 @@ public final class RocksDbTier implements DiskTier {
     private static PersistedState decodeState(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         return new PersistedState(buffer.getLong(), buffer.getLong(), buffer.getLong());
-    }
-
-    private static CompressionType compression(RocksDbSettings.Compression compression) {
-        return switch (compression) {
-            case LZ4 -> CompressionType.LZ4_COMPRESSION;
-            case ZSTD -> CompressionType.ZSTD_COMPRESSION;
-            case NONE -> CompressionType.NO_COMPRESSION;
-        };
     }
 
     private DiskTierException failure(String what, Exception e) {
@@ -524,14 +563,6 @@ public final class RocksDbTier implements DiskTier {
                     Files.delete(path);
                 }
             }
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.debugf(e, "closing %s failed", resource);
         }
     }
 }

@@ -1,0 +1,128 @@
+package org.ratmemcache.storage.rocksdb;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileManager;
+
+/**
+ * One open RocksDB instance with the tier's column families, and every native object it needs:
+ * opened together, closed together (handles before the database, options after it).
+ */
+final class RocksDatabase implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RocksDatabase.class);
+
+    static final byte[] ITEMS = "items".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] META = "meta".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] EXPIRY = "expiry".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] AGE = "age".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    final RocksDB db;
+    final ColumnFamilyHandle items;
+    final ColumnFamilyHandle meta;
+    final ColumnFamilyHandle expiry;
+    final ColumnFamilyHandle age;
+    private final List<ColumnFamilyHandle> handles;
+    private final List<AutoCloseable> options;
+
+    private RocksDatabase(RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> options) {
+        this.db = db;
+        this.handles = handles;
+        this.options = options;
+        this.items = handles.get(1);
+        this.meta = handles.get(2);
+        this.expiry = handles.get(3);
+        this.age = handles.get(4);
+    }
+
+    /** Opens (and creates, the first time) the database in {@code dir}. */
+    static RocksDatabase open(Path dir, RocksDbSettings settings) throws RocksDBException {
+        List<AutoCloseable> options = new ArrayList<>();
+        try {
+            LRUCache blockCache = add(options, new LRUCache(settings.blockCacheSize()));
+            BloomFilter bloom = add(options, new BloomFilter(10));
+            ColumnFamilyOptions itemOptions = add(options, new ColumnFamilyOptions()
+                    .setWriteBufferSize(settings.writeBufferSize())
+                    .setMaxWriteBufferNumber(settings.maxWriteBufferNumber())
+                    .setCompressionType(compression(settings.compression()))
+                    .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom)));
+            ColumnFamilyOptions smallOptions = add(options, new ColumnFamilyOptions());
+            SstFileManager files = add(options, new SstFileManager(Env.getDefault()));
+            DBOptions dbOptions = add(options, new DBOptions()
+                    .setSstFileManager(files)
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setMaxBackgroundJobs(settings.backgroundThreads())
+                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                    .setKeepLogFileNum(2)
+                    // Every batch also writes the small column families, so a log file would stay
+                    // alive until their memtables fill; this bound makes RocksDB flush them and let it go.
+                    .setMaxTotalWalSize(2 * settings.writeBufferSize() * settings.maxWriteBufferNumber()));
+            List<ColumnFamilyDescriptor> families = List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallOptions),
+                    new ColumnFamilyDescriptor(ITEMS, itemOptions),
+                    new ColumnFamilyDescriptor(META, smallOptions),
+                    new ColumnFamilyDescriptor(EXPIRY, smallOptions),
+                    new ColumnFamilyDescriptor(AGE, smallOptions));
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), families, handles);
+            return new RocksDatabase(db, handles, options);
+        } catch (RocksDBException | RuntimeException e) {
+            options.forEach(RocksDatabase::closeQuietly);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            LOG.debugf("syncing the write-ahead log on close failed: %s", e.getMessage());
+        }
+        handles.forEach(RocksDatabase::closeQuietly);
+        closeQuietly(db);
+        options.forEach(RocksDatabase::closeQuietly);
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> resources, T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private static CompressionType compression(RocksDbSettings.Compression compression) {
+        return switch (compression) {
+            case LZ4 -> CompressionType.LZ4_COMPRESSION;
+            case ZSTD -> CompressionType.ZSTD_COMPRESSION;
+            case NONE -> CompressionType.NO_COMPRESSION;
+        };
+    }
+
+    static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.debugf(e, "closing %s failed", resource);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.ratmemcache.storage.rocksdb;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.core.DiskTierException;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.testing.ManualClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A full disk and a read-only disk, for real: the L2 tier on a small tmpfs. Root can write
+ * through chmod, so only a file system of its own makes the disk fail; mounting one needs root,
+ * as CI has. Elsewhere these tests are skipped, and say why.
+ */
+class FailingDiskTest {
+
+    private static final String TMPFS_SIZE = "32m";
+
+    @TempDir
+    Path scratch;
+
+    private Path mount;
+    private TieredCache cache;
+
+    @BeforeEach
+    void mountTmpfs() throws Exception {
+        assumeThat(ProcessHandle.current().info().user().orElse("")).as("mounting a tmpfs needs root").isEqualTo("root");
+        mount = scratch.resolve("disk");
+        Files.createDirectories(mount);
+        assumeThat(run("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_SIZE, "tmpfs", mount.toString()))
+                .as("mount -t tmpfs (root, but no mount permission here)").isZero();
+        cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO).maxEntries(1000)
+                .disk(RocksDbTier.open(new RocksDbSettings(mount.resolve("l2"), false, 1L << 20, 2, 1L << 20,
+                        RocksDbSettings.Compression.NONE, 1, false)))
+                .build();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (cache != null) {
+            cache.close();
+        }
+        if (mount != null) {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    private StoreResult set(String key, byte[] value) {
+        return cache.store(StoreMode.SET, Key.of(key), 0, 0, value, 0).join();
+    }
+
+    private String get(String key) {
+        var item = cache.get(Key.of(key));
+        item = item == org.ratmemcache.core.Cache.ON_DISK ? cache.load(Key.of(key)).join() : item;
+        return item == null ? null : new String(item.value(), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aFullDiskRefusesWritesKeepsServingAndRecoversWhenSpaceReturns() throws Exception {
+        set("hot", "still here".getBytes(StandardCharsets.US_ASCII));
+        await().until(() -> cache.writeBackQueueDepth() == 0);
+        Path filler = mount.resolve("filler");
+        fill(filler);
+
+        byte[] value = new byte[64 * 1024];
+        Throwable refused = null;
+        for (int i = 0; i < 2_000 && refused == null; i++) {
+            int n = i;
+            refused = catchThrowable(() -> set("k" + n, value));
+            await().atMost(Duration.ofSeconds(10)).until(() -> cache.writeBackQueueDepth() == 0 || cache.diskFailure() != null);
+        }
+        assertThat(refused).as("a write refused once the disk is full")
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(DiskTierException.class);
+        assertThat(get("hot")).as("reads go on").isEqualTo("still here");
+
+        Files.delete(filler);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> catchThrowable(() -> set("after", "ok".getBytes(StandardCharsets.US_ASCII))) == null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cache.diskFailure() == null && cache.writeBackQueueDepth() == 0);
+        assertThat(cache.disk().read(Key.of("after"))).as("written to disk again").isNotNull();
+    }
+
+    /**
+     * A file system cannot turn read-only under RocksDB (remounting fails while it holds files
+     * open for writing), so the unwritable case is a data directory that is read-only from the
+     * start: opening fails with a message that names it, and works once it is writable.
+     */
+    @Test
+    void anUnwritableDataDirectoryIsRefusedWithAClearMessage() throws Exception {
+        cache.close();
+        cache = null;
+        Path readOnly = mount.resolve("l2-read-only");
+        Files.createDirectories(readOnly);
+        assertThat(run("mount", "-o", "remount,ro", mount.toString())).as("remount read-only").isZero();
+        RocksDbSettings settings = RocksDbSettings.defaults(readOnly);
+        assertThat(catchThrowable(() -> RocksDbTier.open(settings)))
+                .isInstanceOf(DiskTierException.class).hasMessageContaining(readOnly.toString())
+                .hasMessageContaining("Read-only file system");
+        assertThat(run("mount", "-o", "remount,rw", mount.toString())).isZero();
+        try (RocksDbTier tier = RocksDbTier.open(settings)) {
+            assertThat(tier.itemCount()).isZero();
+        }
+    }
+
+    /** Fills the file system up to its last megabyte. */
+    private static void fill(Path filler) throws IOException {
+        long free = Files.getFileStore(filler.getParent()).getUsableSpace();
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(filler)) {
+            for (long written = 0; written < free - (1 << 20); written += block.length) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            // as full as it gets
+        }
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+}
