@@ -30,13 +30,38 @@ final class ApplicationProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /** How a start that was meant to fail ended. */
+    record Failed(int exitCode, String output) {
+    }
+
     /** Starts the jar with {@code -Dkey=value} for each setting and waits until memcached answers. */
     static ApplicationProcess start(Path log, String... settings) throws IOException {
-        assertThat(JAR).as("the packaged application (./mvnw package)").exists();
-        int port;
+        int port = freePort();
+        Process process = launch(log, port, settings);
+        ApplicationProcess application = new ApplicationProcess(process, port);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(process.isAlive()).as("the application is running (see %s)", log).isTrue();
+            return application.accepts();
+        });
+        return application;
+    }
+
+    /** Starts the jar expecting it to give up; returns its exit code and what it printed. */
+    static Failed startFailing(Path log, String... settings) throws IOException, InterruptedException {
+        Files.deleteIfExists(log);
+        Process process = launch(log, freePort(), settings);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the application gave up (see %s)", log).isTrue();
+        return new Failed(process.exitValue(), Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
+    }
+
+    private static Process launch(Path log, int port, String... settings) throws IOException {
+        assertThat(JAR).as("the packaged application (./mvnw package)").exists();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Dratmemcache.server.bind=127.0.0.1");
@@ -48,14 +73,8 @@ final class ApplicationProcess implements AutoCloseable {
         command.add("-jar");
         command.add(JAR.toString());
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        ApplicationProcess application = new ApplicationProcess(process, port);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertThat(process.isAlive()).as("the application is running (see %s)", log).isTrue();
-            return application.accepts();
-        });
-        return application;
     }
 
     int port() {

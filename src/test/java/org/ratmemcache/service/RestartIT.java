@@ -63,6 +63,39 @@ class RestartIT {
     }
 
     @Test
+    void aSecondInstanceOnTheSameDataDirectoryRefusesToStart() throws Exception {
+        try (ApplicationProcess first = ApplicationProcess.start(LOGS.resolve("first.log"), settings("write-back"))) {
+            Path log = LOGS.resolve("second.log");
+            ApplicationProcess.Failed second = ApplicationProcess.startFailing(log, settings("write-back"));
+            assertThat(second.exitCode()).as("exit code").isNotZero();
+            assertThat(second.output()).contains("is in use by another RatMemCache").contains(dataDir.toString());
+            try (TextClient client = new TextClient(first.port())) {
+                client.send("version\r\n").expect("VERSION ");
+            }
+        }
+    }
+
+    @Test
+    void noCasIsReusedAfterAKill() throws Exception {
+        long before;
+        try (ApplicationProcess app = ApplicationProcess.start(LOGS.resolve("cas.log"), settings("write-through"));
+                TextClient client = new TextClient(app.port())) {
+            client.send("set a 0 0 1\r\nx\r\nset b 0 0 1\r\ny\r\ngets b\r\n").expect("STORED\r\nSTORED\r\n");
+            before = Long.parseLong(client.readLine().split(" ")[4]);
+            app.kill();
+        }
+        try (ApplicationProcess app = ApplicationProcess.start(LOGS.resolve("cas.log"), settings("write-back"));
+                TextClient client = new TextClient(app.port())) {
+            client.send("gets b\r\n");
+            assertThat(Long.parseLong(client.readLine().split(" ")[4])).as("b keeps its CAS").isEqualTo(before);
+            client.readLine();
+            client.expect("END\r\n");
+            client.send("set c 0 0 1\r\nz\r\ngets c\r\n").expect("STORED\r\n");
+            assertThat(Long.parseLong(client.readLine().split(" ")[4])).as("a new CAS after kill -9").isGreaterThan(before);
+        }
+    }
+
+    @Test
     void withWriteThroughAKillLosesNoAcknowledgedWrite() throws Exception {
         AtomicInteger acknowledged = new AtomicInteger();
         try (ApplicationProcess app = ApplicationProcess.start(LOGS.resolve("sigkill-write-through.log"), settings("write-through"))) {
