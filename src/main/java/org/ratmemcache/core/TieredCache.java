@@ -478,7 +478,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         long now = clock.millis();
         synchronized (stripe(key)) {
             if (disk == null || !serializer.isBusy(key)) {
-                Entry current = known(key, now, read);
+                Entry current = known(key, now, read, !blind);
                 if (current != UNKNOWN || blind) {
                     return mutation.apply(current == UNKNOWN ? null : current, now);
                 }
@@ -521,6 +521,11 @@ public final class TieredCache implements Cache, AutoCloseable {
      * when only the disk can tell. Caller holds the key's stripe.
      */
     private Entry known(Key key, long now, boolean countRead) {
+        return known(key, now, countRead, true);
+    }
+
+    /** {@link #known}; without {@code askDisk}, a key memory does not hold is {@link #UNKNOWN} at once. */
+    private Entry known(Key key, long now, boolean countRead, boolean askDisk) {
         Entry entry = memory.get(key);
         if (entry != null) {
             return live(entry, now, countRead);
@@ -532,7 +537,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         if (change != null) {
             return change.entry() == null ? null : live(change.entry(), now, countRead);
         }
-        return disk.mayContain(key) ? UNKNOWN : null;
+        return !askDisk || disk.mayContain(key) ? UNKNOWN : null;
     }
 
     /**

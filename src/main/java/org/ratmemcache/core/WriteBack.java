@@ -76,6 +76,7 @@ final class WriteBack implements AutoCloseable {
     private final long maxChanges;
     private final long maxBytes;
     private final long maxLagNanos;
+    private final long idleParkNanos;
     private final ConcurrentHashMap<Key, Change> pending = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingBytes = new AtomicLong();
@@ -83,6 +84,8 @@ final class WriteBack implements AutoCloseable {
     private final Thread writer;
     private final Runnable maintenance;
     private volatile boolean closing;
+    /** The writer is parked waiting for changes; set by the writer only. */
+    private volatile boolean writerIdle;
     private volatile Throwable lastFailure;
     private final AtomicLong batches = new AtomicLong();
 
@@ -93,6 +96,9 @@ final class WriteBack implements AutoCloseable {
         this.maxChanges = maxChanges;
         this.maxBytes = maxBytes;
         this.maxLagNanos = maxLag.toNanos();
+        // Write-back changes wait for the next wake-up, a tenth of the lag bound at most, so that a
+        // busy server does not pay a wake-up per write; write-through changes wake the writer.
+        this.idleParkNanos = Math.min(maxLagNanos / 10, TimeUnit.MILLISECONDS.toNanos(MAINTENANCE_PERIOD_MILLIS));
         this.writer = Thread.ofPlatform().name("ratmemcache-l2-writer").daemon().unstarted(this::run);
         writer.start();
     }
@@ -121,7 +127,9 @@ final class WriteBack implements AutoCloseable {
             change.durable.whenComplete((done, failure) -> complete(replaced.durable, failure));
         }
         queue.offer(change);
-        LockSupport.unpark(writer);
+        if (writerIdle && writeThrough) {
+            LockSupport.unpark(writer); // write-through waits for the disk: wake the writer at once
+        }
         return writeThrough ? change.durable : DONE;
     }
 
@@ -194,7 +202,11 @@ final class WriteBack implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                LockSupport.parkNanos(this, Math.min(maxLagNanos, TimeUnit.MILLISECONDS.toNanos(MAINTENANCE_PERIOD_MILLIS)));
+                writerIdle = true;
+                if (queue.isEmpty()) {
+                    LockSupport.parkNanos(this, idleParkNanos);
+                }
+                writerIdle = false;
                 continue;
             }
             try {

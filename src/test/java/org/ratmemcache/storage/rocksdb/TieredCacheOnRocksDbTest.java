@@ -281,9 +281,10 @@ class TieredCacheOnRocksDbTest {
         assertThat(cache.disk().read(Key.of("k5"))).isNull();
     }
 
+    /** Write-through, so that a key leaves the write queue at once and commands must read the disk. */
     @Test
     void racingUpdatesOfAKeyThatKeepsLeavingMemoryAreNeverLost() throws Exception {
-        open(false, 2);
+        open(true, 2);
         store(StoreMode.SET, "n", "0", 0, 0, 0);
         store(StoreMode.SET, "log", "", 0, 0, 0);
         int threads = 6;
