@@ -6,6 +6,9 @@
 # Usage: bench/memcaslap.sh [rounds] [seconds-per-run] [memcaslap options...]
 #   defaults: 3 rounds of 20 s, memcaslap -T 1 -c 32 (90% get, 10% set, its default key and
 #   value sizes). Prints ops/s of every run, the median of each server, and the ratio.
+# RAT_OPTS (an array in the environment, e.g. RAT_OPTS="-Dratmemcache.l2.enabled=false") adds
+# settings to RatMemCache's command line; by default it runs as shipped, L2 write-back included,
+# on a temporary data directory.
 # Needs: memcached, memcaslap (apt-get install memcached libmemcached-tools), a JDK 21+ as
 # JAVA_HOME. Builds the packaged application first if it is missing.
 set -euo pipefail
@@ -16,6 +19,7 @@ seconds=${2:-20}
 shift $(( $# > 2 ? 2 : $# ))
 load=("$@")
 [ ${#load[@]} -gt 0 ] || load=(-T 1 -c 32)
+read -r -a RAT_OPTS <<< "${RAT_OPTS:-}"
 
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
@@ -28,12 +32,14 @@ wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev
 
 mc_port=$(free_port)
 rat_port=$(free_port)
+data=$(mktemp -d)
 memcached -U 0 -l 127.0.0.1 -p "$mc_port" -m 64 -u memcache &
 mc_pid=$!
 "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -Dratmemcache.server.bind=127.0.0.1 -Dratmemcache.server.port="$rat_port" \
-  -Dquarkus.http.port=0 -Dquarkus.log.level=WARN -jar target/quarkus-app/quarkus-run.jar &
+  -Dquarkus.http.port=0 -Dquarkus.log.level=WARN -Dratmemcache.l2.data-dir="$data" "${RAT_OPTS[@]}" \
+  -jar target/quarkus-app/quarkus-run.jar &
 rat_pid=$!
-trap 'kill $mc_pid $rat_pid 2>/dev/null || true' EXIT
+trap 'kill $mc_pid $rat_pid 2>/dev/null || true; wait 2>/dev/null; rm -rf "$data"' EXIT
 wait_port "$mc_port"
 wait_port "$rat_port"
 
