@@ -45,12 +45,13 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * With an L2 tier on RocksDB in {@code dataDir}, an L1 of {@code l1Entries} entries (so that
-     * items spill to disk and commands take the disk paths), and LZ4 for values of 64 bytes and
-     * more.
+     * With an L2 tier on RocksDB in {@code dataDir}, an L1 of {@code l1Entries} entries and a
+     * write-back lag of 1 ms (so that items soon live on disk only and commands take the disk
+     * paths), and LZ4 for values of 64 bytes and more.
      */
     public static RunningServer startWithDisk(Path dataDir, long l1Entries, boolean writeThrough) {
         return new RunningServer(b -> b.maxEntries(l1Entries).writeThrough(writeThrough).disk(openTier(dataDir))
+                .writeBackLimits(100_000, 64L << 20, Duration.ofMillis(1))
                 .compression(new ValueCompression(64)), DEFAULTS);
     }
 
