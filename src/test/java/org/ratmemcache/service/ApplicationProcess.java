@@ -1,15 +1,14 @@
 package org.ratmemcache.service;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.ratmemcache.testing.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,12 +35,12 @@ final class ApplicationProcess implements AutoCloseable {
 
     /** Starts the jar with {@code -Dkey=value} for each setting and waits until memcached answers. */
     static ApplicationProcess start(Path log, String... settings) throws IOException {
-        int port = freePort();
+        int port = Ports.free();
         Process process = launch(log, port, settings);
         ApplicationProcess application = new ApplicationProcess(process, port);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertThat(process.isAlive()).as("the application is running (see %s)", log).isTrue();
-            return application.accepts();
+            return Ports.accepts(port);
         });
         return application;
     }
@@ -49,15 +48,9 @@ final class ApplicationProcess implements AutoCloseable {
     /** Starts the jar expecting it to give up; returns its exit code and what it printed. */
     static Failed startFailing(Path log, String... settings) throws IOException, InterruptedException {
         Files.deleteIfExists(log);
-        Process process = launch(log, freePort(), settings);
+        Process process = launch(log, Ports.free(), settings);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the application gave up (see %s)", log).isTrue();
         return new Failed(process.exitValue(), Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Process launch(Path log, int port, String... settings) throws IOException {
@@ -101,12 +94,4 @@ final class ApplicationProcess implements AutoCloseable {
         }
     }
 
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
 }

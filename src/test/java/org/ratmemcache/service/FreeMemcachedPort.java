@@ -1,15 +1,14 @@
 package org.ratmemcache.service;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.net.ServerSocket;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import org.ratmemcache.testing.Ports;
 
 /**
  * Gives the packaged application a free loopback port for memcached and its own L2 directory
@@ -28,11 +27,7 @@ public class FreeMemcachedPort implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        port = Ports.free();
         return Map.of("ratmemcache.server.port", Integer.toString(port), "ratmemcache.server.bind", "127.0.0.1",
                 "ratmemcache.l2.data-dir", "target/it-data/" + port + "/l2");
     }

@@ -1,9 +1,6 @@
 package org.ratmemcache.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +31,7 @@ public final class MemcachedProcess implements AutoCloseable {
             throw new AssertionError("Debian's memcached is the reference for this test and is not installed at "
                     + BINARY + ": run `apt-get install memcached` (.ci/run does)");
         }
-        int port = freePort();
+        int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-U", "0", "-l", "127.0.0.1",
                 "-p", Integer.toString(port), "-u", "memcache"));
         command.addAll(List.of(extraArgs));
@@ -45,7 +42,7 @@ public final class MemcachedProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("memcached exited with code " + process.exitValue());
             }
-            return memcached.accepts();
+            return Ports.accepts(port);
         });
         return memcached;
     }
@@ -59,18 +56,4 @@ public final class MemcachedProcess implements AutoCloseable {
         process.destroy();
     }
 
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -160,48 +160,34 @@ public final class RocksDbTier implements DiskTier {
 
     @Override
     public DiskItem read(Key key) throws DiskTierException {
-        RocksDatabase open = enter();
-        try {
+        return inside("read of " + key, open -> {
             byte[] record = open.db.get(open.items, readOptions, key.array(), key.offset(), key.length());
             return record == null ? null : RecordFormat.decode(key.toStored(), record);
-        } catch (RocksDBException e) {
-            throw failure("read", e);
-        } catch (RecordFormat.UnreadableRecordException e) {
-            throw new DiskTierException("unreadable record for key " + key + " in " + dataDir + ": " + e.getMessage(), e);
-        } finally {
-            exit();
-        }
+        });
     }
 
     @Override
     public void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException {
-        RocksDatabase open = enter();
-        try (Batch batch = new Batch(open)) {
-            for (Item item : puts) {
-                batch.put(item);
+        inside("write", open -> {
+            try (Batch batch = new Batch(open)) {
+                for (Item item : puts) {
+                    batch.put(item);
+                }
+                for (Key key : deletes) {
+                    batch.delete(key.toBytes());
+                }
+                batch.commit();
             }
-            for (Key key : deletes) {
-                batch.delete(key.toBytes());
-            }
-            batch.commit();
-        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
-            throw failure("write", e);
-        } finally {
-            exit();
-        }
+            return null;
+        });
     }
 
     @Override
     public int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException {
-        RocksDatabase open = enter();
-        try {
+        return inside("reclaim", open -> {
             int expired = reclaimExpired(open, nowMillis, budget);
             return expired + reclaimFlushed(open, flushCasLimit, budget - expired);
-        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
-            throw failure("reclaim", e);
-        } finally {
-            exit();
-        }
+        });
     }
 
     /** Deletes records whose expiry has passed: the start of the expiry index. */
@@ -243,36 +229,30 @@ public final class RocksDbTier implements DiskTier {
 
     @Override
     public int evictOldest(long bytes) throws DiskTierException {
-        RocksDatabase open = enter();
-        try (Batch batch = new Batch(open); RocksIterator oldest = open.db.newIterator(open.age)) {
-            int evicted = 0;
-            for (oldest.seekToFirst(); oldest.isValid() && -batch.bytes < bytes; oldest.next()) {
-                if (batch.delete(oldest.value())) {
-                    evicted++;
+        int evicted = inside("evict", open -> {
+            try (Batch batch = new Batch(open); RocksIterator oldest = open.db.newIterator(open.age)) {
+                int deleted = 0;
+                for (oldest.seekToFirst(); oldest.isValid() && -batch.bytes < bytes; oldest.next()) {
+                    if (batch.delete(oldest.value())) {
+                        deleted++;
+                    }
                 }
+                batch.commit();
+                return deleted;
             }
-            batch.commit();
-            if (evicted > 0) {
-                compactInBackground();
-            }
-            return evicted;
-        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
-            throw failure("evict", e);
-        } finally {
-            exit();
+        });
+        if (evicted > 0) {
+            compactInBackground();
         }
+        return evicted;
     }
 
     @Override
     public void writeState(PersistedState state) throws DiskTierException {
-        RocksDatabase open = enter();
-        try {
+        inside("write of the state", open -> {
             open.db.put(open.meta, syncedWrites, STATE_KEY, encodeState(state));
-        } catch (RocksDBException e) {
-            throw failure("write state", e);
-        } finally {
-            exit();
-        }
+            return null;
+        });
     }
 
     /**
@@ -387,14 +367,26 @@ public final class RocksDbTier implements DiskTier {
 
     private long property(String name) {
         try {
-            RocksDatabase open = enter();
-            try {
-                return open.db.getLongProperty(open.items, name);
-            } finally {
-                exit();
-            }
-        } catch (RocksDBException | DiskTierException e) {
+            return inside("property " + name, open -> open.db.getLongProperty(open.items, name));
+        } catch (DiskTierException e) {
             return -1;
+        }
+    }
+
+    /** A call into the open database, between {@link #enter()} and {@link #exit()}. */
+    @FunctionalInterface
+    private interface DatabaseCall<T> {
+        T call(RocksDatabase open) throws RocksDBException, RecordFormat.UnreadableRecordException;
+    }
+
+    private <T> T inside(String what, DatabaseCall<T> call) throws DiskTierException {
+        RocksDatabase open = enter();
+        try {
+            return call.call(open);
+        } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
+            throw failure(what, e);
+        } finally {
+            exit();
         }
     }
 
@@ -480,13 +472,11 @@ public final class RocksDbTier implements DiskTier {
         if (compacting.compareAndSet(false, true)) {
             compactor.execute(() -> {
                 try {
-                    RocksDatabase open = enter();
-                    try {
+                    inside("compaction", open -> {
                         open.db.compactRange(open.items);
-                    } finally {
-                        exit();
-                    }
-                } catch (RocksDBException | DiskTierException e) {
+                        return null;
+                    });
+                } catch (DiskTierException e) {
                     LOG.warnf("L2 tier in %s: compaction after eviction failed: %s", dataDir, e.getMessage());
                 } finally {
                     compacting.set(false);
