@@ -1,6 +1,7 @@
 package org.ratmemcache.core;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * The cache as the protocols see it: one method per kind of request, with memcached's semantics,
@@ -43,6 +44,13 @@ public interface Cache {
     CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas);
 
     /**
+     * {@link #store}, and when it stores, hands the new item's CAS to {@code storedCas} before the
+     * future completes (the binary protocol and meta set return it).
+     */
+    CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
+            LongConsumer storedCas);
+
+    /**
      * A store refused before its value was read because the item is too large. Counts it, and
      * for {@link StoreMode#SET} removes the key's current item, as memcached does, so that a
      * failed overwrite never leaves stale data behind.
@@ -50,10 +58,40 @@ public interface Cache {
     CompletableFuture<Void> refuseTooLarge(StoreMode mode, Key key);
 
     /** Removes the key's live item; completes with whether there was one. */
-    CompletableFuture<Boolean> delete(Key key);
+    default CompletableFuture<Boolean> delete(Key key) {
+        return delete(key, 0).thenApply(result -> result == DeleteResult.DELETED);
+    }
+
+    /** Removes the key's live item if {@code cas} is 0 or its CAS. */
+    CompletableFuture<DeleteResult> delete(Key key, long cas);
+
+    /**
+     * The meta protocol's invalidation ({@code md I}): if {@code cas} is 0 or the item's CAS, keeps
+     * the value but marks it stale under a new CAS, with its win token back for the taking, and
+     * sets its expiry unless {@code expiresAt} is {@link Expiry#UNCHANGED}.
+     */
+    CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt);
 
     /** memcached's incr ({@code increment}) or decr on a 64-bit unsigned decimal value. */
-    CompletableFuture<DeltaResult> delta(Key key, boolean increment, long delta);
+    default CompletableFuture<DeltaResult> delta(Key key, boolean increment, long delta) {
+        return delta(key, Arithmetic.of(increment, delta));
+    }
+
+    /** incr or decr with the binary and meta protocols' options: see {@link Arithmetic}. */
+    CompletableFuture<DeltaResult> delta(Key key, Arithmetic arithmetic);
+
+    /**
+     * The meta protocol's mg: a read that may touch, vivify, hand out the win token for a recache,
+     * and report the item's read history; {@code request} says what to do and receives what
+     * happened. Completes when {@code request} holds the answer.
+     */
+    CompletableFuture<Void> metaGet(Key key, MetaGet request);
+
+    /**
+     * The live item under {@code key}, or {@code null}, reading the disk tier if needed, without
+     * counting a read or changing its read history: the meta protocol's me.
+     */
+    CompletableFuture<Item> peek(Key key);
 
     /** Sets the expiry of the key's live item; completes with whether there was one. */
     CompletableFuture<Boolean> touch(Key key, long expiresAt);

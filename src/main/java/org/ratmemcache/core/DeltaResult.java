@@ -3,8 +3,12 @@ package org.ratmemcache.core;
 /** The outcome of incr or decr. */
 public sealed interface DeltaResult {
 
-    /** The value was changed to {@code value} (unsigned), now held by {@code item}. */
-    record Applied(long value, Item item) implements DeltaResult {
+    /**
+     * The value is now {@code value} (unsigned), held by {@code item}; {@code created} if a miss
+     * created it, and {@code expiresBefore} the item's expiry before this command (never, when
+     * created).
+     */
+    record Applied(long value, Item item, boolean created, long expiresBefore) implements DeltaResult {
     }
 
     /** No live item under the key. */
@@ -15,6 +19,11 @@ public sealed interface DeltaResult {
     record NonNumeric() implements DeltaResult {
     }
 
+    /** The CAS given did not match the item's. */
+    record CasMismatch() implements DeltaResult {
+    }
+
     DeltaResult NOT_FOUND = new NotFound();
     DeltaResult NON_NUMERIC = new NonNumeric();
+    DeltaResult CAS_MISMATCH = new CasMismatch();
 }

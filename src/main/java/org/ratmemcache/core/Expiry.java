@@ -15,6 +15,9 @@ public final class Expiry {
     /** An {@code expiresAt} that lies in the past whatever the clock says. */
     public static final long ALREADY = 1;
 
+    /** An {@code expiresAt} argument that leaves an item's expiry as it is. */
+    public static final long UNCHANGED = Long.MIN_VALUE;
+
     /** memcached's {@code REALTIME_MAXDELTA}: larger exptimes are absolute Unix times. */
     public static final long MAX_RELATIVE_SECONDS = 60L * 60 * 24 * 30;
 

@@ -30,6 +30,22 @@ public interface Item {
         return false;
     }
 
+    /**
+     * Marked stale by the meta protocol's invalidation ({@code md I}, {@code ms I}): readers are
+     * told the value needs recaching, and may still use it meanwhile.
+     */
+    default boolean stale() {
+        return false;
+    }
+
+    /**
+     * The meta protocol's win token for this item has been handed out: one client has been told to
+     * recache it, and others are told so.
+     */
+    default boolean winTokenSent() {
+        return false;
+    }
+
     /** The value's length in bytes, without decompressing it. */
     default int valueLength() {
         return value().length;

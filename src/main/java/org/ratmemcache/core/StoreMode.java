@@ -13,5 +13,10 @@ public enum StoreMode {
     /** Add the data before the existing value, keeping its flags and expiry. */
     PREPEND,
     /** Store only if the item's CAS still equals the one given. */
-    CAS
+    CAS,
+    /**
+     * The meta protocol's {@code ms C I}: as {@link #CAS}, but a CAS older than the item's still
+     * stores, marked stale, keeping the item's expiry and win token.
+     */
+    CAS_OR_STALE
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.memory.Entry;
@@ -72,6 +73,12 @@ public final class TieredCache implements Cache, AutoCloseable {
     private static final CompletableFuture<Item> NO_ITEM = CompletableFuture.completedFuture(null);
     private static final CompletableFuture<DeltaResult> DELTA_NOT_FOUND = CompletableFuture.completedFuture(DeltaResult.NOT_FOUND);
     private static final CompletableFuture<DeltaResult> DELTA_NON_NUMERIC = CompletableFuture.completedFuture(DeltaResult.NON_NUMERIC);
+    private static final CompletableFuture<DeltaResult> DELTA_CAS_MISMATCH = CompletableFuture.completedFuture(DeltaResult.CAS_MISMATCH);
+    @SuppressWarnings("unchecked")
+    private static final CompletableFuture<DeleteResult>[] DELETE_RESULTS = Arrays.stream(DeleteResult.values())
+            .map(CompletableFuture::completedFuture).toArray(CompletableFuture[]::new);
+    /** Hands a stored CAS to no one. */
+    private static final LongConsumer NO_CAS_WANTED = cas -> { };
     @SuppressWarnings("unchecked")
     private static final CompletableFuture<StoreResult>[] STORE_RESULTS = Arrays.stream(StoreResult.values())
             .map(CompletableFuture::completedFuture).toArray(CompletableFuture[]::new);
@@ -226,6 +233,12 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas) {
+        return store(mode, key, flags, expiresAt, value, cas, NO_CAS_WANTED);
+    }
+
+    @Override
+    public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
+            LongConsumer storedCas) {
         if (Cache.itemSize(key.length(), flags, value.length) > itemSizeMax) {
             return refuseTooLarge(mode, key).thenApply(done -> StoreResult.TOO_LARGE);
         }
@@ -235,10 +248,10 @@ public final class TieredCache implements Cache, AutoCloseable {
         }
         stats.cmdSet.increment();
         return mutate(key, false, mode == StoreMode.SET, (current, now) -> switch (mode) {
-            case SET -> stored(StoreResult.STORED, install(key, current, flags, expiresAt, value, now));
+            case SET -> stored(newVersion(key, current, flags, expiresAt, value, now), storedCas, now);
             case ADD -> {
                 if (current == null) {
-                    yield stored(StoreResult.STORED, install(key, null, flags, expiresAt, value, now));
+                    yield stored(newVersion(key, null, flags, expiresAt, value, now), storedCas, now);
                 }
                 if (memory.get(key) == current) {
                     memory.recordAccess(current); // a failed add still bumps the item, as in memcached
@@ -246,9 +259,9 @@ public final class TieredCache implements Cache, AutoCloseable {
                 yield STORE_RESULTS[StoreResult.NOT_STORED.ordinal()];
             }
             case REPLACE -> current == null ? STORE_RESULTS[StoreResult.NOT_STORED.ordinal()]
-                    : stored(StoreResult.STORED, install(key, current, flags, expiresAt, value, now));
-            case APPEND, PREPEND -> concatenate(mode, current, value, cas, now);
-            case CAS -> compareAndSet(key, current, flags, expiresAt, value, cas, now);
+                    : stored(newVersion(key, current, flags, expiresAt, value, now), storedCas, now);
+            case APPEND, PREPEND -> concatenate(mode, current, value, cas, now, storedCas);
+            case CAS, CAS_OR_STALE -> compareAndSet(mode, key, current, flags, expiresAt, value, cas, now, storedCas);
         });
     }
 
@@ -262,23 +275,43 @@ public final class TieredCache implements Cache, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Boolean> delete(Key key) {
+    public CompletableFuture<DeleteResult> delete(Key key, long cas) {
         return mutate(key, false, false, (current, now) -> {
             if (current == null) {
                 stats.deleteMisses.increment();
-                return FALSE;
+                return DELETE_RESULTS[DeleteResult.NOT_FOUND.ordinal()];
+            }
+            if (cas != 0 && cas != current.cas()) {
+                return DELETE_RESULTS[DeleteResult.EXISTS.ordinal()];
             }
             stats.deleteHits.increment();
-            return hit(remove(key));
+            return deleted(remove(key));
         });
     }
 
     @Override
-    public CompletableFuture<DeltaResult> delta(Key key, boolean increment, long delta) {
+    public CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt) {
         return mutate(key, false, false, (current, now) -> {
             if (current == null) {
-                (increment ? stats.incrMisses : stats.decrMisses).increment();
-                return DELTA_NOT_FOUND;
+                stats.deleteMisses.increment();
+                return DELETE_RESULTS[DeleteResult.NOT_FOUND.ordinal()];
+            }
+            if (cas != 0 && cas != current.cas()) {
+                return DELETE_RESULTS[DeleteResult.EXISTS.ordinal()];
+            }
+            long newExpiresAt = expiresAt == Expiry.UNCHANGED ? current.expiresAt() : expiresAt;
+            return deleted(install(current.invalidated(nextCas(now), newExpiresAt)));
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
+        return mutate(key, false, false, (current, now) -> {
+            if (current == null) {
+                return op.creates() ? createNumber(key, op, now) : deltaMiss(op);
+            }
+            if (op.cas() != 0 && op.cas() != current.cas()) {
+                return DELTA_CAS_MISMATCH;
             }
             byte[] value = current.value();
             Decimal number = new Decimal();
@@ -286,17 +319,149 @@ public final class TieredCache implements Cache, AutoCloseable {
                 return DELTA_NON_NUMERIC;
             }
             long before = number.value();
-            long after = increment ? before + delta : Long.compareUnsigned(delta, before) > 0 ? 0 : before - delta;
+            long delta = op.delta();
+            long after = op.increment() ? before + delta : Long.compareUnsigned(delta, before) > 0 ? 0 : before - delta;
             // memcached rewrites a number that got shorter in place, padding it with spaces.
             byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
             Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
-            Entry updated = new Entry(current.key(), digits, current.flags(), current.expiresAt(), nextCas(now), now);
-            CompletableFuture<Void> durable = install(updated);
+            long expiresAt = op.newExpiresAt() == Expiry.UNCHANGED ? current.expiresAt() : op.newExpiresAt();
+            Entry updated = new Entry(current.key(), digits, current.flags(), expiresAt, nextCas(now), now);
             stats.totalItems.increment();
-            (increment ? stats.incrHits : stats.decrHits).increment();
-            DeltaResult result = new DeltaResult.Applied(after, updated);
-            return durable.isDone() ? CompletableFuture.completedFuture(result) : durable.thenApply(done -> result);
+            (op.increment() ? stats.incrHits : stats.decrHits).increment();
+            return applied(install(updated), new DeltaResult.Applied(after, updated, false, current.expiresAt()));
         });
+    }
+
+    private CompletableFuture<DeltaResult> deltaMiss(Arithmetic op) {
+        (op.increment() ? stats.incrMisses : stats.decrMisses).increment();
+        return DELTA_NOT_FOUND;
+    }
+
+    /** A miss that creates the number, as memcached does it: an add of the initial value. */
+    private CompletableFuture<DeltaResult> createNumber(Key key, Arithmetic op, long now) {
+        byte[] digits = new byte[Decimal.length(op.initial())];
+        Decimal.write(op.initial(), digits, 0);
+        stats.totalItems.increment();
+        if (Expiry.isExpired(op.createExpiresAt(), now)) {
+            // created already expired: the key ends up empty, but the caller still learns the value
+            Entry gone = new Entry(key.toStored(), digits, 0, op.createExpiresAt(), nextCas(now), now);
+            return applied(remove(key), new DeltaResult.Applied(op.initial(), gone, true, Expiry.NEVER));
+        }
+        Entry created = Entry.of(key.toStored(), digits, 0, op.createExpiresAt(), nextCas(now), now, compression);
+        return applied(install(created), new DeltaResult.Applied(op.initial(), created, true, Expiry.NEVER));
+    }
+
+    private static CompletableFuture<DeltaResult> applied(CompletableFuture<Void> durable, DeltaResult result) {
+        return durable.isDone() ? CompletableFuture.completedFuture(result) : durable.thenApply(done -> result);
+    }
+
+    @Override
+    public CompletableFuture<Void> metaGet(Key key, MetaGet request) {
+        if (!request.mayChange()) {
+            // The common read takes no lock, unless it may hand out a stale item's win token.
+            Item item = readLockFree(key, request);
+            if (item != ON_DISK && (item == null || !needsWinToken(item))) {
+                return DONE;
+            }
+        }
+        return mutate(key, true, false, (current, now) -> {
+            metaRead(key, current, request, now);
+            return DONE;
+        });
+    }
+
+    /**
+     * The lock-free half of {@link #metaGet}: the key's live item from memory, noted into
+     * {@code request}, or {@link #ON_DISK}. A stale item that still has its win token is returned
+     * without being noted, for the locked half.
+     */
+    private Item readLockFree(Key key, MetaGet request) {
+        long now = clock.millis();
+        Entry entry = memory.get(key);
+        if (entry == null && disk != null) {
+            WriteBack.Change change = writeBack.pending(key);
+            if (change == null) {
+                return serializer.isBusy(key) || disk.mayContain(key) ? ON_DISK : countMetaMiss(request);
+            }
+            entry = change.entry();
+        }
+        Entry live = entry == null ? null : live(entry, now, true);
+        if (live == null) {
+            return countMetaMiss(request);
+        }
+        if (!needsWinToken(live)) {
+            noteHit(live, request, now);
+        }
+        return live;
+    }
+
+    private Item countMetaMiss(MetaGet request) {
+        (request.touches() ? stats.touchMisses : stats.getMisses).increment();
+        return null;
+    }
+
+    private static boolean needsWinToken(Item item) {
+        return item.stale() && !item.winTokenSent();
+    }
+
+    /** The locked half of {@link #metaGet}: vivify, touch and win, as memcached's mg does. */
+    private void metaRead(Key key, Entry current, MetaGet request, long now) {
+        if (current == null) {
+            if (!request.vivifies()) {
+                countMetaMiss(request);
+                return;
+            }
+            Entry created = new Entry(key.toStored(), new byte[0], 0, request.vivifyExpiresAt, nextCas(now), now);
+            stats.totalItems.increment();
+            request.created = true;
+            request.won = true;
+            noteHit(created, request, now);
+            install(created.withWinTokenSent());
+            return;
+        }
+        noteHit(current, request, now);
+        long expiresAt = current.expiresAt();
+        if (request.touches() && request.touchBeforeRecache) {
+            expiresAt = request.touchExpiresAt;
+        }
+        boolean tokenFree = !current.winTokenSent();
+        boolean recache = request.recacheBelow != MetaGet.NONE && expiresAt != Expiry.NEVER
+                && expiresAt < request.recacheBelow;
+        request.won = tokenFree && (recache || current.stale());
+        if (request.touches()) {
+            expiresAt = request.touchExpiresAt;
+        }
+        if (request.won || expiresAt != current.expiresAt()) {
+            Entry changed = request.won ? current.withWinTokenSent() : current;
+            replaceExpiry(changed, expiresAt, now);
+        }
+    }
+
+    /** Notes a hit into {@code request} (read history as it was), then counts and bumps it. */
+    private void noteHit(Entry entry, MetaGet request, long now) {
+        request.item = entry;
+        request.fetchedBefore = entry.fetched();
+        request.accessedBefore = entry.accessedAt();
+        request.expiresBefore = request.created ? Expiry.NEVER : entry.expiresAt();
+        request.winTokenSentBefore = entry.winTokenSent();
+        (request.touches() ? stats.touchHits : stats.getHits).increment();
+        if (request.bump) {
+            entry.markFetched(now);
+            memory.recordAccess(entry);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Item> peek(Key key) {
+        synchronized (stripe(key)) {
+            if (disk == null || !serializer.isBusy(key)) {
+                Entry known = known(key, clock.millis(), false);
+                if (known != UNKNOWN) {
+                    return known == null ? NO_ITEM : CompletableFuture.completedFuture(known);
+                }
+            }
+            return serializer.<Item>enqueue(key, () -> resolve(key, false));
+        }
     }
 
     @Override
@@ -561,11 +726,7 @@ public final class TieredCache implements Cache, AutoCloseable {
             return null;
         }
         stats.l2Hits.increment();
-        Entry entry = Entry.of(onDisk.key(), onDisk.value(), onDisk.flags(), onDisk.expiresAt(), onDisk.cas(),
-                onDisk.accessedAt(), compression);
-        if (onDisk.fetched()) {
-            entry.markFetched(onDisk.accessedAt());
-        }
+        Entry entry = Entry.of(onDisk, compression);
         if (fitsInMemory(entry.key().length(), entry.valueLength())) {
             memory.put(entry);
             stats.promotions.increment();
@@ -585,14 +746,19 @@ public final class TieredCache implements Cache, AutoCloseable {
     }
 
     /** A new version of the key, with a new CAS; {@code old} is its current entry, if any. */
-    private CompletableFuture<Void> install(Key key, Entry old, int flags, long expiresAt, byte[] value, long now) {
-        stats.totalItems.increment();
-        if (Expiry.isExpired(expiresAt, now)) {
-            // Stored already expired (exptime < 0): the key simply ends up empty.
-            return remove(key);
-        }
+    private Entry newVersion(Key key, Entry old, int flags, long expiresAt, byte[] value, long now) {
         Key stored = old != null ? old.key() : key.toStored();
-        return install(Entry.of(stored, value, flags, expiresAt, nextCas(now), now, compression));
+        return Entry.of(stored, value, flags, expiresAt, nextCas(now), now, compression);
+    }
+
+    /** Stores {@code entry}, tells {@code storedCas} its CAS, and completes with STORED once durable. */
+    private CompletableFuture<StoreResult> stored(Entry entry, LongConsumer storedCas, long now) {
+        stats.totalItems.increment();
+        storedCas.accept(entry.cas());
+        // Stored already expired (exptime < 0), the key simply ends up empty.
+        CompletableFuture<Void> durable = Expiry.isExpired(entry.expiresAt(), now) ? remove(entry.key()) : install(entry);
+        return durable == DONE ? STORE_RESULTS[StoreResult.STORED.ordinal()]
+                : durable.thenApply(done -> StoreResult.STORED);
     }
 
     /** Makes {@code entry} its key's newest version: in memory if it fits, and on its way to disk. */
@@ -617,7 +783,8 @@ public final class TieredCache implements Cache, AutoCloseable {
         return writeBack == null ? DONE : writeBack.delete(key);
     }
 
-    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long now) {
+    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long now,
+            LongConsumer storedCas) {
         if (old == null) {
             return STORE_RESULTS[StoreResult.NOT_STORED.ordinal()];
         }
@@ -633,21 +800,30 @@ public final class TieredCache implements Cache, AutoCloseable {
         byte[] second = mode == StoreMode.APPEND ? data : current;
         System.arraycopy(first, 0, joined, 0, first.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
-        return stored(StoreResult.STORED, install(old.key(), old, old.flags(), old.expiresAt(), joined, now));
+        return stored(newVersion(old.key(), old, old.flags(), old.expiresAt(), joined, now), storedCas, now);
     }
 
-    private CompletableFuture<StoreResult> compareAndSet(Key key, Entry old, int flags, long expiresAt, byte[] value,
-            long cas, long now) {
+    /**
+     * cas, and the meta protocol's {@code ms C I}: with {@link StoreMode#CAS_OR_STALE}, a CAS older
+     * than the item's still stores, but as a stale item that keeps the old expiry and win token.
+     */
+    private CompletableFuture<StoreResult> compareAndSet(StoreMode mode, Key key, Entry old, int flags, long expiresAt,
+            byte[] value, long cas, long now, LongConsumer storedCas) {
         if (old == null) {
             stats.casMisses.increment();
             return STORE_RESULTS[StoreResult.NOT_FOUND.ordinal()];
         }
-        if (old.cas() != cas) {
-            stats.casBadval.increment();
-            return STORE_RESULTS[StoreResult.EXISTS.ordinal()];
+        if (old.cas() == cas) {
+            stats.casHits.increment();
+            return stored(newVersion(key, old, flags, expiresAt, value, now), storedCas, now);
         }
-        stats.casHits.increment();
-        return stored(StoreResult.STORED, install(key, old, flags, expiresAt, value, now));
+        if (mode == StoreMode.CAS_OR_STALE && Long.compareUnsigned(cas, old.cas()) < 0) {
+            stats.casHits.increment();
+            Entry stale = newVersion(key, old, flags, old.expiresAt(), value, now).withMarks(true, old.winTokenSent());
+            return stored(stale, storedCas, now);
+        }
+        stats.casBadval.increment();
+        return STORE_RESULTS[StoreResult.EXISTS.ordinal()];
     }
 
     /** Touch: the same item with a new expiry, or gone if that expiry has already passed. */
@@ -705,9 +881,10 @@ public final class TieredCache implements Cache, AutoCloseable {
         return casSequence.next();
     }
 
-    /** {@code result} once {@code durable} completes: a shared constant when it already has. */
-    private static CompletableFuture<StoreResult> stored(StoreResult result, CompletableFuture<Void> durable) {
-        return durable == DONE ? STORE_RESULTS[result.ordinal()] : durable.thenApply(done -> result);
+    /** {@code DELETED} once {@code durable} completes. */
+    private static CompletableFuture<DeleteResult> deleted(CompletableFuture<Void> durable) {
+        return durable == DONE ? DELETE_RESULTS[DeleteResult.DELETED.ordinal()]
+                : durable.thenApply(done -> DeleteResult.DELETED);
     }
 
     /** {@code true} once {@code durable} completes. */

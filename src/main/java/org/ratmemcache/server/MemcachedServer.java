@@ -129,7 +129,7 @@ public final class MemcachedServer {
         listener.close().syncUninterruptibly();
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> {
-                TextConnectionHandler handler = channel.pipeline().get(TextConnectionHandler.class);
+                ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
                 if (handler != null) {
                     handler.drainAndClose();
                 } else {
@@ -159,7 +159,10 @@ public final class MemcachedServer {
         if (!settings.idleTimeout().isZero()) {
             channel.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         }
-        channel.pipeline().addLast(new TextConnectionHandler(connectionIds.incrementAndGet(), cache, stats, statsReport, versionLine));
+        long id = connectionIds.incrementAndGet();
+        channel.pipeline().addLast(new ProtocolDetector(
+                () -> new TextConnectionHandler(id, cache, stats, statsReport, versionLine),
+                () -> new BinaryConnectionHandler(id, cache, stats, statsReport, settings.version())));
     }
 
     private void releaseThreads(Duration timeout) {

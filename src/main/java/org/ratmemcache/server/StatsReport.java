@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 
@@ -17,11 +16,6 @@ import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.DiskTier;
 import org.ratmemcache.core.TieredCache;
 import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.protocol.text.TextError;
-import org.ratmemcache.protocol.text.TextReplies;
-import org.ratmemcache.protocol.text.TextRequest;
-
-import static org.ratmemcache.protocol.text.TextReplies.stat;
 
 /**
  * memcached's {@code stats} command and its groups, with memcached 1.6's field names in
@@ -40,7 +34,8 @@ import static org.ratmemcache.protocol.text.TextReplies.stat;
  *   <li>{@code stats sizes}: size tracking is off, as by default in memcached.</li>
  *   <li>{@code stats reset}: counters back to zero.</li>
  * </ul>
- * Every group ends with {@code END}; an unknown group gets {@code ERROR}, as from memcached.
+ * The protocols frame the figures: text lines ending with {@code END}, or binary packets ending
+ * with an empty one.
  */
 final class StatsReport {
 
@@ -69,158 +64,167 @@ final class StatsReport {
     }
 
     /** Writes the reply to a stats request from connection {@code requester}. */
-    void write(ByteBuf out, TextRequest request, long requester) {
-        if (request.argumentCount() == 0) {
-            general(out);
-        } else {
-            switch (request.argument(0)) {
-                case "reset" -> {
-                    cache.stats().reset();
-                    server.reset();
-                    out.writeBytes(TextReplies.RESET);
-                    return;
-                }
-                case "settings" -> settings(out);
-                case "items" -> items(out);
-                case "slabs" -> slabs(out);
-                case "conns" -> conns(out, requester);
-                case "sizes" -> stat(out, "sizes_status", "disabled");
-                default -> {
-                    out.writeBytes(TextError.UNKNOWN_COMMAND.line());
-                    return;
-                }
-            }
-        }
-        out.writeBytes(TextReplies.END);
+    /** Receives one statistic: a text line, or a binary packet. */
+    @FunctionalInterface
+    interface Sink {
+        void stat(String name, Object value);
     }
 
-    private void general(ByteBuf out) {
+    /** The groups {@link #report} knows; "" is the general one. */
+    static final java.util.Set<String> GROUPS = java.util.Set.of("", "settings", "items", "slabs", "conns", "sizes");
+
+    /**
+     * Reports a group (one of {@link #GROUPS}) to {@code out}, for connection {@code requester};
+     * returns false, reporting nothing, for an unknown group.
+     */
+    boolean report(String group, Sink out, long requester) {
+        switch (group) {
+            case "" -> general(out);
+            case "settings" -> settings(out);
+            case "items" -> items(out);
+            case "slabs" -> slabs(out);
+            case "conns" -> conns(out, requester);
+            case "sizes" -> out.stat("sizes_status", "disabled");
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** memcached's stats reset: every counter back to zero. */
+    void reset() {
+        cache.stats().reset();
+        server.reset();
+    }
+
+    private void general(Sink out) {
         CacheStats c = cache.stats();
         long now = cache.clock().millis();
         long[] cpu = cpuMicros();
-        stat(out, "pid", ProcessHandle.current().pid());
-        stat(out, "uptime", (now - startedMillis) / 1000);
-        stat(out, "time", now / 1000);
-        stat(out, "version", settings.version());
-        stat(out, "libevent", transport);
-        stat(out, "pointer_size", pointerSize());
-        stat(out, "rusage_user", seconds(cpu[0]));
-        stat(out, "rusage_system", seconds(cpu[1]));
-        stat(out, "max_connections", settings.maxConnections());
-        stat(out, "curr_connections", server.currConnections());
-        stat(out, "total_connections", server.totalConnections());
-        stat(out, "rejected_connections", server.rejectedConnections());
-        stat(out, "connection_structures", server.peakConnections.get() + 1);
+        out.stat("pid", ProcessHandle.current().pid());
+        out.stat("uptime", (now - startedMillis) / 1000);
+        out.stat("time", now / 1000);
+        out.stat("version", settings.version());
+        out.stat("libevent", transport);
+        out.stat("pointer_size", pointerSize());
+        out.stat("rusage_user", seconds(cpu[0]));
+        out.stat("rusage_system", seconds(cpu[1]));
+        out.stat("max_connections", settings.maxConnections());
+        out.stat("curr_connections", server.currConnections());
+        out.stat("total_connections", server.totalConnections());
+        out.stat("rejected_connections", server.rejectedConnections());
+        out.stat("connection_structures", server.peakConnections.get() + 1);
         zero(out, "response_obj_oom", "response_obj_count", "response_obj_bytes", "read_buf_count", "read_buf_bytes",
                 "read_buf_bytes_free", "read_buf_oom", "reserved_fds");
-        stat(out, "cmd_get", c.getHits.sum() + c.getMisses.sum());
-        stat(out, "cmd_set", c.cmdSet.sum());
-        stat(out, "cmd_flush", c.cmdFlush.sum());
-        stat(out, "cmd_touch", c.touchHits.sum() + c.touchMisses.sum());
-        stat(out, "cmd_meta", 0);
-        stat(out, "get_hits", c.getHits.sum());
-        stat(out, "get_misses", c.getMisses.sum());
-        stat(out, "get_expired", c.getExpired.sum());
-        stat(out, "get_flushed", c.getFlushed.sum());
-        stat(out, "delete_misses", c.deleteMisses.sum());
-        stat(out, "delete_hits", c.deleteHits.sum());
-        stat(out, "incr_misses", c.incrMisses.sum());
-        stat(out, "incr_hits", c.incrHits.sum());
-        stat(out, "decr_misses", c.decrMisses.sum());
-        stat(out, "decr_hits", c.decrHits.sum());
-        stat(out, "cas_misses", c.casMisses.sum());
-        stat(out, "cas_hits", c.casHits.sum());
-        stat(out, "cas_badval", c.casBadval.sum());
-        stat(out, "touch_hits", c.touchHits.sum());
-        stat(out, "touch_misses", c.touchMisses.sum());
-        stat(out, "store_too_large", c.storeTooLarge.sum());
-        stat(out, "store_no_memory", c.storeNoMemory.sum());
+        out.stat("cmd_get", c.getHits.sum() + c.getMisses.sum());
+        out.stat("cmd_set", c.cmdSet.sum());
+        out.stat("cmd_flush", c.cmdFlush.sum());
+        out.stat("cmd_touch", c.touchHits.sum() + c.touchMisses.sum());
+        out.stat("cmd_meta", 0);
+        out.stat("get_hits", c.getHits.sum());
+        out.stat("get_misses", c.getMisses.sum());
+        out.stat("get_expired", c.getExpired.sum());
+        out.stat("get_flushed", c.getFlushed.sum());
+        out.stat("delete_misses", c.deleteMisses.sum());
+        out.stat("delete_hits", c.deleteHits.sum());
+        out.stat("incr_misses", c.incrMisses.sum());
+        out.stat("incr_hits", c.incrHits.sum());
+        out.stat("decr_misses", c.decrMisses.sum());
+        out.stat("decr_hits", c.decrHits.sum());
+        out.stat("cas_misses", c.casMisses.sum());
+        out.stat("cas_hits", c.casHits.sum());
+        out.stat("cas_badval", c.casBadval.sum());
+        out.stat("touch_hits", c.touchHits.sum());
+        out.stat("touch_misses", c.touchMisses.sum());
+        out.stat("store_too_large", c.storeTooLarge.sum());
+        out.stat("store_no_memory", c.storeNoMemory.sum());
         zero(out, "auth_cmds", "auth_errors");
-        stat(out, "bytes_read", server.bytesRead());
-        stat(out, "bytes_written", server.bytesWritten());
-        stat(out, "limit_maxbytes", cache.maxBytes());
-        stat(out, "accepting_conns", 1);
+        out.stat("bytes_read", server.bytesRead());
+        out.stat("bytes_written", server.bytesWritten());
+        out.stat("limit_maxbytes", cache.maxBytes());
+        out.stat("accepting_conns", 1);
         zero(out, "listen_disabled_num", "time_in_listen_disabled_us");
-        stat(out, "threads", settings.ioThreads());
+        out.stat("threads", settings.ioThreads());
         zero(out, "conn_yields", "hash_power_level", "hash_bytes", "hash_is_expanding", "slab_reassign_rescues",
                 "slab_reassign_chunk_rescues", "slab_reassign_evictions_nomem", "slab_reassign_inline_reclaim",
                 "slab_reassign_busy_items", "slab_reassign_busy_deletes", "slab_reassign_running", "slabs_moved",
                 "lru_crawler_running");
-        stat(out, "lru_crawler_starts", c.crawlerRuns.sum());
+        out.stat("lru_crawler_starts", c.crawlerRuns.sum());
         zero(out, "lru_maintainer_juggles", "malloc_fails", "log_worker_dropped", "log_worker_written",
                 "log_watcher_skipped", "log_watcher_sent", "log_watchers", "unexpected_napi_ids",
                 "round_robin_fallback");
-        stat(out, "bytes", cache.bytes());
-        stat(out, "curr_items", cache.itemCount());
-        stat(out, "total_items", c.totalItems.sum());
-        stat(out, "slab_global_page_pool", 0);
-        stat(out, "expired_unfetched", c.expiredUnfetched.sum());
-        stat(out, "evicted_unfetched", c.evictedUnfetched.sum());
-        stat(out, "evicted_active", 0);
-        stat(out, "evictions", c.evictions.sum());
-        stat(out, "reclaimed", c.reclaimed.sum());
-        stat(out, "crawler_reclaimed", c.crawlerReclaimed.sum());
-        stat(out, "crawler_items_checked", c.crawlerItemsChecked.sum());
+        out.stat("bytes", cache.bytes());
+        out.stat("curr_items", cache.itemCount());
+        out.stat("total_items", c.totalItems.sum());
+        out.stat("slab_global_page_pool", 0);
+        out.stat("expired_unfetched", c.expiredUnfetched.sum());
+        out.stat("evicted_unfetched", c.evictedUnfetched.sum());
+        out.stat("evicted_active", 0);
+        out.stat("evictions", c.evictions.sum());
+        out.stat("reclaimed", c.reclaimed.sum());
+        out.stat("crawler_reclaimed", c.crawlerReclaimed.sum());
+        out.stat("crawler_items_checked", c.crawlerItemsChecked.sum());
         zero(out, "lrutail_reflocked", "moves_to_cold", "moves_to_warm", "moves_within_lru", "direct_reclaims");
-        stat(out, "lru_bumps_dropped", cache.memory().droppedReads());
+        out.stat("lru_bumps_dropped", cache.memory().droppedReads());
         tiers(out, c);
     }
 
     /** RatMemCache's own figures, per tier, after memcached's fields. */
-    private void tiers(ByteBuf out, CacheStats c) {
-        stat(out, "l1_items", cache.memory().entries());
-        stat(out, "l1_bytes", cache.memory().bytes());
-        stat(out, "l1_value_bytes_raw", cache.memory().rawValueBytes());
-        stat(out, "l1_value_bytes_stored", cache.memory().storedValueBytes());
-        stat(out, "l1_hits", c.l1Hits.sum());
-        stat(out, "l1_misses", c.l1Misses.sum());
-        stat(out, "l1_evictions", c.evictions.sum());
+    private void tiers(Sink out, CacheStats c) {
+        out.stat("l1_items", cache.memory().entries());
+        out.stat("l1_bytes", cache.memory().bytes());
+        out.stat("l1_value_bytes_raw", cache.memory().rawValueBytes());
+        out.stat("l1_value_bytes_stored", cache.memory().storedValueBytes());
+        out.stat("l1_hits", c.l1Hits.sum());
+        out.stat("l1_misses", c.l1Misses.sum());
+        out.stat("l1_evictions", c.evictions.sum());
         DiskTier disk = cache.disk();
-        stat(out, "l2_enabled", disk == null ? 0 : 1);
+        out.stat("l2_enabled", disk == null ? 0 : 1);
         if (disk == null) {
             return;
         }
-        stat(out, "l2_items", disk.itemCount());
-        stat(out, "l2_bytes", disk.dataBytes());
-        stat(out, "l2_hits", c.l2Hits.sum());
-        stat(out, "l2_misses", c.l2Misses.sum());
-        stat(out, "l2_promotions", c.promotions.sum());
-        stat(out, "l2_evictions", c.l2Evictions.sum());
-        stat(out, "l2_write_back_queue", cache.writeBackQueueDepth());
-        stat(out, "l2_write_back_lag_ms", cache.writeBackLagMillis());
-        disk.statistics().forEach((name, value) -> stat(out, "l2_" + name, value));
+        out.stat("l2_items", disk.itemCount());
+        out.stat("l2_bytes", disk.dataBytes());
+        out.stat("l2_hits", c.l2Hits.sum());
+        out.stat("l2_misses", c.l2Misses.sum());
+        out.stat("l2_promotions", c.promotions.sum());
+        out.stat("l2_evictions", c.l2Evictions.sum());
+        out.stat("l2_write_back_queue", cache.writeBackQueueDepth());
+        out.stat("l2_write_back_lag_ms", cache.writeBackLagMillis());
+        disk.statistics().forEach((name, value) -> out.stat("l2_" + name, value));
     }
 
-    private void settings(ByteBuf out) {
+    private void settings(Sink out) {
         InetSocketAddress address = (InetSocketAddress) listenAddress.get();
-        stat(out, "maxbytes", cache.maxBytes());
-        stat(out, "maxconns", settings.maxConnections());
-        stat(out, "tcpport", address == null ? settings.port() : address.getPort());
-        stat(out, "udpport", 0);
-        stat(out, "inter", settings.bind());
-        stat(out, "verbosity", server.verbosity);
-        stat(out, "evictions", "on");
-        stat(out, "domain_socket", "NULL");
-        stat(out, "shutdown_command", "no");
-        stat(out, "num_threads", settings.ioThreads());
-        stat(out, "detail_enabled", "no");
-        stat(out, "cas_enabled", "yes");
-        stat(out, "tcp_backlog", MemcachedServer.BACKLOG);
-        stat(out, "binding_protocol", "ascii");
-        stat(out, "auth_enabled_sasl", "no");
-        stat(out, "auth_enabled_ascii", "no");
-        stat(out, "item_size_max", cache.itemSizeMax());
-        stat(out, "maxconns_fast", "yes");
-        stat(out, "lru_crawler", cache.sweeps() ? "yes" : "no");
-        stat(out, "flush_enabled", "yes");
-        stat(out, "dump_enabled", "no");
-        stat(out, "lru_segmented", "no");
-        stat(out, "temp_lru", "no");
-        stat(out, "idle_timeout", settings.idleTimeout().toSeconds());
-        stat(out, "ssl_enabled", "no");
+        out.stat("maxbytes", cache.maxBytes());
+        out.stat("maxconns", settings.maxConnections());
+        out.stat("tcpport", address == null ? settings.port() : address.getPort());
+        out.stat("udpport", 0);
+        out.stat("inter", settings.bind());
+        out.stat("verbosity", server.verbosity);
+        out.stat("evictions", "on");
+        out.stat("domain_socket", "NULL");
+        out.stat("shutdown_command", "no");
+        out.stat("num_threads", settings.ioThreads());
+        out.stat("detail_enabled", "no");
+        out.stat("cas_enabled", "yes");
+        out.stat("tcp_backlog", MemcachedServer.BACKLOG);
+        out.stat("binding_protocol", "ascii");
+        out.stat("auth_enabled_sasl", "no");
+        out.stat("auth_enabled_ascii", "no");
+        out.stat("item_size_max", cache.itemSizeMax());
+        out.stat("maxconns_fast", "yes");
+        out.stat("lru_crawler", cache.sweeps() ? "yes" : "no");
+        out.stat("flush_enabled", "yes");
+        out.stat("dump_enabled", "no");
+        out.stat("lru_segmented", "no");
+        out.stat("temp_lru", "no");
+        out.stat("idle_timeout", settings.idleTimeout().toSeconds());
+        out.stat("ssl_enabled", "no");
     }
 
-    private void items(ByteBuf out) {
+    private void items(Sink out) {
         long items = cache.memory().entries();
         if (items == 0) {
             return;
@@ -255,7 +259,7 @@ final class StatsReport {
         item(out, "hits_to_temp", 0);
     }
 
-    private void slabs(ByteBuf out) {
+    private void slabs(Sink out) {
         long items = cache.memory().entries();
         boolean allocated = cache.memory().everHeldEntries();
         if (allocated) {
@@ -276,26 +280,26 @@ final class StatsReport {
             slab(out, "cas_badval", c.casBadval.sum());
             slab(out, "touch_hits", c.touchHits.sum());
         }
-        stat(out, "active_slabs", allocated ? 1 : 0);
-        stat(out, "total_malloced", cache.bytes());
+        out.stat("active_slabs", allocated ? 1 : 0);
+        out.stat("total_malloced", cache.bytes());
     }
 
-    private void conns(ByteBuf out, long requester) {
+    private void conns(Sink out, long requester) {
         long now = cache.clock().millis();
         SocketAddress listen = listenAddress.get();
-        stat(out, "0:addr", address(listen));
-        stat(out, "0:state", "conn_listening");
-        stat(out, "0:secs_since_last_cmd", (now - startedMillis) / 1000);
+        out.stat("0:addr", address(listen));
+        out.stat("0:state", "conn_listening");
+        out.stat("0:secs_since_last_cmd", (now - startedMillis) / 1000);
         for (Channel channel : connections) {
-            TextConnectionHandler handler = channel.pipeline().get(TextConnectionHandler.class);
+            ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
             if (handler == null) {
                 continue;
             }
             String id = Long.toString(handler.id());
-            stat(out, id + ":addr", address(channel.remoteAddress()));
-            stat(out, id + ":listen_addr", address(listen));
-            stat(out, id + ":state", handler.id() == requester ? "conn_parse_cmd" : "conn_waiting");
-            stat(out, id + ":secs_since_last_cmd", (now - handler.lastCommandMillis()) / 1000);
+            out.stat(id + ":addr", address(channel.remoteAddress()));
+            out.stat(id + ":listen_addr", address(listen));
+            out.stat(id + ":state", handler.id() == requester ? "conn_parse_cmd" : "conn_waiting");
+            out.stat(id + ":secs_since_last_cmd", (now - handler.lastCommandMillis()) / 1000);
         }
     }
 
@@ -306,17 +310,17 @@ final class StatsReport {
         return String.valueOf(address);
     }
 
-    private static void item(ByteBuf out, String name, long value) {
-        stat(out, "items:" + SLAB + ":" + name, value);
+    private static void item(Sink out, String name, long value) {
+        out.stat("items:" + SLAB + ":" + name, value);
     }
 
-    private static void slab(ByteBuf out, String name, long value) {
-        stat(out, SLAB + ":" + name, value);
+    private static void slab(Sink out, String name, long value) {
+        out.stat(SLAB + ":" + name, value);
     }
 
-    private static void zero(ByteBuf out, String... names) {
+    private static void zero(Sink out, String... names) {
         for (String name : names) {
-            stat(out, name, 0);
+            out.stat(name, 0);
         }
     }
 

@@ -20,6 +20,9 @@ public final class Entry implements Item {
     static final int LINKED = 1;
     static final int REMOVED = 2;
 
+    private static final byte STALE = 0x01;
+    private static final byte WIN_TOKEN_SENT = 0x02;
+
     private final Key key;
     /** The value as stored: raw, or an LZ4 block when {@link #rawLength} is not -1. */
     private final byte[] value;
@@ -27,6 +30,8 @@ public final class Entry implements Item {
     private final int flags;
     private final long expiresAt;
     private final long cas;
+    /** The meta protocol's marks: {@link #STALE}, {@link #WIN_TOKEN_SENT}. */
+    private final byte marks;
 
     /** Neighbours in the policy's list; guarded by the eviction lock. */
     Entry prev;
@@ -39,10 +44,10 @@ public final class Entry implements Item {
 
     /** An entry holding {@code value} as it is. */
     public Entry(Key key, byte[] value, int flags, long expiresAt, long cas, long nowMillis) {
-        this(key, value, -1, flags, expiresAt, cas, nowMillis);
+        this(key, value, -1, flags, expiresAt, cas, nowMillis, (byte) 0);
     }
 
-    private Entry(Key key, byte[] value, int rawLength, int flags, long expiresAt, long cas, long nowMillis) {
+    private Entry(Key key, byte[] value, int rawLength, int flags, long expiresAt, long cas, long nowMillis, byte marks) {
         this.key = key;
         this.value = value;
         this.rawLength = rawLength;
@@ -50,6 +55,7 @@ public final class Entry implements Item {
         this.expiresAt = expiresAt;
         this.cas = cas;
         this.accessedAt = nowMillis;
+        this.marks = marks;
     }
 
     /** An entry holding {@code value} compressed, if {@code compression} compresses it. */
@@ -57,14 +63,45 @@ public final class Entry implements Item {
             ValueCompression compression) {
         byte[] compressed = compression.compress(value);
         return compressed == null ? new Entry(key, value, flags, expiresAt, cas, nowMillis)
-                : new Entry(key, compressed, value.length, flags, expiresAt, cas, nowMillis);
+                : new Entry(key, compressed, value.length, flags, expiresAt, cas, nowMillis, (byte) 0);
+    }
+
+    /** The entry of an item read from disk, keeping its read history and meta marks. */
+    public static Entry of(Item item, ValueCompression compression) {
+        Entry entry = of(item.key(), item.value(), item.flags(), item.expiresAt(), item.cas(), item.accessedAt(),
+                compression).withMarks(item.stale(), item.winTokenSent());
+        entry.fetched = item.fetched();
+        return entry;
     }
 
     /** The same item with another expiry, as touch makes it: same CAS, same read history. */
     public Entry withExpiry(long newExpiresAt) {
-        Entry touched = new Entry(key, value, rawLength, flags, newExpiresAt, cas, accessedAt);
-        touched.fetched = fetched;
-        return touched;
+        return copy(cas, newExpiresAt, marks);
+    }
+
+    /** The same item with its win token handed out: same CAS, same read history. */
+    public Entry withWinTokenSent() {
+        return copy(cas, expiresAt, (byte) (marks | WIN_TOKEN_SENT));
+    }
+
+    /**
+     * The same value marked stale under a new CAS, with its win token back for the taking: the
+     * meta protocol's invalidation.
+     */
+    public Entry invalidated(long newCas, long newExpiresAt) {
+        return copy(newCas, newExpiresAt, STALE);
+    }
+
+    /** The same item with the given meta marks. */
+    public Entry withMarks(boolean stale, boolean winTokenSent) {
+        byte newMarks = (byte) ((stale ? STALE : 0) | (winTokenSent ? WIN_TOKEN_SENT : 0));
+        return newMarks == marks ? this : copy(cas, expiresAt, newMarks);
+    }
+
+    private Entry copy(long newCas, long newExpiresAt, byte newMarks) {
+        Entry copy = new Entry(key, value, rawLength, flags, newExpiresAt, newCas, accessedAt, newMarks);
+        copy.fetched = fetched;
+        return copy;
     }
 
     @Override
@@ -106,6 +143,16 @@ public final class Entry implements Item {
     @Override
     public long cas() {
         return cas;
+    }
+
+    @Override
+    public boolean stale() {
+        return (marks & STALE) != 0;
+    }
+
+    @Override
+    public boolean winTokenSent() {
+        return (marks & WIN_TOKEN_SENT) != 0;
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.ratmemcache.core.compress.ValueCompression;
  * offset  size  field
  *      0     1  format version, 1
  *      1     1  bits: 0x01 fetched since stored; 0x02 stale and 0x04 win token handed out
- *               (reserved for the meta protocol); 0x08 the value is an LZ4 block; the rest 0
+ *               (the meta protocol's marks); 0x08 the value is an LZ4 block; the rest 0
  *      2     4  client flags
  *      6     8  expiry, epoch milliseconds; 0 never expires
  *     14     8  CAS unique
@@ -36,6 +36,8 @@ final class RecordFormat {
     static final int HEADER = 30;
 
     static final int FETCHED = 0x01;
+    static final int STALE = 0x02;
+    static final int WIN_TOKEN_SENT = 0x04;
     static final int LZ4 = 0x08;
 
     private RecordFormat() {
@@ -52,7 +54,8 @@ final class RecordFormat {
         byte[] record = new byte[HEADER + prefix + value.length];
         ByteBuffer header = ByteBuffer.wrap(record);
         header.put(VERSION)
-                .put((byte) ((item.fetched() ? FETCHED : 0) | (compressed != null ? LZ4 : 0)))
+                .put((byte) ((item.fetched() ? FETCHED : 0) | (item.stale() ? STALE : 0)
+                        | (item.winTokenSent() ? WIN_TOKEN_SENT : 0) | (compressed != null ? LZ4 : 0)))
                 .putInt(item.flags())
                 .putLong(item.expiresAt())
                 .putLong(item.cas())
@@ -84,7 +87,7 @@ final class RecordFormat {
                 : ValueCompression.decompress(Arrays.copyOfRange(record, HEADER + Integer.BYTES, record.length),
                         header.getInt(HEADER));
         return new DiskItem(key, value, header.getInt(2), header.getLong(6), header.getLong(14), header.getLong(22),
-                (bits & FETCHED) != 0);
+                (bits & FETCHED) != 0, (bits & STALE) != 0, (bits & WIN_TOKEN_SENT) != 0);
     }
 
     private static void checkVersion(byte[] record) throws UnreadableRecordException {

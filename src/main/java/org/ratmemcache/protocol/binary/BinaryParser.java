@@ -1,0 +1,239 @@
+package org.ratmemcache.protocol.binary;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreMode;
+
+/**
+ * Parses memcached's binary protocol from a connection's input, one request at a time, exactly
+ * as memcached 1.6's {@code proto_bin.c} reads it.
+ *
+ * <h2>Framing</h2>
+ * A request is a 24-byte header, then extras, key and value, whose lengths the header gives. The
+ * parser waits for header, extras and key (at most 24 + 255 + 65,535 bytes), checks them, and
+ * only then reads a value: into an array that grows with the bytes received, or, for a value over
+ * the size limit, discarding it as it arrives without buffering it.
+ *
+ * <h2>Checks, in memcached's order</h2>
+ * <ol>
+ *   <li>A magic byte other than 0x80: close at once.</li>
+ *   <li>Key or extras longer than the body: "unknown command", then close.</li>
+ *   <li>A key over 250 bytes, or lengths the opcode does not allow: "invalid arguments", then
+ *       close.</li>
+ *   <li>A value over the item size limit: "too large", its bytes discarded, the connection kept.</li>
+ *   <li>An opcode memcached does not serve (SASL included, as authentication is off): "unknown
+ *       command", and as many bytes discarded as memcached discards.</li>
+ * </ol>
+ *
+ * <p>Not thread-safe: one parser per connection.
+ */
+public final class BinaryParser {
+
+    public static final int HEADER = 24;
+    private static final byte REQUEST_MAGIC = (byte) 0x80;
+    /** A value that has not fully arrived starts in an array of at most this size, then doubles. */
+    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
+
+    /** What a call to {@link #parse} produced. */
+    public enum Result { NEED_MORE, REQUEST, CLOSE }
+
+    private enum State { HEADER, VALUE, SWALLOW }
+
+    private final long itemSizeMax;
+    private final BinaryRequest request = new BinaryRequest();
+    private State state = State.HEADER;
+    /** VALUE: value bytes read. SWALLOW: bytes still to discard. */
+    private long progress;
+    private int valueLength;
+
+    /** @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does */
+    public BinaryParser(long itemSizeMax) {
+        this.itemSizeMax = itemSizeMax;
+    }
+
+    public BinaryRequest request() {
+        return request;
+    }
+
+    /** Reads at most one request from {@code in}, consuming exactly the bytes it used. */
+    public Result parse(ByteBuf in) {
+        while (true) {
+            switch (state) {
+                case HEADER -> {
+                    Result result = readHeader(in);
+                    if (state != State.VALUE) {
+                        return result;
+                    }
+                }
+                case VALUE -> {
+                    return readValue(in);
+                }
+                case SWALLOW -> {
+                    int skip = (int) Math.min(in.readableBytes(), progress);
+                    in.skipBytes(skip);
+                    progress -= skip;
+                    if (progress > 0) {
+                        return Result.NEED_MORE;
+                    }
+                    state = State.HEADER;
+                }
+            }
+        }
+    }
+
+    private Result readHeader(ByteBuf in) {
+        if (in.readableBytes() < HEADER) {
+            return Result.NEED_MORE;
+        }
+        int at = in.readerIndex();
+        if (in.getByte(at) != REQUEST_MAGIC) {
+            return Result.CLOSE;
+        }
+        int keyLength = in.getUnsignedShort(at + 2);
+        int extrasLength = in.getUnsignedByte(at + 4);
+        if (in.readableBytes() < HEADER + extrasLength + keyLength) {
+            return Result.NEED_MORE;
+        }
+        BinaryRequest r = request;
+        r.reset();
+        r.opcode = in.getByte(at + 1);
+        r.command = Opcode.loud(r.opcode);
+        r.quiet = r.command != r.opcode;
+        r.keyLength = keyLength;
+        long bodyLength = in.getUnsignedInt(at + 8);
+        r.opaque = in.getInt(at + 12);
+        r.cas = in.getLong(at + 16);
+        readExtras(in, at + HEADER, extrasLength, r);
+        if (keyLength <= Key.MAX_LENGTH) {
+            in.getBytes(at + HEADER + extrasLength, r.keyBytes, 0, keyLength);
+        }
+        in.skipBytes(HEADER + extrasLength + keyLength);
+        check(r, extrasLength, keyLength, bodyLength);
+        return Result.REQUEST;
+    }
+
+    /** dispatch_bin_command: the checks, then how many bytes follow and what becomes of them. */
+    private void check(BinaryRequest r, int extras, int key, long body) {
+        if (key > body || key + extras > body) {
+            fail(r, Status.UNKNOWN_COMMAND, true, 0);
+            return;
+        }
+        if (key > Key.MAX_LENGTH) {
+            fail(r, Status.EINVAL, true, 0);
+            return;
+        }
+        boolean valid = switch (r.command) {
+            case Opcode.VERSION, Opcode.NOOP, Opcode.QUIT, Opcode.SASL_LIST_MECHS -> extras == 0 && key == 0 && body == 0;
+            case Opcode.FLUSH -> key == 0 && body == extras && (extras == 0 || extras == 4);
+            case Opcode.SET, Opcode.ADD, Opcode.REPLACE -> extras == 8 && key != 0 && body >= key + 8;
+            case Opcode.GET, Opcode.GETK, Opcode.DELETE -> extras == 0 && key > 0 && body == key;
+            case Opcode.INCREMENT, Opcode.DECREMENT -> key > 0 && extras == 20 && body == key + extras;
+            case Opcode.APPEND, Opcode.PREPEND -> key > 0 && extras == 0;
+            case Opcode.STAT -> extras == 0;
+            case Opcode.SASL_AUTH, Opcode.SASL_STEP -> extras == 0 && key != 0;
+            case Opcode.TOUCH, Opcode.GAT, Opcode.GATK -> extras == 4 && key != 0;
+            case Opcode.VERBOSITY -> extras == 4 && key == 0 && body == 4;
+            default -> {
+                // memcached discards a body's worth of bytes after the extras and key it has read
+                fail(r, Status.UNKNOWN_COMMAND, false, body);
+                yield true;
+            }
+        };
+        if (!valid) {
+            fail(r, Status.EINVAL, true, 0);
+            return;
+        }
+        switch (r.command) {
+            case Opcode.SET, Opcode.ADD, Opcode.REPLACE -> value(r, body - key - extras, r.flags, switch (r.command) {
+                case Opcode.SET -> StoreMode.SET;
+                case Opcode.ADD -> StoreMode.ADD;
+                default -> StoreMode.REPLACE;
+            });
+            case Opcode.APPEND -> value(r, body - key, 0, StoreMode.APPEND);
+            case Opcode.PREPEND -> value(r, body - key, 0, StoreMode.PREPEND);
+            case Opcode.SASL_LIST_MECHS, Opcode.SASL_AUTH, Opcode.SASL_STEP -> fail(r, Status.UNKNOWN_COMMAND, false, body - key);
+            case Opcode.STAT -> r.statGroup = new String(r.keyBytes, 0, key, StandardCharsets.ISO_8859_1);
+            default -> {
+                // the request is complete
+            }
+        }
+    }
+
+    /** A value follows: read it, or, over the size limit, discard it. */
+    private void value(BinaryRequest r, long length, int flags, StoreMode mode) {
+        if (Cache.itemSize(r.keyLength, flags, length) > itemSizeMax) {
+            r.refusedStore = mode;
+            fail(r, Status.E2BIG, false, length);
+            return;
+        }
+        valueLength = (int) length;
+        progress = 0;
+        state = State.VALUE;
+    }
+
+    private Result readValue(ByteBuf in) {
+        int filled = (int) progress;
+        int chunk = Math.min(in.readableBytes(), valueLength - filled);
+        byte[] value = request.value;
+        if (value == null || value.length < filled + chunk) {
+            if (chunk == 0 && valueLength > 0) {
+                return Result.NEED_MORE; // not a byte of the value yet: allocate nothing
+            }
+            int needed = filled + chunk;
+            int capacity = needed == valueLength ? valueLength
+                    : (int) Math.min(valueLength, Math.max(INITIAL_VALUE_CAPACITY, 2L * needed));
+            byte[] grown = new byte[capacity];
+            if (value != null) {
+                System.arraycopy(value, 0, grown, 0, filled);
+            }
+            value = request.value = grown;
+        }
+        in.readBytes(value, filled, chunk);
+        progress += chunk;
+        if (progress < valueLength) {
+            return Result.NEED_MORE;
+        }
+        state = State.HEADER;
+        return Result.REQUEST;
+    }
+
+    private void fail(BinaryRequest r, Status status, boolean close, long discard) {
+        r.error = status;
+        r.closeAfterReply = close;
+        if (discard > 0) {
+            progress = discard;
+            state = State.SWALLOW;
+        }
+    }
+
+    private static void readExtras(ByteBuf in, int at, int length, BinaryRequest r) {
+        switch (r.command) {
+            case Opcode.SET, Opcode.ADD, Opcode.REPLACE -> {
+                if (length == 8) {
+                    r.flags = in.getInt(at);
+                    r.expiration = in.getUnsignedInt(at + 4);
+                }
+            }
+            case Opcode.INCREMENT, Opcode.DECREMENT -> {
+                if (length == 20) {
+                    r.delta = in.getLong(at);
+                    r.initial = in.getLong(at + 8);
+                    r.expiration = in.getUnsignedInt(at + 16);
+                }
+            }
+            case Opcode.TOUCH, Opcode.GAT, Opcode.GATK, Opcode.FLUSH, Opcode.VERBOSITY -> {
+                if (length == 4) {
+                    r.expiration = in.getUnsignedInt(at);
+                    r.hasExpiration = true;
+                }
+            }
+            default -> {
+                // no extras read
+            }
+        }
+    }
+}

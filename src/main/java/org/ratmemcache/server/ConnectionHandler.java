@@ -1,0 +1,368 @@
+package org.ratmemcache.server;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+
+import org.jboss.logging.Logger;
+import org.ratmemcache.core.Cache;
+
+/**
+ * Serves one connection, whatever its protocol: reads requests, has a subclass execute them
+ * against the cache, and writes the replies. Subclasses parse and answer; this class owns the
+ * buffers, the order, the holding back and the closing.
+ *
+ * <h2>Execution order</h2>
+ * <ul>
+ *   <li>A connection's commands execute one at a time, in arrival order, on its event loop, and
+ *       their replies leave in the same order.</li>
+ *   <li>A command that cannot finish at once <em>holds back the connection's later commands</em>,
+ *       not only their replies: parsing stops until it finishes, and so does reading from the
+ *       socket. Three things hold a connection back: a command waiting for the disk tier (its
+ *       future completes on a disk thread; the reply and the rest continue on this event loop), a
+ *       client that does not read its replies (the channel is unwritable), and a full write-back
+ *       queue (after a write, until the disk has caught up).</li>
+ *   <li>Across connections, the cache serialises the commands of each key
+ *       ({@link org.ratmemcache.core.TieredCache}), so nothing here needs a lock.</li>
+ * </ul>
+ *
+ * <h2>Writing</h2>
+ * Replies accumulate in one buffer and are flushed once per read batch, in
+ * {@link #channelReadComplete} (or when a held-back connection resumes). A large batch hands its
+ * buffer to the channel every {@value #WRITE_CHUNK} bytes; if the channel then reports itself
+ * unwritable, the connection pauses, even in the middle of a multi-get, until the client has
+ * caught up. Memory per connection stays bounded by Netty's write-buffer high-water mark plus one
+ * value.
+ *
+ * <h2>Closing</h2>
+ * A quit closes after the replies before it are sent. A protocol violation closes at once and
+ * drops the batch's unsent replies, as memcached does. On shutdown, {@link #drainAndClose}
+ * finishes what has been read, then half-closes.
+ */
+abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionHandler.class);
+
+    /** Replies are handed to the channel once this many bytes accumulate. */
+    static final int WRITE_CHUNK = 32 * 1024;
+
+    /** What one {@link #step} did. */
+    enum Step {
+        /** Executed a request, or part of one: call again. */
+        PROGRESS,
+        /** The input holds no complete request. */
+        NEED_MORE,
+        /** The client broke the protocol: close now, dropping unsent replies. */
+        CLOSE
+    }
+
+    protected final Cache cache;
+    protected final ServerStats serverStats;
+    private final long id;
+
+    protected ChannelHandlerContext ctx;
+    protected ByteBuf input;
+    private ByteBuf output;
+    /** Replies handed to the channel since the last flush. */
+    private boolean unflushed;
+    /** Held back: the client is not reading our replies. */
+    private boolean paused;
+    /** Held back: the write-back queue is full. */
+    private boolean backedUp;
+    /** Held back: a command is waiting for the disk tier. */
+    private CompletableFuture<?> awaiting;
+    /** Shutting down: close once the command in flight has finished. */
+    private boolean draining;
+    protected boolean closed;
+    private long lastCommandMillis;
+
+    ConnectionHandler(long id, Cache cache, ServerStats serverStats) {
+        this.id = id;
+        this.cache = cache;
+        this.serverStats = serverStats;
+        this.lastCommandMillis = cache.clock().millis();
+    }
+
+    /** Parses at most one request from {@link #input} (or continues one) and executes it. */
+    protected abstract Step step();
+
+    /** The reply to a command the cache failed (a disk tier that cannot write). */
+    protected abstract void replyFailure(Throwable failure);
+
+    long id() {
+        return id;
+    }
+
+    long lastCommandMillis() {
+        return lastCommandMillis;
+    }
+
+    /** Notes that a command starts now, for idle times in stats conns. */
+    protected void commandStarts() {
+        lastCommandMillis = cache.clock().millis();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (closed) {
+            in.release();
+            return;
+        }
+        serverStats.bytesRead.add(in.readableBytes());
+        input = input == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), input, in);
+        process();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (paused && ctx.channel().isWritable()) {
+            paused = false;
+            resume();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.debugf("connection %d idle too long, closing", id);
+            closeNow();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debugf(cause, "connection %d failed, closing", id);
+        closeNow();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        closed = true;
+        releaseBuffers();
+    }
+
+    /**
+     * Shutdown: finish the requests already read (waiting for one in flight) and send their
+     * replies, then half-close, so that the client reads every reply before the end of the
+     * stream. Closing outright while unread requests sit in the socket would make the kernel
+     * send a reset, and the client could lose replies it has not read yet. The channel closes
+     * when the client does, or when the server's drain timeout runs out.
+     */
+    void drainAndClose() {
+        if (closed) {
+            return;
+        }
+        draining = true;
+        process();
+        if (awaiting == null) {
+            finishDrain();
+        }
+    }
+
+    private void finishDrain() {
+        closed = true;
+        writeOutput();
+        unflushed = false;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(sent -> {
+            if (ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private void process() {
+        while (!paused && !backedUp && awaiting == null && !closed) {
+            switch (step()) {
+                case NEED_MORE -> {
+                    compactInput();
+                    return;
+                }
+                case CLOSE -> {
+                    LOG.debugf("connection %d broke the protocol, closing", id);
+                    closeNow();
+                    return;
+                }
+                case PROGRESS -> {
+                    // next request
+                }
+            }
+            if (output != null && output.readableBytes() >= WRITE_CHUNK) {
+                writeOutput();
+            }
+            if (!ctx.channel().isWritable()) {
+                pause();
+            }
+        }
+    }
+
+    /**
+     * For a long reply (a multi-get): hands what has accumulated to the channel and, if the client
+     * has fallen behind, pauses; returns whether the caller may go on.
+     */
+    protected boolean mayContinue() {
+        if (output != null && output.readableBytes() >= WRITE_CHUNK) {
+            writeOutput();
+            if (!ctx.channel().isWritable()) {
+                pause();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A command that writes: its reply, then, if the disk has fallen behind, hold back. */
+    protected <T> void write(CompletableFuture<T> result, Consumer<? super T> reply) {
+        await(result, reply);
+        if (!backedUp && cache.writesBackedUp()) {
+            backedUp = true;
+            updateAutoRead();
+            cache.whenWritable(() -> ctx.executor().execute(() -> {
+                backedUp = false;
+                resume();
+            }));
+        }
+    }
+
+    /**
+     * Replies with {@code result} now if it is complete and returns true; else holds the
+     * connection back until it is, replies on this event loop, and returns false.
+     */
+    protected <T> boolean await(CompletableFuture<T> result, Consumer<? super T> reply) {
+        if (result.isDone()) {
+            complete(result, reply);
+            return true;
+        }
+        awaiting = result;
+        updateAutoRead();
+        result.whenComplete((value, failure) -> ctx.executor().execute(() -> {
+            if (closed && !draining) {
+                return;
+            }
+            awaiting = null;
+            complete(result, reply);
+            resume();
+            if (draining && awaiting == null) {
+                finishDrain();
+            }
+        }));
+        return false;
+    }
+
+    private <T> void complete(CompletableFuture<T> result, Consumer<? super T> reply) {
+        if (result.isCompletedExceptionally()) {
+            Throwable failure = result.handle((value, error) -> error).join();
+            LOG.debugf(failure, "connection %d: the cache failed a request", id);
+            replyFailure(failure);
+        } else {
+            reply.accept(result.getNow(null));
+        }
+    }
+
+    /** Continues after something that held the connection back has cleared. */
+    private void resume() {
+        updateAutoRead();
+        process();
+        flush();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !paused && !backedUp && awaiting == null && !closed;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    /** The buffer the current replies go to. */
+    protected ByteBuf out() {
+        if (output == null) {
+            output = ctx.alloc().ioBuffer();
+        }
+        return output;
+    }
+
+    /** Hands the accumulated replies to the channel, without flushing. */
+    private void writeOutput() {
+        if (output != null) {
+            serverStats.bytesWritten.add(output.readableBytes());
+            ctx.write(output, ctx.voidPromise());
+            output = null;
+            unflushed = true;
+        }
+    }
+
+    /** Sends everything written so far: the one flush of a read batch. */
+    private void flush() {
+        writeOutput();
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
+    }
+
+    private void pause() {
+        paused = true;
+        updateAutoRead();
+        flush();
+    }
+
+    /** Closes once the replies written so far have been sent. */
+    protected void closeAfterReplies() {
+        closed = true;
+        writeOutput();
+        unflushed = false;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeNow() {
+        closed = true;
+        releaseBuffers();
+        ctx.close();
+    }
+
+    private void compactInput() {
+        if (input == null) {
+            return;
+        }
+        if (!input.isReadable()) {
+            input.release();
+            input = null;
+        } else {
+            input.discardSomeReadBytes();
+        }
+    }
+
+    private void releaseBuffers() {
+        if (input != null) {
+            input.release();
+            input = null;
+        }
+        if (output != null) {
+            output.release();
+            output = null;
+        }
+    }
+}
