@@ -99,7 +99,10 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                 long at = request.expiration() > 0 ? Expiry.fromExptime(request.expiration(), now) : now;
                 await(cache.flushAll(at), replyOk);
             }
-            case Opcode.NOOP -> replyOk(0);
+            case Opcode.NOOP -> {
+                replyOk(0);
+                flushNow();
+            }
             case Opcode.VERSION -> BinaryReplies.text(out(), request, version);
             case Opcode.VERBOSITY -> {
                 serverStats.verbosity = (int) Math.min(request.verbosity(), StatsReport.MAX_VERBOSITY);

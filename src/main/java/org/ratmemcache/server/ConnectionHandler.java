@@ -44,7 +44,8 @@ import org.ratmemcache.core.Cache;
  *
  * <h2>Closing</h2>
  * A quit closes after the replies before it are sent. A protocol violation closes at once and
- * drops the batch's unsent replies, as memcached does. On shutdown, {@link #drainAndClose}
+ * drops the batch's unsent replies, as memcached does; a no-op ({@link #flushNow}) sends the
+ * replies before it at once, so those are not dropped. On shutdown, {@link #drainAndClose}
  * finishes what has been read, then half-closes.
  */
 abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -312,6 +313,14 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
             output = null;
             unflushed = true;
         }
+    }
+
+    /**
+     * Sends everything written so far now, as memcached does after a no-op: the replies before it
+     * reach the client even if a protocol error later in the batch closes the connection.
+     */
+    protected void flushNow() {
+        flush();
     }
 
     /** Sends everything written so far: the one flush of a read batch. */

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *
  * <p>One step per line; blank lines and {@code #} comments are skipped:
  * <ul>
- *   <li>{@code > bytes}: send the bytes followed by {@code version\r\n}, and take every reply up
- *       to that version reply as the step's replies;</li>
+ *   <li>{@code > requests}: send the requests, then a sentinel request (for text,
+ *       {@code version\r\n}; for binary, a no-op), and take every reply before the sentinel's as
+ *       the step's replies;</li>
  *   <li>{@code >> bytes}: send the bytes and read nothing (half a request);</li>
  *   <li>{@code >| bytes}: send the bytes and read until the server hangs up; then reconnect;</li>
  *   <li>{@code @subset} before a step: this server may print fewer {@code STAT} lines than
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  *   <li>{@code @extended} before a step: this server prints memcached's {@code STAT} lines, then
  *       more of its own (for {@code stats}).</li>
  * </ul>
- * Bytes are written with the escapes {@code \r \n \t \0 \\ \xNN}, {@code {N*c}} for {@code N}
+ * How a step's requests are written is the protocol's {@link TranscriptPlayer}'s business; text
+ * is written as bytes, with the escapes {@code \r \n \t \0 \\ \xNN}, {@code {N*c}} for {@code N}
  * copies of the character {@code c}, and {@code {cas}} for the last CAS the server returned.
  */
 public record Transcript(List<Step> steps) {

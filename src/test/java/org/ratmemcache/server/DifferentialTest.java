@@ -1,0 +1,123 @@
+package org.ratmemcache.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.testing.MemcachedProcess;
+import org.ratmemcache.testing.RunningServer;
+import org.ratmemcache.testing.Transcript;
+import org.ratmemcache.testing.TranscriptPlayer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Differential test: the same request bytes to Debian's memcached and to this server must give
+ * the same reply bytes, masking only what must differ (version, CAS, times, statistics values,
+ * connection ids). A subclass names a transcript and its protocol; every transcript is played
+ * against a memory-only server and against servers whose tiny L1 pushes items to RocksDB.
+ */
+abstract class DifferentialTest {
+
+    /** memcached's replies, per transcript, played once per test run. */
+    private static final Map<String, List<List<String>>> REFERENCES = new ConcurrentHashMap<>();
+
+    private final String resource;
+    private final Transcript transcript;
+    private final IntFunction<TranscriptPlayer> players;
+
+    @TempDir
+    Path dataDir;
+
+    DifferentialTest(String resource, IntFunction<TranscriptPlayer> players) {
+        this.resource = resource;
+        this.transcript = Transcript.load(resource);
+        this.players = players;
+    }
+
+    @Test
+    void inMemory() {
+        assertSameReplies(RunningServer.start());
+    }
+
+    /** A 3-entry L1 over RocksDB: many commands find their key on disk only. */
+    @Test
+    void overDiskWithWriteBack() {
+        RunningServer server = RunningServer.startWithDisk(dataDir, 3, false);
+        assertSameReplies(server);
+        assertThat(server.cache().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
+    }
+
+    @Test
+    void overDiskWithWriteThrough() {
+        RunningServer server = RunningServer.startWithDisk(dataDir, 3, true);
+        assertSameReplies(server);
+        assertThat(server.cache().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
+    }
+
+    private List<List<String>> reference() {
+        return REFERENCES.computeIfAbsent(resource, name -> {
+            try (MemcachedProcess memcached = MemcachedProcess.start();
+                    TranscriptPlayer player = players.apply(memcached.port())) {
+                List<List<String>> replies = player.play(transcript);
+                record(replies);
+                return replies;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Keeps memcached's replies, step by step, in target/differential/, for whoever edits a transcript. */
+    private void record(List<List<String>> replies) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < replies.size(); i++) {
+            text.append("> ").append(transcript.steps().get(i).source()).append('\n');
+            replies.get(i).forEach(reply -> text.append("  ").append(reply).append('\n'));
+        }
+        Path file = Path.of("target", "differential", Path.of(resource).getFileName() + ".memcached.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private void assertSameReplies(RunningServer running) {
+        List<List<String>> reference = reference();
+        List<List<String>> ours;
+        try (RunningServer server = running; TranscriptPlayer player = players.apply(server.port())) {
+            ours = player.play(transcript);
+        }
+        SoftAssertions softly = new SoftAssertions();
+        for (int i = 0; i < transcript.steps().size(); i++) {
+            Transcript.Step step = transcript.steps().get(i);
+            String where = resource + ":" + step.lineNumber() + ": " + step.source();
+            switch (step.stats()) {
+                case SAME -> softly.assertThat(ours.get(i)).as(where).isEqualTo(reference.get(i));
+                case SUBSET -> softly.assertThat(statNames(reference.get(i))).as(where).containsSubsequence(statNames(ours.get(i)));
+                case EXTENDED -> softly.assertThat(statNames(ours.get(i))).as(where).startsWith(statNames(reference.get(i)).toArray(String[]::new));
+            }
+            if (step.stats() != Transcript.Stats.SAME) {
+                softly.assertThat(otherLines(ours.get(i))).as(where).isEqualTo(otherLines(reference.get(i)));
+            }
+        }
+        softly.assertAll();
+    }
+
+    private static List<String> statNames(List<String> replies) {
+        return replies.stream().filter(line -> line.startsWith("STAT ")).toList();
+    }
+
+    private static List<String> otherLines(List<String> replies) {
+        List<String> others = new ArrayList<>(replies);
+        others.removeIf(line -> line.startsWith("STAT "));
+        return others;
+    }
+}
