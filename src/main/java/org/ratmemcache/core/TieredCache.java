@@ -425,8 +425,9 @@ public final class TieredCache implements Cache, AutoCloseable {
             expiresAt = request.touchExpiresAt;
         }
         boolean tokenFree = !current.winTokenSent();
+        // compared in whole seconds, as memcached's clock ticks
         boolean recache = request.recacheBelow != MetaGet.NONE && expiresAt != Expiry.NEVER
-                && expiresAt < request.recacheBelow;
+                && expiresAt / 1000 < request.recacheBelow / 1000;
         request.won = tokenFree && (recache || current.stale());
         if (request.touches()) {
             expiresAt = request.touchExpiresAt;
@@ -857,10 +858,18 @@ public final class TieredCache implements Cache, AutoCloseable {
         return flush.covers(entry.cas(), now) || Expiry.isExpired(entry.expiresAt(), now);
     }
 
+    /**
+     * Under the memory tier's eviction lock, for an entry that was its key's newest version. An
+     * entry read since it was written to disk is written again, once, so that its read history
+     * (memcached's fetched bit) survives on disk.
+     */
     private void onEvicted(Entry entry) {
         if (isDead(entry, clock.millis())) {
             countReclaimed(entry);
         } else {
+            if (writeBack != null && entry.historyUnwritten()) {
+                writeBack.put(entry);
+            }
             stats.evictions.increment();
             if (!entry.fetched()) {
                 stats.evictedUnfetched.increment();

@@ -13,6 +13,8 @@ public final class ServerStats {
     final LongAdder rejectedConnections = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
+    /** Meta commands that memcached counts as cmd_meta: me. */
+    final LongAdder metaCommands = new LongAdder();
     /** The level last set by the verbosity command, capped as memcached caps it. */
     volatile int verbosity;
 
@@ -42,6 +44,7 @@ public final class ServerStats {
         rejectedConnections.reset();
         bytesRead.reset();
         bytesWritten.reset();
+        metaCommands.reset();
     }
 
     /** Admits a new connection if fewer than {@code max} are open; counts it either way. */

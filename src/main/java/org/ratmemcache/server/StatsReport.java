@@ -121,7 +121,7 @@ final class StatsReport {
         out.stat("cmd_set", c.cmdSet.sum());
         out.stat("cmd_flush", c.cmdFlush.sum());
         out.stat("cmd_touch", c.touchHits.sum() + c.touchMisses.sum());
-        out.stat("cmd_meta", 0);
+        out.stat("cmd_meta", server.metaCommands.sum());
         out.stat("get_hits", c.getHits.sum());
         out.stat("get_misses", c.getMisses.sum());
         out.stat("get_expired", c.getExpired.sum());

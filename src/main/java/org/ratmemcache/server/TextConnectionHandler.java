@@ -24,6 +24,7 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final byte[] versionLine;
     private final TextParser parser;
     private final TextReplies replies = new TextReplies();
+    private final MetaCommands meta;
     private final StatsReport.Sink statLines = this::statLine;
 
     // Continuations of the commands that may wait for the disk, made once per connection.
@@ -44,6 +45,12 @@ final class TextConnectionHandler extends ConnectionHandler {
         this.statsReport = statsReport;
         this.versionLine = versionLine;
         this.parser = new TextParser(cache.itemSizeMax());
+        this.meta = new MetaCommands(this, cache);
+    }
+
+    /** The request being executed. */
+    TextRequest request() {
+        return parser.request();
     }
 
     @Override
@@ -97,6 +104,13 @@ final class TextConnectionHandler extends ConnectionHandler {
             }
             case QUIT -> closeAfterReplies();
             case STATS -> stats(request);
+            case META_GET -> meta.get(request);
+            case META_SET -> meta.set(request);
+            case META_SET_TOO_LARGE -> meta.refuseTooLarge(request);
+            case META_DELETE -> meta.delete(request);
+            case META_ARITHMETIC -> meta.arithmetic(request);
+            case META_DEBUG -> meta.debug(request);
+            case META_NOOP -> meta.noop();
             case INVALID -> reply(request.error().line());
         }
     }

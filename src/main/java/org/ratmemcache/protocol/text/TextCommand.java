@@ -17,6 +17,20 @@ public enum TextCommand {
     VERBOSITY,
     QUIT,
     STATS,
+    /** mg. */
+    META_GET,
+    /** ms, with its data block read. */
+    META_SET,
+    /** ms whose item is over the size limit; its data block is being discarded. */
+    META_SET_TOO_LARGE,
+    /** md. */
+    META_DELETE,
+    /** ma. */
+    META_ARITHMETIC,
+    /** me. */
+    META_DEBUG,
+    /** mn. */
+    META_NOOP,
     /** A request that earns an error reply: {@link TextRequest#error()}. */
     INVALID
 }

@@ -15,6 +15,22 @@ public enum TextError {
     TOO_LARGE("SERVER_ERROR object too large for cache"),
     OUT_OF_MEMORY("SERVER_ERROR out of memory storing object"),
     SHUTDOWN_DISABLED("ERROR: shutdown not enabled"),
+    // The meta commands' own.
+    DUPLICATE_FLAG("CLIENT_ERROR duplicate flag"),
+    INVALID_FLAG("CLIENT_ERROR invalid flag"),
+    INVALID_OR_DUPLICATE_FLAG("CLIENT_ERROR invalid or duplicate flag"),
+    BAD_TOKEN("CLIENT_ERROR bad token in command line format"),
+    KEY_DECODING("CLIENT_ERROR error decoding key"),
+    MODE_TOKEN_LENGTH("CLIENT_ERROR incorrect length for M token"),
+    INVALID_INITIAL("CLIENT_ERROR invalid numeric initial value"),
+    INVALID_DELTA_VALUE("CLIENT_ERROR invalid numeric delta value"),
+    /** mg's wording. */
+    FLAGS_ARE_TOO_LONG("CLIENT_ERROR options flags are too long"),
+    /** ms, md and ma's wording. */
+    FLAGS_TOO_LONG("CLIENT_ERROR options flags too long"),
+    OPAQUE_TOO_LONG("CLIENT_ERROR opaque token too long"),
+    INVALID_SET_MODE("CLIENT_ERROR invalid mode for ms M token"),
+    INVALID_ARITHMETIC_MODE("CLIENT_ERROR invalid mode for ma M token"),
     /** The disk tier could not complete the command (not a memcached reply: memcached has no disk). */
     STORAGE_FAILURE("SERVER_ERROR disk tier failure"),
     TOO_MANY_CONNECTIONS("ERROR Too many open connections");

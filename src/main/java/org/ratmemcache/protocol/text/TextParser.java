@@ -244,7 +244,7 @@ public final class TextParser {
             return fail(TextError.UNKNOWN_COMMAND);
         }
         if (line[starts[0]] == 'm' && length(0) == 2) {
-            return fail(TextError.UNKNOWN_COMMAND); // the meta commands
+            return meta(ntokens);
         }
         switch (line[starts[0]]) {
             case 'g':
@@ -469,6 +469,128 @@ public final class TextParser {
         }
         request.verbosity = number.value();
         return command(TextCommand.VERBOSITY);
+    }
+
+    /** The meta commands, dispatched on their second letter. */
+    private Status meta(int ntokens) {
+        return switch (line[starts[0] + 1]) {
+            case 'g' -> metaGet(ntokens);
+            case 's' -> metaSet(ntokens);
+            case 'd' -> metaDeleteOrArithmetic(TextCommand.META_DELETE, ntokens);
+            case 'a' -> metaDeleteOrArithmetic(TextCommand.META_ARITHMETIC, ntokens);
+            case 'n' -> command(TextCommand.META_NOOP);
+            case 'e' -> metaDebug(ntokens);
+            default -> fail(TextError.UNKNOWN_COMMAND);
+        };
+    }
+
+    /** process_mget_command's checks. */
+    private Status metaGet(int ntokens) {
+        if (ntokens < 3) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        if (length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (ntokens > MetaFlags.MAX_TOKENS) {
+            return fail(TextError.FLAGS_ARE_TOO_LONG);
+        }
+        TextError error = metaFlags(2, ntokens);
+        if (error == null) {
+            error = opaqueTooLong(2, ntokens);
+        }
+        return error != null ? fail(error) : command(TextCommand.META_GET);
+    }
+
+    /** process_mset_command's checks; an error after the data length discards the data block. */
+    private Status metaSet(int ntokens) {
+        if (ntokens < 3) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        if (length(1) > Key.MAX_LENGTH || ntokens == 3) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (ntokens > MetaFlags.MAX_TOKENS) {
+            return fail(TextError.FLAGS_TOO_LONG);
+        }
+        if (!number.parseSigned32(line, starts[2], ends[2]) || number.value() < 0 || number.value() > Integer.MAX_VALUE - 2) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        long length = number.value();
+        MetaFlags flags = request.meta;
+        TextError error = metaFlags(3, ntokens);
+        if (error == null) {
+            error = opaqueTooLong(3, ntokens);
+            if (flags.mode != 0 && "EAPRS".indexOf(flags.mode) < 0) {
+                error = TextError.INVALID_SET_MODE;
+            }
+        }
+        if (error != null) {
+            swallow(length + 2);
+            return fail(error);
+        }
+        if (Cache.itemSize(flags.keyLength(request), flags.clientFlags, length) > itemSizeMax) {
+            swallow(length + 2);
+            return command(TextCommand.META_SET_TOO_LARGE);
+        }
+        valueLength = (int) length;
+        request.value = null;
+        request.command = TextCommand.META_SET;
+        state = State.DATA;
+        progress = 0;
+        return Status.NEED_MORE;
+    }
+
+    /** process_mdelete_command's and process_marithmetic_command's checks. */
+    private Status metaDeleteOrArithmetic(TextCommand command, int ntokens) {
+        if (ntokens < 3) {
+            return fail(TextError.UNKNOWN_COMMAND);
+        }
+        if (length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (ntokens > MetaFlags.MAX_TOKENS) {
+            return fail(TextError.FLAGS_TOO_LONG);
+        }
+        if (metaFlags(2, ntokens) != null) {
+            return fail(TextError.INVALID_OR_DUPLICATE_FLAG);
+        }
+        char mode = request.meta.mode;
+        if (command == TextCommand.META_ARITHMETIC && mode != 0 && "I+D-".indexOf(mode) < 0) {
+            return fail(TextError.INVALID_ARITHMETIC_MODE);
+        }
+        TextError error = opaqueTooLong(2, ntokens);
+        return error != null ? fail(error) : command(command);
+    }
+
+    /** process_meta_command: me, whose only flag is b. */
+    private Status metaDebug(int ntokens) {
+        if (ntokens < 3 || length(1) > Key.MAX_LENGTH) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        if (ntokens >= 4 && length(2) == 1 && line[starts[2]] == 'b' && request.meta.parse(request, 2, 3, number) != null) {
+            return fail(TextError.BAD_FORMAT);
+        }
+        return command(TextCommand.META_DEBUG);
+    }
+
+    private TextError metaFlags(int first, int ntokens) {
+        return request.meta.parse(request, first, ntokens - 1, number);
+    }
+
+    /** memcached checks an opaque's length only once the flags have been read. */
+    private TextError opaqueTooLong(int first, int ntokens) {
+        for (int t = first; t < ntokens - 1; t++) {
+            if (line[starts[t]] == 'O' && length(t) > MetaFlags.MAX_OPAQUE) {
+                return TextError.OPAQUE_TOO_LONG;
+            }
+        }
+        return null;
+    }
+
+    private void swallow(long bytes) {
+        state = State.SWALLOW;
+        progress = bytes;
     }
 
     /** set_noreply_maybe: the last token memcached read decides. */

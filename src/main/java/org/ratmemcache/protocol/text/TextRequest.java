@@ -40,6 +40,9 @@ public final class TextRequest {
     /** Index of the first key token. */
     int firstKey;
 
+    /** A meta command's flags. */
+    final MetaFlags meta = new MetaFlags();
+
     private final Key key = Key.lookup();
 
     TextRequest() {
@@ -60,6 +63,7 @@ public final class TextRequest {
         delta = 0;
         value = null;
         firstKey = 1;
+        meta.reset();
     }
 
     public TextCommand command() {
@@ -120,9 +124,33 @@ public final class TextRequest {
         return value;
     }
 
-    /** The request's key (the first, for a retrieval). */
+    /** The request's key (the first, for a retrieval; decoded, for a meta command's base64 key). */
     public Key key() {
-        return key(0);
+        return meta.base64 ? meta.key(key, this) : key(0);
+    }
+
+    /** A meta command's flags. */
+    public MetaFlags meta() {
+        return meta;
+    }
+
+    /** The {@code t}-th token of the request line, the command being token 0: a meta reply echoes some. */
+    public int tokenStart(int t) {
+        return starts[t];
+    }
+
+    public int tokenEnd(int t) {
+        return ends[t];
+    }
+
+    /** The request line's bytes; tokens are spans of it. */
+    public byte[] line() {
+        return line;
+    }
+
+    /** The number of tokens, the command included. */
+    public int tokenCount() {
+        return tokenCount;
     }
 
     /** How many keys a retrieval names. */

@@ -1,0 +1,309 @@
+package org.ratmemcache.protocol.text;
+
+import java.util.Arrays;
+import java.util.Base64;
+
+import org.ratmemcache.core.Decimal;
+import org.ratmemcache.core.Key;
+
+/**
+ * The flags of one meta command (mg, ms, md, ma), read as memcached 1.6.18's
+ * {@code _meta_flag_preparse} reads them: every flag is a single character, some with a token
+ * after it; a flag given twice, or one memcached does not know, fails the command at once;
+ * a bad token fails it too, but only after the other flags have been read, with the last error
+ * found. The flags that only shape the reply (k, c, f, h, l, O, s, t) are read from the request's
+ * tokens again, in order, when the reply is written.
+ */
+public final class MetaFlags {
+
+    /** memcached refuses a meta command with more tokens than this (the terminal one counted). */
+    static final int MAX_TOKENS = 20;
+    /** An opaque token, 'O' included, may be this long. */
+    static final int MAX_OPAQUE = 32;
+
+    boolean base64;
+    boolean noBump;
+    boolean quiet;
+    boolean value;
+    boolean invalidate;
+    boolean hasCas;
+    boolean hasTouch;
+    boolean hasVivify;
+    boolean hasRecache;
+    /** The mode switch (M), or 0. */
+    char mode;
+    /** T, N and R's times, as memcached exptimes (seconds, relative or absolute). */
+    long touchExptime;
+    long vivifyExptime;
+    long recacheExptime;
+    /** T came before R: the recache check sees the new expiry. */
+    boolean touchBeforeRecache;
+    /** N came after T: a vivified item gets N's expiry, else T's. */
+    boolean vivifyAfterTouch;
+    int clientFlags;
+    long cas;
+    long delta;
+    long initial;
+    /** The decoded key, with {@link #base64}. */
+    private byte[] decodedKey;
+    private int decodedLength;
+
+    void reset() {
+        base64 = false;
+        noBump = false;
+        quiet = false;
+        value = false;
+        invalidate = false;
+        hasCas = false;
+        hasTouch = false;
+        hasVivify = false;
+        hasRecache = false;
+        mode = 0;
+        touchExptime = 0;
+        vivifyExptime = 0;
+        recacheExptime = 0;
+        touchBeforeRecache = false;
+        vivifyAfterTouch = false;
+        clientFlags = 0;
+        cas = 0;
+        delta = 1;
+        initial = 0;
+        decodedLength = 0;
+    }
+
+    /**
+     * Reads the flags in tokens {@code first} to {@code count - 1} of {@code request}; returns the
+     * error to answer with, or null.
+     */
+    TextError parse(TextRequest request, int first, int count, Decimal number) {
+        byte[] line = request.line;
+        long seenLow = 0;
+        long seenHigh = 0;
+        TextError error = null;
+        for (int t = first; t < count; t++) {
+            int start = request.starts[t];
+            int end = request.ends[t];
+            int flag = line[start] & 0xff;
+            long bit = 1L << (flag & 63);
+            if (flag >= 127 || ((flag < 64 ? seenLow : seenHigh) & bit) != 0) {
+                return TextError.DUPLICATE_FLAG;
+            }
+            if (flag < 64) {
+                seenLow |= bit;
+            } else {
+                seenHigh |= bit;
+            }
+            int arg = start + 1;
+            switch (flag) {
+                case 'b' -> {
+                    base64 = true;
+                    if (!decodeKey(line, request.starts[1], request.ends[1])) {
+                        error = TextError.KEY_DECODING;
+                    }
+                }
+                case 'N' -> {
+                    hasVivify = true;
+                    vivifyAfterTouch = hasTouch;
+                    if (number.parseSigned32(line, arg, end)) {
+                        vivifyExptime = number.value();
+                    } else {
+                        error = TextError.BAD_TOKEN;
+                    }
+                }
+                case 'T' -> {
+                    if (number.parseSigned32(line, arg, end)) {
+                        hasTouch = true;
+                        touchBeforeRecache = !hasRecache;
+                        touchExptime = number.value();
+                    } else {
+                        error = TextError.BAD_TOKEN;
+                    }
+                }
+                case 'R' -> {
+                    hasRecache = true;
+                    if (number.parseSigned32(line, arg, end)) {
+                        recacheExptime = number.value();
+                    } else {
+                        error = TextError.BAD_TOKEN;
+                    }
+                }
+                case 'v' -> value = true;
+                case 'u' -> noBump = true;
+                case 'q' -> quiet = true;
+                case 'I' -> invalidate = true;
+                case 'F' -> {
+                    if (number.parseUnsigned32(line, arg, end)) {
+                        clientFlags = (int) number.value();
+                    } else if (error == null) {
+                        error = TextError.BAD_FORMAT; // memcached leaves the message as it was
+                    }
+                }
+                case 'C' -> {
+                    if (number.parseUnsigned64(line, arg, end)) {
+                        hasCas = true;
+                        cas = number.value();
+                    } else {
+                        error = TextError.BAD_TOKEN;
+                    }
+                }
+                case 'M' -> {
+                    if (end - start == 2) {
+                        mode = (char) line[arg];
+                    } else {
+                        error = TextError.MODE_TOKEN_LENGTH;
+                    }
+                }
+                case 'J' -> {
+                    if (number.parseUnsigned64(line, arg, end)) {
+                        initial = number.value();
+                    } else {
+                        error = TextError.INVALID_INITIAL;
+                    }
+                }
+                case 'D' -> {
+                    if (number.parseUnsigned64(line, arg, end)) {
+                        delta = number.value();
+                    } else {
+                        error = TextError.INVALID_DELTA_VALUE;
+                    }
+                }
+                case 'O', 'P', 'L', 'k', 's', 't', 'c', 'f', 'h', 'l' -> {
+                    // reply flags, or a proxy's hints: read again when replying
+                }
+                default -> {
+                    return TextError.INVALID_FLAG;
+                }
+            }
+        }
+        return error;
+    }
+
+    /**
+     * memcached's base64 decoder: characters outside the alphabet are skipped, the rest must come
+     * in groups of four, and padding ends the data.
+     */
+    private boolean decodeKey(byte[] line, int start, int end) {
+        int count = 0;
+        for (int i = start; i < end; i++) {
+            if (isBase64(line[i])) {
+                count++;
+            }
+        }
+        if (count == 0 || count % 4 != 0) {
+            return false;
+        }
+        byte[] alphabet = new byte[count];
+        int n = 0;
+        for (int i = start; i < end; i++) {
+            if (isBase64(line[i])) {
+                alphabet[n++] = line[i];
+                if (line[i] == '=' && n % 4 == 0) {
+                    break;
+                }
+            }
+        }
+        try {
+            decodedKey = Base64.getDecoder().decode(Arrays.copyOf(alphabet, n - n % 4));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        decodedLength = decodedKey.length;
+        return decodedLength > 0;
+    }
+
+    private static boolean isBase64(byte b) {
+        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/'
+                || b == '=';
+    }
+
+    /** The key, decoded if it was sent in base64, as a lookup key; {@code key} is reused. */
+    Key key(Key key, TextRequest request) {
+        return base64 ? key.set(decodedKey, 0, decodedLength)
+                : key.set(request.line, request.starts[1], request.ends[1] - request.starts[1]);
+    }
+
+    /** The length of the key as stored: decoded, if it was sent in base64. */
+    int keyLength(TextRequest request) {
+        return base64 ? decodedLength : request.ends[1] - request.starts[1];
+    }
+
+    public boolean base64() {
+        return base64;
+    }
+
+    /** u: leave the item's place in the eviction order and its read history alone. */
+    public boolean noBump() {
+        return noBump;
+    }
+
+    /** q: no reply for the nominal outcome (a hit's HD, a miss's EN); errors are still sent. */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** v: reply with the value. */
+    public boolean value() {
+        return value;
+    }
+
+    /** I: invalidate (md), or store as stale with an older CAS (ms). */
+    public boolean invalidate() {
+        return invalidate;
+    }
+
+    public boolean hasCas() {
+        return hasCas;
+    }
+
+    public long cas() {
+        return cas;
+    }
+
+    public boolean hasTouch() {
+        return hasTouch;
+    }
+
+    public long touchExptime() {
+        return touchExptime;
+    }
+
+    public boolean hasVivify() {
+        return hasVivify;
+    }
+
+    public long vivifyExptime() {
+        return vivifyExptime;
+    }
+
+    public boolean hasRecache() {
+        return hasRecache;
+    }
+
+    public long recacheExptime() {
+        return recacheExptime;
+    }
+
+    public boolean touchBeforeRecache() {
+        return touchBeforeRecache;
+    }
+
+    public boolean vivifyAfterTouch() {
+        return vivifyAfterTouch;
+    }
+
+    public char mode() {
+        return mode;
+    }
+
+    public int clientFlags() {
+        return clientFlags;
+    }
+
+    public long delta() {
+        return delta;
+    }
+
+    public long initial() {
+        return initial;
+    }
+}

@@ -1,0 +1,341 @@
+package org.ratmemcache.server;
+
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+import io.netty.buffer.ByteBuf;
+
+import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.DeleteResult;
+import org.ratmemcache.core.DeltaResult;
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.MetaGet;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.protocol.text.MetaFlags;
+import org.ratmemcache.protocol.text.MetaReplies;
+import org.ratmemcache.protocol.text.TextError;
+import org.ratmemcache.protocol.text.TextReplies;
+import org.ratmemcache.protocol.text.TextRequest;
+
+/**
+ * The meta commands (mg, ms, md, ma, me, mn) of one text connection: runs them against the cache
+ * and writes their replies as memcached 1.6.18 does, flags echoed in the order they were asked
+ * for.
+ */
+final class MetaCommands {
+
+    private final TextConnectionHandler connection;
+    private final Cache cache;
+    private final MetaReplies replies = new MetaReplies();
+    private final MetaGet metaGet = new MetaGet();
+    /** mg's absolute T and N times, as handed to the cache, for the t flags. */
+    private long touchAt;
+    private long vivifyAt;
+    private long storedCas;
+    private final LongConsumer storedCasSink = cas -> storedCas = cas;
+
+    private final Consumer<Object> replyGet = done -> replyGet();
+    private final Consumer<StoreResult> replySet = this::replySet;
+    private final Consumer<Object> replyTooLarge = done -> reply(TextError.TOO_LARGE.line());
+    private final Consumer<DeleteResult> replyDelete = this::replyDelete;
+    private final Consumer<DeltaResult> replyArithmetic = this::replyArithmetic;
+    private final Consumer<Item> replyDebug = this::replyDebug;
+
+    MetaCommands(TextConnectionHandler connection, Cache cache) {
+        this.connection = connection;
+        this.cache = cache;
+    }
+
+    /** mg: T, N and R become a {@link MetaGet}; the reply walks the flags in order. */
+    void get(TextRequest request) {
+        MetaFlags flags = request.meta();
+        metaGet.reset().bump(!flags.noBump());
+        if (flags.hasTouch()) {
+            touchAt = expiresAt(flags.touchExptime());
+            metaGet.touch(touchAt, flags.touchBeforeRecache());
+        }
+        if (flags.hasVivify()) {
+            vivifyAt = expiresAt(flags.vivifyExptime());
+            // memcached applies T and N in the order given: the later decides a created item's expiry
+            metaGet.vivify(flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt);
+        }
+        if (flags.hasRecache()) {
+            metaGet.recacheBelow(expiresAt(flags.recacheExptime()));
+        }
+        connection.await(cache.metaGet(request.key(), metaGet), replyGet);
+    }
+
+    private void replyGet() {
+        TextRequest request = connection.request();
+        MetaFlags flags = request.meta();
+        Item item = metaGet.item();
+        ByteBuf out = connection.out();
+        if (item == null) {
+            if (!flags.quiet()) {
+                out.writeBytes(MetaReplies.EN);
+                echoOpaqueAndKey(out, request, 2);
+                MetaReplies.end(out);
+            }
+            return;
+        }
+        byte[] value = flags.value() ? item.value() : null;
+        if (value != null) {
+            replies.valueCode(out, value.length);
+        } else {
+            out.writeBytes(MetaReplies.HD);
+        }
+        long now = cache.clock().millis();
+        long expiresAt = metaGet.expiresBefore();
+        for (int t = 2; t < request.tokenCount(); t++) {
+            switch (request.line()[request.tokenStart(t)]) {
+                case 'T' -> expiresAt = touchAt;
+                case 'N' -> expiresAt = metaGet.created() ? vivifyAt : expiresAt;
+                case 's' -> replies.flag(out, 's', item.valueLength());
+                case 't' -> ttl(out, expiresAt, now);
+                case 'c' -> replies.flag(out, 'c', item.cas());
+                case 'f' -> replies.flag(out, 'f', item.flags() & 0xffff_ffffL);
+                case 'l' -> replies.flag(out, 'l', Math.max(now - metaGet.accessedBefore(), 0) / 1000);
+                case 'h' -> replies.flag(out, 'h', metaGet.fetchedBefore() ? 1 : 0);
+                case 'O' -> replies.echo(out, request, t);
+                case 'k' -> replies.key(out, request.key(), flags.base64());
+                default -> {
+                    // a flag that does not show in the reply
+                }
+            }
+        }
+        if (metaGet.winTokenSentBefore()) {
+            replies.flag(out, 'Z');
+        }
+        if (item.stale()) {
+            replies.flag(out, 'X');
+        }
+        if (metaGet.won()) {
+            replies.flag(out, 'W');
+        }
+        MetaReplies.end(out);
+        if (value != null) {
+            out.writeBytes(value);
+            MetaReplies.end(out);
+        }
+    }
+
+    /** ms: its mode, turned into the cache's store modes as memcached turns them into its commands. */
+    void set(TextRequest request) {
+        MetaFlags flags = request.meta();
+        StoreMode mode = switch (flags.mode()) {
+            case 'E' -> StoreMode.ADD;
+            case 'A' -> StoreMode.APPEND;
+            case 'P' -> StoreMode.PREPEND;
+            case 'R' -> StoreMode.REPLACE;
+            default -> StoreMode.SET;
+        };
+        if (flags.hasCas() && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
+            mode = flags.invalidate() ? StoreMode.CAS_OR_STALE : StoreMode.CAS;
+        }
+        storedCas = 0;
+        long expiresAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.NEVER;
+        connection.write(cache.store(mode, request.key(), flags.clientFlags(), expiresAt, request.value(),
+                flags.cas(), storedCasSink), replySet);
+    }
+
+    /** ms over the size limit: memcached drops the key's current item, whatever the mode. */
+    void refuseTooLarge(TextRequest request) {
+        connection.write(cache.refuseTooLarge(StoreMode.SET, request.key()), replyTooLarge);
+    }
+
+    private void replySet(StoreResult result) {
+        TextRequest request = connection.request();
+        byte[] code = switch (result) {
+            case STORED -> MetaReplies.HD;
+            case EXISTS -> MetaReplies.EX;
+            case NOT_FOUND -> MetaReplies.NF;
+            case NOT_STORED -> MetaReplies.NS;
+            case TOO_LARGE -> TextError.TOO_LARGE.line();
+            case NO_MEMORY -> TextError.OUT_OF_MEMORY.line();
+        };
+        if (result == StoreResult.TOO_LARGE || result == StoreResult.NO_MEMORY) {
+            reply(code);
+            return;
+        }
+        if (result == StoreResult.STORED && request.meta().quiet()) {
+            return;
+        }
+        ByteBuf out = connection.out();
+        out.writeBytes(code);
+        for (int t = 3; t < request.tokenCount(); t++) {
+            switch (request.line()[request.tokenStart(t)]) {
+                case 'O' -> replies.echo(out, request, t);
+                case 'k' -> replies.key(out, request.key(), request.meta().base64());
+                case 'c' -> replies.flag(out, 'c', result == StoreResult.STORED ? storedCas : 0);
+                default -> {
+                    // not shown
+                }
+            }
+        }
+        MetaReplies.end(out);
+    }
+
+    /** md: a delete, or with I an invalidation; both may be bound to a CAS. */
+    void delete(TextRequest request) {
+        MetaFlags flags = request.meta();
+        long cas = flags.hasCas() ? flags.cas() : 0;
+        if (flags.invalidate()) {
+            long expiresAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
+            connection.write(cache.invalidate(request.key(), cas, expiresAt), replyDelete);
+        } else {
+            connection.write(cache.delete(request.key(), cas), replyDelete);
+        }
+    }
+
+    private void replyDelete(DeleteResult result) {
+        TextRequest request = connection.request();
+        if (result == DeleteResult.DELETED && request.meta().quiet()) {
+            return;
+        }
+        if (result == DeleteResult.EXISTS) {
+            cache.stats().deleteMisses.increment(); // memcached counts md's CAS mismatch as a miss
+        }
+        ByteBuf out = connection.out();
+        out.writeBytes(switch (result) {
+            case DELETED -> MetaReplies.HD;
+            case NOT_FOUND -> MetaReplies.NF;
+            case EXISTS -> MetaReplies.EX;
+        });
+        echoOpaqueAndKey(out, request, 2);
+        MetaReplies.end(out);
+    }
+
+    /** ma: incr or decr, optionally bound to a CAS, creating the number on a miss with N. */
+    void arithmetic(TextRequest request) {
+        MetaFlags flags = request.meta();
+        boolean increment = flags.mode() != 'D' && flags.mode() != '-';
+        touchAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
+        vivifyAt = flags.hasVivify() ? expiresAt(flags.vivifyExptime()) : Arithmetic.NO_CREATE;
+        long createExpiresAt = flags.hasVivify() && flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt;
+        connection.write(cache.delta(request.key(), new Arithmetic(increment, flags.delta(),
+                flags.hasCas() ? flags.cas() : 0, flags.initial(), createExpiresAt, touchAt)), replyArithmetic);
+    }
+
+    private void replyArithmetic(DeltaResult result) {
+        TextRequest request = connection.request();
+        ByteBuf out = connection.out();
+        switch (result) {
+            case DeltaResult.Applied applied -> {
+                if (!applied.created() && request.meta().quiet()) {
+                    return;
+                }
+                appliedReply(out, request, applied);
+            }
+            case DeltaResult.NotFound notFound -> codeWithOpaqueAndKey(out, request, MetaReplies.NF);
+            case DeltaResult.CasMismatch mismatch -> codeWithOpaqueAndKey(out, request, MetaReplies.EX);
+            case DeltaResult.NonNumeric nonNumeric -> out.writeBytes(TextError.NON_NUMERIC.line());
+        }
+    }
+
+    private void appliedReply(ByteBuf out, TextRequest request, DeltaResult.Applied applied) {
+        boolean value = request.meta().value();
+        int digits = org.ratmemcache.core.Decimal.length(applied.value());
+        if (value) {
+            replies.valueCode(out, digits);
+        } else {
+            out.writeBytes(MetaReplies.HD);
+        }
+        long now = cache.clock().millis();
+        long expiresAt = applied.expiresBefore();
+        for (int t = 2; t < request.tokenCount(); t++) {
+            switch (request.line()[request.tokenStart(t)]) {
+                case 'c' -> replies.flag(out, 'c', applied.item().cas());
+                case 't' -> ttl(out, expiresAt, now);
+                case 'T' -> expiresAt = touchAt;
+                case 'N' -> expiresAt = applied.created() ? vivifyAt : expiresAt;
+                case 'O' -> replies.echo(out, request, t);
+                case 'k' -> replies.key(out, request.key(), request.meta().base64());
+                default -> {
+                    // not shown
+                }
+            }
+        }
+        if (value) {
+            MetaReplies.end(out);
+            replies.unsigned(out, applied.value());
+        }
+        MetaReplies.end(out);
+    }
+
+    /** me: the item's metadata, without touching its read history. */
+    void debug(TextRequest request) {
+        connection.serverStats.metaCommands.increment();
+        connection.await(cache.peek(request.key()), replyDebug);
+    }
+
+    private void replyDebug(Item item) {
+        TextRequest request = connection.request();
+        ByteBuf out = connection.out();
+        if (item == null) {
+            out.writeBytes(MetaReplies.EN);
+            MetaReplies.end(out);
+            return;
+        }
+        long now = cache.clock().millis();
+        replies.debugStart(out, request.key(), request.meta().base64());
+        out.writeCharSequence("exp=", java.nio.charset.StandardCharsets.US_ASCII);
+        if (item.expiresAt() == Expiry.NEVER) {
+            out.writeByte('-').writeByte('1');
+        } else {
+            // memcached prints now minus the expiry: minus the time left
+            out.writeByte('-');
+            replies.unsigned(out, ttlSeconds(item.expiresAt(), now));
+        }
+        out.writeCharSequence(" la=", java.nio.charset.StandardCharsets.US_ASCII);
+        replies.unsigned(out, Math.max(now - item.accessedAt(), 0) / 1000);
+        out.writeCharSequence(" cas=", java.nio.charset.StandardCharsets.US_ASCII);
+        replies.unsigned(out, item.cas());
+        out.writeCharSequence(item.fetched() ? " fetch=yes" : " fetch=no", java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence(" cls=1 size=", java.nio.charset.StandardCharsets.US_ASCII);
+        replies.unsigned(out, Cache.itemSize(item.key().length(), item.flags(), item.valueLength()));
+        MetaReplies.end(out);
+    }
+
+    /** mn: MN, sent at once with everything before it. */
+    void noop() {
+        connection.out().writeBytes(MetaReplies.MN);
+        connection.flushNow();
+    }
+
+    private void codeWithOpaqueAndKey(ByteBuf out, TextRequest request, byte[] code) {
+        out.writeBytes(code);
+        echoOpaqueAndKey(out, request, 2);
+        MetaReplies.end(out);
+    }
+
+    private void echoOpaqueAndKey(ByteBuf out, TextRequest request, int first) {
+        for (int t = first; t < request.tokenCount(); t++) {
+            byte flag = request.line()[request.tokenStart(t)];
+            if (flag == 'O') {
+                replies.echo(out, request, t);
+            } else if (flag == 'k') {
+                replies.key(out, request.key(), request.meta().base64());
+            }
+        }
+    }
+
+    private void ttl(ByteBuf out, long expiresAt, long now) {
+        replies.ttl(out, ttlSeconds(expiresAt, now), expiresAt == Expiry.NEVER);
+    }
+
+    /** Seconds left, rounded up, as memcached's one-second clock shows them. */
+    private static long ttlSeconds(long expiresAt, long now) {
+        return Math.ceilDiv(expiresAt - now, 1000);
+    }
+
+    private void reply(byte[] line) {
+        connection.out().writeBytes(line);
+    }
+
+    private long expiresAt(long exptime) {
+        return Expiry.fromExptime(exptime, cache.clock().millis());
+    }
+}
