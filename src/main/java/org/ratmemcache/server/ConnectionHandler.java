@@ -102,6 +102,11 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return id;
     }
 
+    /** Nothing holds the connection back: every request read so far has been answered. */
+    boolean idle() {
+        return awaiting == null && !backedUp && !paused;
+    }
+
     long lastCommandMillis() {
         return lastCommandMillis;
     }

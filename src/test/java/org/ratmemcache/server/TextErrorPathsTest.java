@@ -10,7 +10,7 @@ class TextErrorPathsTest {
 
     @Test
     void aLineOverTheLimitWithNoNewlineClosesAndDropsTheBatchReplies() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange("version\r\n" + "x".repeat(TextParser.MAX_LINE + 1))).isEmpty();
             assertThat(harness.channel.isOpen()).isFalse();
         }
@@ -18,7 +18,7 @@ class TextErrorPathsTest {
 
     @Test
     void aLineAtTheLimitWaitsForItsNewline() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange("x".repeat(TextParser.MAX_LINE))).isEmpty();
             assertThat(harness.channel.isOpen()).isTrue();
             assertThat(harness.exchange("\r\n")).isEqualTo("ERROR\r\n");
@@ -27,7 +27,7 @@ class TextErrorPathsTest {
 
     @Test
     void aLongLineIsFineWhenItsNewlineHasArrived() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange("set " + "k".repeat(5000) + " 0 0 1\r\nx\r\n"))
                     .isEqualTo("CLIENT_ERROR bad command line format\r\nERROR\r\n");
         }
@@ -35,7 +35,7 @@ class TextErrorPathsTest {
 
     @Test
     void aLongRetrievalLineMayGrowUpToItsOwnBound() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             harness.exchange("set k 0 0 1\r\nx\r\n");
             for (String command : new String[] {"get", "gets", "gat 0", "gats 0"}) {
                 harness.exchange(command);
@@ -50,7 +50,7 @@ class TextErrorPathsTest {
 
     @Test
     void aRetrievalLineBeyondItsBoundCloses() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             harness.exchange("get ");
             byte[] keys = " k".repeat(64 * 1024).getBytes();
             for (int sent = 4; sent <= TextParser.MAX_RETRIEVAL_LINE; sent += keys.length) {
@@ -62,7 +62,7 @@ class TextErrorPathsTest {
 
     @Test
     void moreThanAHundredLeadingSpacesLoseTheRetrievalExemption() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             harness.exchange(" ".repeat(101) + "get " + "k ".repeat(1000));
             assertThat(harness.channel.isOpen()).isFalse();
         }
@@ -70,7 +70,7 @@ class TextErrorPathsTest {
 
     @Test
     void anHttpRequestIsHungUpOn() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).isEmpty();
             assertThat(harness.channel.isOpen()).isFalse();
         }
@@ -78,7 +78,7 @@ class TextErrorPathsTest {
 
     @Test
     void quitClosesAfterTheRepliesBeforeIt() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange("get a\r\nquit\r\nget b\r\n")).isEqualTo("END\r\n");
             assertThat(harness.channel.isOpen()).isFalse();
         }
@@ -86,7 +86,7 @@ class TextErrorPathsTest {
 
     @Test
     void aTooLargeValueIsSwallowedAndTheConnectionStaysInStep() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             harness.exchange("set k 0 0 1\r\nx\r\n");
             assertThat(harness.exchange("set k 0 0 5000000\r\n")).isEqualTo("SERVER_ERROR object too large for cache\r\n");
             byte[] megabyte = new byte[1 << 20];
@@ -102,7 +102,7 @@ class TextErrorPathsTest {
 
     @Test
     void aTooLargeAppendKeepsTheItem() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             harness.exchange("set k 0 0 1\r\nx\r\n");
             String huge = "y".repeat(1_048_600);
             assertThat(harness.exchange("append k 0 0 " + huge.length() + "\r\n" + huge + "\r\nget k\r\n"))
@@ -112,7 +112,7 @@ class TextErrorPathsTest {
 
     @Test
     void aBadDataChunkIsReportedAndParsingResumesAfterIt() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange("set k 0 0 1\r\nxy\r\nget k\r\n"))
                     .isEqualTo("CLIENT_ERROR bad data chunk\r\nERROR\r\nEND\r\n");
         }
@@ -120,7 +120,7 @@ class TextErrorPathsTest {
 
     @Test
     void aBadRequestNeverTouchesOtherKeys() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             harness.exchange("set other 0 0 5\r\nsafe!\r\n");
             harness.exchange("set other 0 0 -1\r\nset other 0 0 abc\r\nincr other x\r\ndelete other 1\r\n"
                     + "set other 0 0 2\r\nabc\r\ntouch other x\r\ncas other 0 0 1 x\r\nq\r\n");

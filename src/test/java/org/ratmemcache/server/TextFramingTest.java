@@ -85,14 +85,14 @@ class TextFramingTest {
             expected.append("STORED\r\nVALUE k").append(i).append(" 0 ").append(Integer.toString(i).length()).append("\r\n")
                     .append(i).append("\r\nEND\r\n");
         }
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             assertThat(harness.exchange(requests.toString())).isEqualTo(expected.toString());
         }
     }
 
     @Test
     void aMultiGetOfAThousandKeysWorks() {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             StringBuilder get = new StringBuilder("get");
             StringBuilder expected = new StringBuilder();
             for (int i = 0; i < 1000; i++) {
@@ -107,7 +107,7 @@ class TextFramingTest {
     }
 
     private static String replies(byte[]... chunks) {
-        try (TextHarness harness = new TextHarness()) {
+        try (ConnectionHarness harness = new ConnectionHarness()) {
             return harness.exchange(chunks);
         }
     }

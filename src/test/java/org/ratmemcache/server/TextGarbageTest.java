@@ -26,7 +26,7 @@ class TextGarbageTest {
     void mutatedRequestsNeverBreakTheServerOrOtherKeys() {
         Random random = new Random(20261125);
         for (int round = 0; round < 300; round++) {
-            try (TextHarness harness = new TextHarness()) {
+            try (ConnectionHarness harness = new ConnectionHarness()) {
                 harness.exchange("set guard 9 0 5\r\nsafe!\r\n");
                 for (int i = 0; i < 20 && harness.channel.isOpen(); i++) {
                     byte[] request = mutate(SEEDS[random.nextInt(SEEDS.length)], random);
@@ -48,7 +48,7 @@ class TextGarbageTest {
     void randomBytesNeverThrow() {
         Random random = new Random(42);
         for (int round = 0; round < 300; round++) {
-            try (TextHarness harness = new TextHarness()) {
+            try (ConnectionHarness harness = new ConnectionHarness()) {
                 for (int i = 0; i < 10 && harness.channel.isOpen(); i++) {
                     byte[] junk = new byte[random.nextInt(600)];
                     random.nextBytes(junk);

@@ -1,0 +1,93 @@
+package org.ratmemcache.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import org.awaitility.Awaitility;
+
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.testing.ManualClock;
+
+/**
+ * One connection on an {@link EmbeddedChannel}, over a fresh cache on a manual clock: bytes in,
+ * reply bytes out, no sockets. Its first byte picks text or binary, as on the real server. Every
+ * buffer is released.
+ */
+final class ConnectionHarness implements AutoCloseable {
+
+    final ManualClock clock = new ManualClock();
+    final TieredCache cache;
+    final EmbeddedChannel channel;
+
+    ConnectionHarness() {
+        this(TieredCache.builder());
+    }
+
+    ConnectionHarness(TieredCache.Builder settings) {
+        cache = settings.clock(clock).sweepInterval(Duration.ZERO).build();
+        ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true);
+        ServerStats stats = new ServerStats();
+        StatsReport report = new StatsReport(cache, stats, server,
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> null, "embedded");
+        channel = new EmbeddedChannel(new ProtocolDetector(
+                () -> new TextConnectionHandler(1, cache, stats, report, "VERSION test\r\n".getBytes(StandardCharsets.US_ASCII)),
+                () -> new BinaryConnectionHandler(1, cache, stats, report, "test")));
+    }
+
+    /**
+     * Sends each chunk as one read batch and waits until every request is answered (one that read
+     * the disk tier completes on the channel's event loop, whose tasks run here); returns every
+     * reply byte the batches produced.
+     */
+    String exchange(byte[]... chunks) {
+        for (byte[] chunk : chunks) {
+            channel.writeInbound(Unpooled.wrappedBuffer(chunk));
+            awaitAnswered();
+        }
+        return replies();
+    }
+
+    /** Runs the event loop's tasks until the connection holds no request back. */
+    void awaitAnswered() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+            channel.runPendingTasks();
+            ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
+            return handler == null || handler.idle();
+        });
+    }
+
+    String exchange(String request) {
+        return exchange(request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Everything written since the last call. */
+    String replies() {
+        return new String(replyBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Everything written since the last call, as bytes. */
+    byte[] replyBytes() {
+        awaitAnswered();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (ByteBuf reply = channel.readOutbound(); reply != null; reply = channel.readOutbound()) {
+            byte[] bytes = new byte[reply.readableBytes()];
+            reply.readBytes(bytes);
+            out.writeBytes(bytes);
+            reply.release();
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        replies();
+        channel.finishAndReleaseAll();
+        cache.close();
+    }
+}
