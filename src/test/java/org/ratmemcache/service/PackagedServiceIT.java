@@ -1,14 +1,10 @@
 package org.ratmemcache.service;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.testing.Memccapable;
 import org.ratmemcache.testing.TextClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,16 +27,11 @@ class PackagedServiceIT {
 
     @Test
     void passesEveryAsciiTestOfLibmemcachedsMemccapable() throws Exception {
-        Path memccapable = Path.of("/usr/bin/memccapable");
-        assertThat(memccapable).as("memccapable from Debian's libmemcached-tools: apt-get install libmemcached-tools")
-                .isExecutable();
-        Process process = new ProcessBuilder(memccapable.toString(), "-a", "-h", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Files.writeString(Path.of("target", "memccapable-ascii.txt"), report);
-        assertThat(report).contains("ascii set ", "ascii cas ", "ascii incr ", "ascii stat ").contains("All tests passed");
-        assertThat(report).doesNotContain("[fail]");
-        assertThat(process.exitValue()).isZero();
+        Memccapable.assertPasses("-a", port, "memccapable-ascii.txt");
+    }
+
+    @Test
+    void passesEveryBinaryTestOfLibmemcachedsMemccapable() throws Exception {
+        Memccapable.assertPasses("-b", port, "memccapable-binary.txt");
     }
 }
