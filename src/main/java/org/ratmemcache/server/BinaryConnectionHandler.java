@@ -71,7 +71,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
 
     @Override
     protected void replyFailure(Throwable failure) {
-        replyError(Status.DISK_FAILURE);
+        replyError(Status.TEMPORARY_FAILURE);
     }
 
     private void execute(BinaryRequest request) {

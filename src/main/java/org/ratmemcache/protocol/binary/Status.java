@@ -14,8 +14,11 @@ public enum Status {
     AUTH_ERROR(0x20, "Auth failure."),
     UNKNOWN_COMMAND(0x81, "Unknown command"),
     ENOMEM(0x82, "Out of memory"),
-    /** Not memcached's: the disk tier failed; memcached has none. */
-    DISK_FAILURE(0x85, "Disk tier failure.");
+    /**
+     * The protocol's "temporary failure", which memcached never sends: here, the disk tier cannot
+     * write for now (a full or failing disk); it retries and recovers by itself.
+     */
+    TEMPORARY_FAILURE(0x86, "Temporary failure: the disk tier cannot write.");
 
     private final short code;
     private final byte[] message;

@@ -1,6 +1,9 @@
 package org.ratmemcache.storage.rocksdb;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,10 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.server.ServerSettings;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.TextClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -89,6 +95,7 @@ class FailingDiskTest {
         assertThat(refused).as("a write refused once the disk is full")
                 .isInstanceOf(CompletionException.class).hasCauseInstanceOf(DiskTierException.class);
         assertThat(get("hot")).as("reads go on").isEqualTo("still here");
+        assertClientsAreToldWritesFail();
 
         Files.delete(filler);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -116,6 +123,30 @@ class FailingDiskTest {
         assertThat(run("mount", "-o", "remount,rw", mount.toString())).isZero();
         try (RocksDbTier tier = RocksDbTier.open(settings)) {
             assertThat(tier.itemCount()).isZero();
+        }
+    }
+
+    /** Every protocol says a write failed, in its own words, and goes on serving reads. */
+    private void assertClientsAreToldWritesFail() {
+        MemcachedServer server = new MemcachedServer(
+                new ServerSettings("127.0.0.1", 0, 1, 16, Duration.ZERO, "test", true), cache);
+        server.start();
+        try (TextClient text = new TextClient(server.address().getPort());
+                Socket binary = new Socket("127.0.0.1", server.address().getPort())) {
+            text.send("set x 0 0 1\r\nx\r\nms x 1\r\nx\r\nget hot\r\nversion\r\n");
+            assertThat(text.readUntilVersion()).isEqualTo("SERVER_ERROR disk tier failure\r\nSERVER_ERROR disk tier failure\r\n"
+                    + "VALUE hot 0 10\r\nstill here\r\nEND\r\nVERSION test\r\n");
+            byte[] set = ByteBuffer.allocate(24 + 8 + 1 + 1).put((byte) 0x80).put((byte) 0x01).putShort((short) 1)
+                    .put((byte) 8).put((byte) 0).putShort((short) 0).putInt(10).putInt(42).putLong(0)
+                    .putLong(0).put((byte) 'x').put((byte) 'x').array();
+            binary.getOutputStream().write(set);
+            ByteBuffer header = ByteBuffer.wrap(binary.getInputStream().readNBytes(24));
+            assertThat(header.getShort(6)).as("status: temporary failure").isEqualTo((short) 0x86);
+            assertThat(header.getInt(12)).as("opaque").isEqualTo(42);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            server.stop(Duration.ofSeconds(5));
         }
     }
 
