@@ -364,7 +364,8 @@ public final class TieredCache implements Cache, AutoCloseable {
                 return DONE;
             }
         }
-        return mutate(key, true, false, (current, now) -> {
+        // A plain read goes on while the disk fails; a win it hands out reaches the disk once it works.
+        return mutate(key, true, false, !request.mayChange(), (current, now) -> {
             metaRead(key, current, request, now);
             return DONE;
         });
@@ -635,7 +636,13 @@ public final class TieredCache implements Cache, AutoCloseable {
      * first. {@code read} counts expired and flushed items found, as a fetch would.
      */
     private <T> CompletableFuture<T> mutate(Key key, boolean read, boolean blind, Mutation<T> mutation) {
-        Throwable diskFailure = writeBack == null ? null : writeBack.failure();
+        return mutate(key, read, blind, false, mutation);
+    }
+
+    /** {@link #mutate}; {@code evenIfDiskFails} runs it while the disk tier cannot write, too. */
+    private <T> CompletableFuture<T> mutate(Key key, boolean read, boolean blind, boolean evenIfDiskFails,
+            Mutation<T> mutation) {
+        Throwable diskFailure = writeBack == null || evenIfDiskFails ? null : writeBack.failure();
         if (diskFailure != null) {
             // A change that cannot reach the disk would leave it stale under a newer version in memory.
             return CompletableFuture.failedFuture(new DiskTierException("the disk tier fails to write: "
@@ -858,18 +865,10 @@ public final class TieredCache implements Cache, AutoCloseable {
         return flush.covers(entry.cas(), now) || Expiry.isExpired(entry.expiresAt(), now);
     }
 
-    /**
-     * Under the memory tier's eviction lock, for an entry that was its key's newest version. An
-     * entry read since it was written to disk is written again, once, so that its read history
-     * (memcached's fetched bit) survives on disk.
-     */
     private void onEvicted(Entry entry) {
         if (isDead(entry, clock.millis())) {
             countReclaimed(entry);
         } else {
-            if (writeBack != null && entry.historyUnwritten()) {
-                writeBack.put(entry);
-            }
             stats.evictions.increment();
             if (!entry.fetched()) {
                 stats.evictedUnfetched.increment();

@@ -259,7 +259,6 @@ final class WriteBack implements AutoCloseable {
             if (change.entry == null) {
                 deletes.add(change.key);
             } else {
-                change.entry.noteWritten();
                 puts.add(change.entry);
             }
         }

@@ -1,5 +1,7 @@
 package org.ratmemcache.server;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -7,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -237,7 +240,7 @@ final class MetaCommands {
 
     private void appliedReply(ByteBuf out, TextRequest request, DeltaResult.Applied applied) {
         boolean value = request.meta().value();
-        int digits = org.ratmemcache.core.Decimal.length(applied.value());
+        int digits = Decimal.length(applied.value());
         if (value) {
             replies.valueCode(out, digits);
         } else {
@@ -281,7 +284,7 @@ final class MetaCommands {
         }
         long now = cache.clock().millis();
         replies.debugStart(out, request.key(), request.meta().base64());
-        out.writeCharSequence("exp=", java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence("exp=", US_ASCII);
         if (item.expiresAt() == Expiry.NEVER) {
             out.writeByte('-').writeByte('1');
         } else {
@@ -289,12 +292,12 @@ final class MetaCommands {
             out.writeByte('-');
             replies.unsigned(out, ttlSeconds(item.expiresAt(), now));
         }
-        out.writeCharSequence(" la=", java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence(" la=", US_ASCII);
         replies.unsigned(out, Math.max(now - item.accessedAt(), 0) / 1000);
-        out.writeCharSequence(" cas=", java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence(" cas=", US_ASCII);
         replies.unsigned(out, item.cas());
-        out.writeCharSequence(item.fetched() ? " fetch=yes" : " fetch=no", java.nio.charset.StandardCharsets.US_ASCII);
-        out.writeCharSequence(" cls=1 size=", java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeCharSequence(item.fetched() ? " fetch=yes" : " fetch=no", US_ASCII);
+        out.writeCharSequence(" cls=1 size=", US_ASCII);
         replies.unsigned(out, Cache.itemSize(item.key().length(), item.flags(), item.valueLength()));
         MetaReplies.end(out);
     }

@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
@@ -71,7 +72,7 @@ final class StatsReport {
     }
 
     /** The groups {@link #report} knows; "" is the general one. */
-    static final java.util.Set<String> GROUPS = java.util.Set.of("", "settings", "items", "slabs", "conns", "sizes");
+    static final Set<String> GROUPS = Set.of("", "settings", "items", "slabs", "conns", "sizes");
 
     /**
      * Reports a group (one of {@link #GROUPS}) to {@code out}, for connection {@code requester};

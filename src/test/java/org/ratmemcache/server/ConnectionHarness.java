@@ -1,5 +1,6 @@
 package org.ratmemcache.server;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -74,7 +75,7 @@ final class ConnectionHarness implements AutoCloseable {
     /** Everything written since the last call, as bytes. */
     byte[] replyBytes() {
         awaitAnswered();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (ByteBuf reply = channel.readOutbound(); reply != null; reply = channel.readOutbound()) {
             byte[] bytes = new byte[reply.readableBytes()];
             reply.readBytes(bytes);

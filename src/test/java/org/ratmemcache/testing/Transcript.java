@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  *       memcached, in memcached's order (for {@code stats settings});</li>
  *   <li>{@code @extended} before a step: this server prints memcached's {@code STAT} lines, then
  *       more of its own (for {@code stats}).</li>
+ *   <li>{@code @memory} before a step: compared only when every item lives in memory. The step
+ *       shows read history (fetched, last access) of items that a tiny L1 pushes to disk, and an
+ *       item's copy on disk keeps the history it had when it was last written: rewriting records
+ *       as they are read would cost a disk write per item read and evicted.</li>
  * </ul>
  * How a step's requests are written is the protocol's {@link TranscriptPlayer}'s business; text
  * is written as bytes, with the escapes {@code \r \n \t \0 \\ \xNN}, {@code {N*c}} for {@code N}
@@ -44,7 +48,7 @@ public record Transcript(List<Step> steps) {
         EXTENDED
     }
 
-    public record Step(int lineNumber, Kind kind, String source, Stats stats) {
+    public record Step(int lineNumber, Kind kind, String source, Stats stats, boolean memoryOnly) {
     }
 
     private static final Pattern REPEAT = Pattern.compile("\\{(\\d+)\\*(.)}");
@@ -56,6 +60,7 @@ public record Transcript(List<Step> steps) {
             }
             List<Step> steps = new ArrayList<>();
             Stats stats = Stats.SAME;
+            boolean memoryOnly = false;
             String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i];
@@ -68,6 +73,10 @@ public record Transcript(List<Step> steps) {
                 }
                 if (line.equals("@extended")) {
                     stats = Stats.EXTENDED;
+                    continue;
+                }
+                if (line.equals("@memory")) {
+                    memoryOnly = true;
                     continue;
                 }
                 Kind kind;
@@ -84,8 +93,9 @@ public record Transcript(List<Step> steps) {
                 } else {
                     throw new IllegalArgumentException(resource + ":" + (i + 1) + ": not a step: " + line);
                 }
-                steps.add(new Step(i + 1, kind, source, stats));
+                steps.add(new Step(i + 1, kind, source, stats, memoryOnly));
                 stats = Stats.SAME;
+                memoryOnly = false;
             }
             return new Transcript(steps);
         } catch (IOException e) {

@@ -41,8 +41,6 @@ public final class Entry implements Item {
 
     private boolean fetched;
     private long accessedAt;
-    /** Whether the disk tier's copy says fetched: set when the entry is written there. */
-    private volatile boolean fetchedOnDisk;
 
     /** An entry holding {@code value} as it is. */
     public Entry(Key key, byte[] value, int flags, long expiresAt, long cas, long nowMillis) {
@@ -73,7 +71,6 @@ public final class Entry implements Item {
         Entry entry = of(item.key(), item.value(), item.flags(), item.expiresAt(), item.cas(), item.accessedAt(),
                 compression).withMarks(item.stale(), item.winTokenSent());
         entry.fetched = item.fetched();
-        entry.fetchedOnDisk = item.fetched();
         return entry;
     }
 
@@ -166,16 +163,6 @@ public final class Entry implements Item {
     @Override
     public long accessedAt() {
         return accessedAt;
-    }
-
-    /** Notes that the entry is being written to the disk tier, with its read history as it is now. */
-    public void noteWritten() {
-        fetchedOnDisk = fetched;
-    }
-
-    /** Read since the disk tier's copy was written: that copy's read history is behind. */
-    public boolean historyUnwritten() {
-        return fetched && !fetchedOnDisk;
     }
 
     /** Notes a read at {@code nowMillis}. */

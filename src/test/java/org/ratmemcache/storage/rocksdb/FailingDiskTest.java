@@ -133,9 +133,9 @@ class FailingDiskTest {
         server.start();
         try (TextClient text = new TextClient(server.address().getPort());
                 Socket binary = new Socket("127.0.0.1", server.address().getPort())) {
-            text.send("set x 0 0 1\r\nx\r\nms x 1\r\nx\r\nget hot\r\nversion\r\n");
+            text.send("set x 0 0 1\r\nx\r\nms x 1\r\nx\r\nget hot\r\nmg hot v\r\nversion\r\n");
             assertThat(text.readUntilVersion()).isEqualTo("SERVER_ERROR disk tier failure\r\nSERVER_ERROR disk tier failure\r\n"
-                    + "VALUE hot 0 10\r\nstill here\r\nEND\r\nVERSION test\r\n");
+                    + "VALUE hot 0 10\r\nstill here\r\nEND\r\nVA 10\r\nstill here\r\nVERSION test\r\n");
             byte[] set = ByteBuffer.allocate(24 + 8 + 1 + 1).put((byte) 0x80).put((byte) 0x01).putShort((short) 1)
                     .put((byte) 8).put((byte) 0).putShort((short) 0).putInt(10).putInt(42).putLong(0)
                     .putLong(0).put((byte) 'x').put((byte) 'x').array();
