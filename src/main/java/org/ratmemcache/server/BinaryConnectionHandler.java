@@ -3,6 +3,8 @@ package org.ratmemcache.server;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
+import io.netty.buffer.ByteBuf;
+
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeleteResult;
@@ -11,6 +13,7 @@ import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.protocol.Parsed;
 import org.ratmemcache.protocol.binary.BinaryParser;
 import org.ratmemcache.protocol.binary.BinaryReplies;
 import org.ratmemcache.protocol.binary.BinaryRequest;
@@ -55,18 +58,8 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     }
 
     @Override
-    protected Step step() {
-        if (input == null) {
-            return Step.NEED_MORE;
-        }
-        return switch (parser.parse(input)) {
-            case NEED_MORE -> Step.NEED_MORE;
-            case CLOSE -> Step.CLOSE;
-            case REQUEST -> {
-                execute(parser.request());
-                yield Step.PROGRESS;
-            }
-        };
+    protected Parsed parse(ByteBuf input) {
+        return parser.parse(input);
     }
 
     @Override
@@ -74,7 +67,9 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         replyError(Status.TEMPORARY_FAILURE);
     }
 
-    private void execute(BinaryRequest request) {
+    @Override
+    protected void execute() {
+        BinaryRequest request = parser.request();
         commandStarts();
         if (request.error() != null) {
             refuse(request);

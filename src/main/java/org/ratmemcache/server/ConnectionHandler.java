@@ -14,6 +14,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 import org.jboss.logging.Logger;
 import org.ratmemcache.core.Cache;
+import org.ratmemcache.protocol.Parsed;
 
 /**
  * Serves one connection, whatever its protocol: reads requests, has a subclass execute them
@@ -92,8 +93,26 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.lastCommandMillis = cache.clock().millis();
     }
 
-    /** Parses at most one request from {@link #input} (or continues one) and executes it. */
-    protected abstract Step step();
+    /** Parses at most one request from the connection's input. */
+    protected abstract Parsed parse(ByteBuf input);
+
+    /** Executes the request that {@link #parse} produced. */
+    protected abstract void execute();
+
+    /** Parses at most one request and executes it; a subclass may first continue a request. */
+    protected Step step() {
+        if (input == null) {
+            return Step.NEED_MORE;
+        }
+        return switch (parse(input)) {
+            case NEED_MORE -> Step.NEED_MORE;
+            case CLOSE -> Step.CLOSE;
+            case REQUEST -> {
+                execute();
+                yield Step.PROGRESS;
+            }
+        };
+    }
 
     /** The reply to a command the cache failed (a disk tier that cannot write). */
     protected abstract void replyFailure(Throwable failure);

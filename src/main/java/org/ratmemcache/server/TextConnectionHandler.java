@@ -12,6 +12,7 @@ import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.protocol.Parsed;
 import org.ratmemcache.protocol.text.TextError;
 import org.ratmemcache.protocol.text.TextParser;
 import org.ratmemcache.protocol.text.TextReplies;
@@ -53,23 +54,19 @@ final class TextConnectionHandler extends ConnectionHandler {
         return parser.request();
     }
 
+    /** A retrieval that stopped part-way (for the disk, or a slow client) continues first. */
     @Override
     protected Step step() {
         if (retrievalNextKey >= 0) {
             retrieve(parser.request());
             return Step.PROGRESS;
         }
-        if (input == null) {
-            return Step.NEED_MORE;
-        }
-        return switch (parser.parse(input)) {
-            case NEED_MORE -> Step.NEED_MORE;
-            case CLOSE -> Step.CLOSE;
-            case REQUEST -> {
-                execute(parser.request());
-                yield Step.PROGRESS;
-            }
-        };
+        return super.step();
+    }
+
+    @Override
+    protected Parsed parse(ByteBuf input) {
+        return parser.parse(input);
     }
 
     @Override
@@ -80,7 +77,9 @@ final class TextConnectionHandler extends ConnectionHandler {
         }
     }
 
-    private void execute(TextRequest request) {
+    @Override
+    protected void execute() {
+        TextRequest request = parser.request();
         commandStarts();
         switch (request.command()) {
             case RETRIEVE -> {

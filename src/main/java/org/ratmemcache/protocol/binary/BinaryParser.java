@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.ValueReader;
 
 /**
  * Parses memcached's binary protocol from a connection's input, one request at a time, exactly
@@ -35,20 +37,14 @@ public final class BinaryParser {
 
     public static final int HEADER = 24;
     private static final byte REQUEST_MAGIC = (byte) 0x80;
-    /** A value that has not fully arrived starts in an array of at most this size, then doubles. */
-    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
-
-    /** What a call to {@link #parse} produced. */
-    public enum Result { NEED_MORE, REQUEST, CLOSE }
 
     private enum State { HEADER, VALUE, SWALLOW }
 
     private final long itemSizeMax;
     private final BinaryRequest request = new BinaryRequest();
     private State state = State.HEADER;
-    /** VALUE: value bytes read. SWALLOW: bytes still to discard. */
-    private long progress;
-    private int valueLength;
+    /** VALUE and SWALLOW: the body's bytes after the key. */
+    private final ValueReader body = new ValueReader();
 
     /** @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does */
     public BinaryParser(long itemSizeMax) {
@@ -60,11 +56,11 @@ public final class BinaryParser {
     }
 
     /** Reads at most one request from {@code in}, consuming exactly the bytes it used. */
-    public Result parse(ByteBuf in) {
+    public Parsed parse(ByteBuf in) {
         while (true) {
             switch (state) {
                 case HEADER -> {
-                    Result result = readHeader(in);
+                    Parsed result = readHeader(in);
                     if (state != State.VALUE) {
                         return result;
                     }
@@ -73,11 +69,8 @@ public final class BinaryParser {
                     return readValue(in);
                 }
                 case SWALLOW -> {
-                    int skip = (int) Math.min(in.readableBytes(), progress);
-                    in.skipBytes(skip);
-                    progress -= skip;
-                    if (progress > 0) {
-                        return Result.NEED_MORE;
+                    if (!body.skip(in)) {
+                        return Parsed.NEED_MORE;
                     }
                     state = State.HEADER;
                 }
@@ -85,18 +78,18 @@ public final class BinaryParser {
         }
     }
 
-    private Result readHeader(ByteBuf in) {
+    private Parsed readHeader(ByteBuf in) {
         if (in.readableBytes() < HEADER) {
-            return Result.NEED_MORE;
+            return Parsed.NEED_MORE;
         }
         int at = in.readerIndex();
         if (in.getByte(at) != REQUEST_MAGIC) {
-            return Result.CLOSE;
+            return Parsed.CLOSE;
         }
         int keyLength = in.getUnsignedShort(at + 2);
         int extrasLength = in.getUnsignedByte(at + 4);
         if (in.readableBytes() < HEADER + extrasLength + keyLength) {
-            return Result.NEED_MORE;
+            return Parsed.NEED_MORE;
         }
         BinaryRequest r = request;
         r.reset();
@@ -113,7 +106,7 @@ public final class BinaryParser {
         }
         in.skipBytes(HEADER + extrasLength + keyLength);
         check(r, extrasLength, keyLength, bodyLength);
-        return Result.REQUEST;
+        return Parsed.REQUEST;
     }
 
     /** dispatch_bin_command: the checks, then how many bytes follow and what becomes of them. */
@@ -170,42 +163,25 @@ public final class BinaryParser {
             fail(r, Status.E2BIG, false, length);
             return;
         }
-        valueLength = (int) length;
-        progress = 0;
+        body.keep((int) length);
         state = State.VALUE;
     }
 
-    private Result readValue(ByteBuf in) {
-        int filled = (int) progress;
-        int chunk = Math.min(in.readableBytes(), valueLength - filled);
-        byte[] value = request.value;
-        if (value == null || value.length < filled + chunk) {
-            if (chunk == 0 && valueLength > 0) {
-                return Result.NEED_MORE; // not a byte of the value yet: allocate nothing
-            }
-            int needed = filled + chunk;
-            int capacity = needed == valueLength ? valueLength
-                    : (int) Math.min(valueLength, Math.max(INITIAL_VALUE_CAPACITY, 2L * needed));
-            byte[] grown = new byte[capacity];
-            if (value != null) {
-                System.arraycopy(value, 0, grown, 0, filled);
-            }
-            value = request.value = grown;
-        }
-        in.readBytes(value, filled, chunk);
-        progress += chunk;
-        if (progress < valueLength) {
-            return Result.NEED_MORE;
+    private Parsed readValue(ByteBuf in) {
+        boolean whole = body.read(in);
+        request.value = body.value();
+        if (!whole) {
+            return Parsed.NEED_MORE;
         }
         state = State.HEADER;
-        return Result.REQUEST;
+        return Parsed.REQUEST;
     }
 
     private void fail(BinaryRequest r, Status status, boolean close, long discard) {
         r.error = status;
         r.closeAfterReply = close;
         if (discard > 0) {
-            progress = discard;
+            body.discard(discard);
             state = State.SWALLOW;
         }
     }

@@ -44,6 +44,8 @@ public final class MetaFlags {
     long cas;
     long delta;
     long initial;
+    /** The last error {@link #parse} found, while it reads on. */
+    private TextError error;
     /** The decoded key, with {@link #base64}. */
     private byte[] decodedKey;
     private int decodedLength;
@@ -79,7 +81,7 @@ public final class MetaFlags {
         byte[] line = request.line;
         long seenLow = 0;
         long seenHigh = 0;
-        TextError error = null;
+        error = null;
         for (int t = first; t < count; t++) {
             int start = request.starts[t];
             int end = request.ends[t];
@@ -104,28 +106,16 @@ public final class MetaFlags {
                 case 'N' -> {
                     hasVivify = true;
                     vivifyAfterTouch = hasTouch;
-                    if (number.parseSigned32(line, arg, end)) {
-                        vivifyExptime = number.value();
-                    } else {
-                        error = TextError.BAD_TOKEN;
-                    }
+                    vivifyExptime = signed32(line, arg, end, number);
                 }
                 case 'T' -> {
-                    if (number.parseSigned32(line, arg, end)) {
-                        hasTouch = true;
-                        touchBeforeRecache = !hasRecache;
-                        touchExptime = number.value();
-                    } else {
-                        error = TextError.BAD_TOKEN;
-                    }
+                    hasTouch = true;
+                    touchBeforeRecache = !hasRecache;
+                    touchExptime = signed32(line, arg, end, number);
                 }
                 case 'R' -> {
                     hasRecache = true;
-                    if (number.parseSigned32(line, arg, end)) {
-                        recacheExptime = number.value();
-                    } else {
-                        error = TextError.BAD_TOKEN;
-                    }
+                    recacheExptime = signed32(line, arg, end, number);
                 }
                 case 'v' -> value = true;
                 case 'u' -> noBump = true;
@@ -139,12 +129,8 @@ public final class MetaFlags {
                     }
                 }
                 case 'C' -> {
-                    if (number.parseUnsigned64(line, arg, end)) {
-                        hasCas = true;
-                        cas = number.value();
-                    } else {
-                        error = TextError.BAD_TOKEN;
-                    }
+                    hasCas = true;
+                    cas = unsigned64(line, arg, end, number, TextError.BAD_TOKEN);
                 }
                 case 'M' -> {
                     if (end - start == 2) {
@@ -153,20 +139,8 @@ public final class MetaFlags {
                         error = TextError.MODE_TOKEN_LENGTH;
                     }
                 }
-                case 'J' -> {
-                    if (number.parseUnsigned64(line, arg, end)) {
-                        initial = number.value();
-                    } else {
-                        error = TextError.INVALID_INITIAL;
-                    }
-                }
-                case 'D' -> {
-                    if (number.parseUnsigned64(line, arg, end)) {
-                        delta = number.value();
-                    } else {
-                        error = TextError.INVALID_DELTA_VALUE;
-                    }
-                }
+                case 'J' -> initial = unsigned64(line, arg, end, number, TextError.INVALID_INITIAL);
+                case 'D' -> delta = unsigned64(line, arg, end, number, TextError.INVALID_DELTA_VALUE);
                 case 'O', 'P', 'L', 'k', 's', 't', 'c', 'f', 'h', 'l' -> {
                     // reply flags, or a proxy's hints: read again when replying
                 }
@@ -176,6 +150,23 @@ public final class MetaFlags {
             }
         }
         return error;
+    }
+
+    /** A T, N or R time; a bad one is remembered as the error, and reading goes on. */
+    private long signed32(byte[] line, int from, int to, Decimal number) {
+        if (number.parseSigned32(line, from, to)) {
+            return number.value();
+        }
+        error = TextError.BAD_TOKEN;
+        return 0;
+    }
+
+    private long unsigned64(byte[] line, int from, int to, Decimal number, TextError ifBad) {
+        if (number.parseUnsigned64(line, from, to)) {
+            return number.value();
+        }
+        error = ifBad;
+        return 0;
     }
 
     /**

@@ -8,6 +8,8 @@ import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.ValueReader;
 
 /**
  * Parses memcached's text protocol from a connection's input, one request at a time, exactly as
@@ -45,20 +47,8 @@ public final class TextParser {
     public static final int MAX_RETRIEVAL_LINE = 1 << 20;
     /** memcached's MAX_TOKENS: the terminal token plus at most 23 real ones. */
     private static final int MAX_TOKENS = 24;
-    /** A value that has not fully arrived starts in an array of at most this size, then doubles. */
-    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
     /** memcached looks at most this far past leading spaces for a retrieval command name. */
     private static final int MAX_LEADING_SPACES = 100;
-
-    /** What a call to {@link #parse} produced. */
-    public enum Status {
-        /** The input holds no complete request yet. */
-        NEED_MORE,
-        /** A request is ready in the {@link TextRequest}. */
-        REQUEST,
-        /** The client broke the protocol beyond repair: close the connection without replying. */
-        CLOSE
-    }
 
     private enum State { LINE, DATA, SWALLOW }
 
@@ -68,10 +58,8 @@ public final class TextParser {
     private State state = State.LINE;
     /** Bytes of the pending line already searched for LF. */
     private int scanned;
-    /** DATA: value bytes read so far. SWALLOW: bytes still to discard. */
-    private long progress;
-    /** DATA: the length of the value being read. */
-    private int valueLength;
+    /** DATA and SWALLOW: the data block's bytes. */
+    private final ValueReader data = new ValueReader();
 
     private byte[] line = new byte[256];
     private int[] starts = new int[MAX_TOKENS];
@@ -82,17 +70,17 @@ public final class TextParser {
         this.itemSizeMax = itemSizeMax;
     }
 
-    /** The request that the last {@link Status#REQUEST} filled in. */
+    /** The request that the last {@link Parsed#REQUEST} filled in. */
     public TextRequest request() {
         return request;
     }
 
     /** Reads at most one request from {@code in}, consuming exactly the bytes it used. */
-    public Status parse(ByteBuf in) {
+    public Parsed parse(ByteBuf in) {
         while (true) {
             switch (state) {
                 case LINE:
-                    Status status = readLine(in);
+                    Parsed status = readLine(in);
                     if (state != State.DATA) {
                         return status;
                     }
@@ -100,11 +88,8 @@ public final class TextParser {
                 case DATA:
                     return readData(in);
                 case SWALLOW:
-                    int skip = (int) Math.min(in.readableBytes(), progress);
-                    in.skipBytes(skip);
-                    progress -= skip;
-                    if (progress > 0) {
-                        return Status.NEED_MORE;
+                    if (!data.skip(in)) {
+                        return Parsed.NEED_MORE;
                     }
                     state = State.LINE;
                     break;
@@ -114,16 +99,16 @@ public final class TextParser {
         }
     }
 
-    private Status readLine(ByteBuf in) {
+    private Parsed readLine(ByteBuf in) {
         int start = in.readerIndex();
         int readable = in.readableBytes();
         int lf = in.indexOf(start + scanned, start + readable, (byte) '\n');
         if (lf < 0) {
             scanned = readable;
             if (readable > MAX_LINE && (readable > MAX_RETRIEVAL_LINE || !startsRetrieval(in))) {
-                return Status.CLOSE;
+                return Parsed.CLOSE;
             }
-            return Status.NEED_MORE;
+            return Parsed.NEED_MORE;
         }
         scanned = 0;
         int length = lf - start;
@@ -139,42 +124,18 @@ public final class TextParser {
         return dispatch(tokenize(length));
     }
 
-    private Status readData(ByteBuf in) {
-        int filled = (int) progress;
-        int chunk = Math.min(in.readableBytes(), valueLength - filled);
-        byte[] value = request.value;
-        if (value == null || value.length < filled + chunk) {
-            if (chunk == 0 && valueLength > 0) {
-                return Status.NEED_MORE; // not a byte of the value yet: allocate nothing
-            }
-            value = request.value = grow(value, filled, filled + chunk);
-        }
-        in.readBytes(value, filled, chunk);
-        progress += chunk;
-        if (progress < valueLength || in.readableBytes() < 2) {
-            return Status.NEED_MORE;
+    private Parsed readData(ByteBuf in) {
+        boolean whole = data.read(in);
+        request.value = data.value();
+        if (!whole || in.readableBytes() < 2) {
+            return Parsed.NEED_MORE;
         }
         boolean crlf = in.readByte() == '\r' & in.readByte() == '\n';
         state = State.LINE;
         if (!crlf) {
             fail(TextError.BAD_DATA_CHUNK);
         }
-        return Status.REQUEST;
-    }
-
-    /**
-     * The value array, big enough for {@code needed} bytes: exactly the value's length once the
-     * bytes at hand reach it, else twice what has arrived. So a command line alone never makes the
-     * server allocate a large value: memory follows the bytes the client has actually sent.
-     */
-    private byte[] grow(byte[] value, int filled, int needed) {
-        int capacity = needed == valueLength ? valueLength
-                : (int) Math.min(valueLength, Math.max(INITIAL_VALUE_CAPACITY, 2L * needed));
-        byte[] grown = new byte[capacity];
-        if (value != null) {
-            System.arraycopy(value, 0, grown, 0, filled);
-        }
-        return grown;
+        return Parsed.REQUEST;
     }
 
     /** memcached's exemption from the line limit: a get or gets after at most 100 spaces. */
@@ -239,7 +200,7 @@ public final class TextParser {
     }
 
     /** process_command_ascii: choose the command by name and token count. */
-    private Status dispatch(int ntokens) {
+    private Parsed dispatch(int ntokens) {
         if (ntokens < 2 || length(0) < 2) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -299,7 +260,7 @@ public final class TextParser {
         }
     }
 
-    private Status rareCommand(int ntokens) {
+    private Parsed rareCommand(int ntokens) {
         if (is(0, "replace")) {
             return storage(StoreMode.REPLACE, ntokens);
         }
@@ -324,14 +285,14 @@ public final class TextParser {
         // An HTTP request line: memcached hangs up on it.
         int last = ntokens - 2;
         if (length(last) >= 5 && Arrays.equals(line, starts[last], starts[last] + 5, HTTP, 0, 5)) {
-            return Status.CLOSE;
+            return Parsed.CLOSE;
         }
         return fail(TextError.UNKNOWN_COMMAND);
     }
 
     private static final byte[] HTTP = {'H', 'T', 'T', 'P', '/'};
 
-    private Status retrieve(boolean withCas, boolean touch) {
+    private Parsed retrieve(boolean withCas, boolean touch) {
         request.withCas = withCas;
         request.touch = touch;
         if (touch) {
@@ -350,7 +311,7 @@ public final class TextParser {
     }
 
     /** process_update_command. */
-    private Status storage(StoreMode mode, int ntokens) {
+    private Parsed storage(StoreMode mode, int ntokens) {
         boolean cas = mode == StoreMode.CAS;
         if (cas ? ntokens != 7 && ntokens != 8 : ntokens != 6 && ntokens != 7) {
             return fail(TextError.UNKNOWN_COMMAND);
@@ -383,19 +344,13 @@ public final class TextParser {
         }
         if (Cache.itemSize(length(1), request.flags, length) > itemSizeMax) {
             // Refused before a byte of the value is buffered; its data block is discarded.
-            state = State.SWALLOW;
-            progress = length + 2;
+            swallow(length + 2);
             return command(TextCommand.STORE_TOO_LARGE);
         }
-        valueLength = (int) length;
-        request.value = null;
-        request.command = TextCommand.STORE;
-        state = State.DATA;
-        progress = 0;
-        return Status.NEED_MORE;
+        return readDataBlock(TextCommand.STORE, length);
     }
 
-    private Status delete(int ntokens) {
+    private Parsed delete(int ntokens) {
         if (ntokens < 3 || ntokens > 5) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -413,7 +368,7 @@ public final class TextParser {
         return command(TextCommand.DELETE);
     }
 
-    private Status delta(boolean increment, int ntokens) {
+    private Parsed delta(boolean increment, int ntokens) {
         if (ntokens != 4 && ntokens != 5) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -429,7 +384,7 @@ public final class TextParser {
         return command(TextCommand.DELTA);
     }
 
-    private Status touch(int ntokens) {
+    private Parsed touch(int ntokens) {
         if (ntokens != 4 && ntokens != 5) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -444,7 +399,7 @@ public final class TextParser {
         return command(TextCommand.TOUCH);
     }
 
-    private Status flushAll(int ntokens) {
+    private Parsed flushAll(int ntokens) {
         if (ntokens > 4) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -459,7 +414,7 @@ public final class TextParser {
         return command(TextCommand.FLUSH_ALL);
     }
 
-    private Status verbosity(int ntokens) {
+    private Parsed verbosity(int ntokens) {
         if (ntokens != 3 && ntokens != 4) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -472,7 +427,7 @@ public final class TextParser {
     }
 
     /** The meta commands, dispatched on their second letter. */
-    private Status meta(int ntokens) {
+    private Parsed meta(int ntokens) {
         return switch (line[starts[0] + 1]) {
             case 'g' -> metaGet(ntokens);
             case 's' -> metaSet(ntokens);
@@ -485,17 +440,12 @@ public final class TextParser {
     }
 
     /** process_mget_command's checks. */
-    private Status metaGet(int ntokens) {
-        if (ntokens < 3) {
-            return fail(TextError.UNKNOWN_COMMAND);
+    private Parsed metaGet(int ntokens) {
+        TextError error = metaLine(ntokens, TextError.FLAGS_ARE_TOO_LONG);
+        if (error != null) {
+            return fail(error);
         }
-        if (length(1) > Key.MAX_LENGTH) {
-            return fail(TextError.BAD_FORMAT);
-        }
-        if (ntokens > MetaFlags.MAX_TOKENS) {
-            return fail(TextError.FLAGS_ARE_TOO_LONG);
-        }
-        TextError error = metaFlags(2, ntokens);
+        error = metaFlags(2, ntokens);
         if (error == null) {
             error = opaqueTooLong(2, ntokens);
         }
@@ -503,15 +453,10 @@ public final class TextParser {
     }
 
     /** process_mset_command's checks; an error after the data length discards the data block. */
-    private Status metaSet(int ntokens) {
-        if (ntokens < 3) {
-            return fail(TextError.UNKNOWN_COMMAND);
-        }
-        if (length(1) > Key.MAX_LENGTH || ntokens == 3) {
-            return fail(TextError.BAD_FORMAT);
-        }
-        if (ntokens > MetaFlags.MAX_TOKENS) {
-            return fail(TextError.FLAGS_TOO_LONG);
+    private Parsed metaSet(int ntokens) {
+        TextError lineError = metaLine(ntokens, TextError.FLAGS_TOO_LONG);
+        if (lineError != null || ntokens == 3) {
+            return fail(lineError != null ? lineError : TextError.BAD_FORMAT);
         }
         if (!number.parseSigned32(line, starts[2], ends[2]) || number.value() < 0 || number.value() > Integer.MAX_VALUE - 2) {
             return fail(TextError.BAD_FORMAT);
@@ -533,24 +478,14 @@ public final class TextParser {
             swallow(length + 2);
             return command(TextCommand.META_SET_TOO_LARGE);
         }
-        valueLength = (int) length;
-        request.value = null;
-        request.command = TextCommand.META_SET;
-        state = State.DATA;
-        progress = 0;
-        return Status.NEED_MORE;
+        return readDataBlock(TextCommand.META_SET, length);
     }
 
     /** process_mdelete_command's and process_marithmetic_command's checks. */
-    private Status metaDeleteOrArithmetic(TextCommand command, int ntokens) {
-        if (ntokens < 3) {
-            return fail(TextError.UNKNOWN_COMMAND);
-        }
-        if (length(1) > Key.MAX_LENGTH) {
-            return fail(TextError.BAD_FORMAT);
-        }
-        if (ntokens > MetaFlags.MAX_TOKENS) {
-            return fail(TextError.FLAGS_TOO_LONG);
+    private Parsed metaDeleteOrArithmetic(TextCommand command, int ntokens) {
+        TextError lineError = metaLine(ntokens, TextError.FLAGS_TOO_LONG);
+        if (lineError != null) {
+            return fail(lineError);
         }
         if (metaFlags(2, ntokens) != null) {
             return fail(TextError.INVALID_OR_DUPLICATE_FLAG);
@@ -564,7 +499,7 @@ public final class TextParser {
     }
 
     /** process_meta_command: me, whose only flag is b. */
-    private Status metaDebug(int ntokens) {
+    private Parsed metaDebug(int ntokens) {
         if (ntokens < 3 || length(1) > Key.MAX_LENGTH) {
             return fail(TextError.BAD_FORMAT);
         }
@@ -572,6 +507,17 @@ public final class TextParser {
             return fail(TextError.BAD_FORMAT);
         }
         return command(TextCommand.META_DEBUG);
+    }
+
+    /** The checks every meta command with flags starts with, in memcached's order; null if they pass. */
+    private TextError metaLine(int ntokens, TextError tooManyTokens) {
+        if (ntokens < 3) {
+            return TextError.UNKNOWN_COMMAND;
+        }
+        if (length(1) > Key.MAX_LENGTH) {
+            return TextError.BAD_FORMAT;
+        }
+        return ntokens > MetaFlags.MAX_TOKENS ? tooManyTokens : null;
     }
 
     private TextError metaFlags(int first, int ntokens) {
@@ -590,7 +536,16 @@ public final class TextParser {
 
     private void swallow(long bytes) {
         state = State.SWALLOW;
-        progress = bytes;
+        data.discard(bytes);
+    }
+
+    /** A storage command's data block comes next: read it before the command is complete. */
+    private Parsed readDataBlock(TextCommand command, long length) {
+        data.keep((int) length);
+        request.value = null;
+        request.command = command;
+        state = State.DATA;
+        return Parsed.NEED_MORE;
     }
 
     /** set_noreply_maybe: the last token memcached read decides. */
@@ -599,15 +554,15 @@ public final class TextParser {
         return request.noreply;
     }
 
-    private Status command(TextCommand command) {
+    private Parsed command(TextCommand command) {
         request.command = command;
-        return Status.REQUEST;
+        return Parsed.REQUEST;
     }
 
-    private Status fail(TextError error) {
+    private Parsed fail(TextError error) {
         request.command = TextCommand.INVALID;
         request.error = error;
-        return Status.REQUEST;
+        return Parsed.REQUEST;
     }
 
     private int length(int token) {

@@ -3,8 +3,6 @@ package org.ratmemcache.protocol.binary;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,6 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 import org.ratmemcache.core.Key;
+import org.ratmemcache.testing.ChunkedDecoding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BinaryParserProperties {
 
     private static final long ITEM_SIZE_MAX = 1 << 20;
-    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
 
     @Property(tries = 300)
     void randomBytes(@ForAll @Size(max = 4096) byte[] bytes, @ForAll @IntRange(min = 1, max = 600) int chunk) {
@@ -49,43 +47,14 @@ class BinaryParserProperties {
         decodeInChunks(bytes, chunk);
     }
 
-    /** Feeds {@code bytes} {@code chunk} at a time, parsing all it can after each. */
     private static void decodeInChunks(byte[] bytes, int chunk) {
         BinaryParser parser = new BinaryParser(ITEM_SIZE_MAX);
-        ByteBuf in = Unpooled.buffer();
-        int fed = 0;
-        int requests = 0;
-        try {
-            while (true) {
-                BinaryParser.Result result = parser.parse(in);
-                byte[] value = parser.request().value();
-                if (value != null) {
-                    assertThat((long) value.length).isLessThanOrEqualTo(ITEM_SIZE_MAX)
-                            .isLessThanOrEqualTo(Math.max(INITIAL_VALUE_CAPACITY, 2L * fed));
-                }
-                if (result == BinaryParser.Result.CLOSE) {
-                    return;
-                }
-                if (result == BinaryParser.Result.REQUEST) {
-                    requests++;
-                    // every request consumes at least its 24-byte header: no request out of nothing
-                    assertThat(requests).isLessThanOrEqualTo(fed / BinaryParser.HEADER);
-                    BinaryRequest request = parser.request();
-                    if (request.error() == null) {
-                        assertThat(request.keyLength()).isLessThanOrEqualTo(Key.MAX_LENGTH);
+        ChunkedDecoding.decode(bytes, chunk, ITEM_SIZE_MAX, BinaryParser.HEADER, parser::parse, () -> parser.request().value(),
+                request -> {
+                    if (parser.request().error() == null) {
+                        assertThat(parser.request().keyLength()).isLessThanOrEqualTo(Key.MAX_LENGTH);
                     }
-                    continue;
-                }
-                if (fed == bytes.length) {
-                    return;
-                }
-                int n = Math.min(chunk, bytes.length - fed);
-                in.writeBytes(bytes, fed, n);
-                fed += n;
-            }
-        } finally {
-            in.release();
-        }
+                });
     }
 
     @Provide

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -14,7 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.ratmemcache.testing.ChunkedDecoding;
 
 /**
  * The text decoder, meta commands included, on random bytes and on lines put together from the
@@ -24,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TextParserProperties {
 
     private static final long ITEM_SIZE_MAX = 1 << 20;
-    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
 
     @Property(tries = 300)
     void randomBytes(@ForAll @Size(max = 4096) byte[] bytes, @ForAll @IntRange(min = 1, max = 600) int chunk) {
@@ -38,38 +35,10 @@ class TextParserProperties {
         decodeInChunks(bytes.toByteArray(), chunk);
     }
 
+    /** Every request ends with a LF that it consumed: at least one byte each. */
     private static void decodeInChunks(byte[] bytes, int chunk) {
         TextParser parser = new TextParser(ITEM_SIZE_MAX);
-        ByteBuf in = Unpooled.buffer();
-        int fed = 0;
-        int requests = 0;
-        try {
-            while (true) {
-                TextParser.Status status = parser.parse(in);
-                byte[] value = parser.request().value();
-                if (value != null) {
-                    assertThat((long) value.length).isLessThanOrEqualTo(ITEM_SIZE_MAX)
-                            .isLessThanOrEqualTo(Math.max(INITIAL_VALUE_CAPACITY, 2L * fed));
-                }
-                if (status == TextParser.Status.CLOSE) {
-                    return;
-                }
-                if (status == TextParser.Status.REQUEST) {
-                    requests++;
-                    // every request ends with a LF it consumed
-                    assertThat(requests).isLessThanOrEqualTo(fed);
-                    continue;
-                }
-                if (fed == bytes.length) {
-                    return;
-                }
-                int n = Math.min(chunk, bytes.length - fed);
-                in.writeBytes(bytes, fed, n);
-                fed += n;
-            }
-        } finally {
-            in.release();
-        }
+        ChunkedDecoding.decode(bytes, chunk, ITEM_SIZE_MAX, 1, parser::parse, () -> parser.request().value(), request -> { });
     }
 
     @Provide

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.protocol.Parsed;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ratmemcache.protocol.text.TextParser.Status.NEED_MORE;
-import static org.ratmemcache.protocol.text.TextParser.Status.REQUEST;
+import static org.ratmemcache.protocol.Parsed.NEED_MORE;
+import static org.ratmemcache.protocol.Parsed.REQUEST;
 
 /** What the parser makes of a request, and that it never buffers a value it does not need. */
 class TextParserTest {
@@ -25,7 +26,7 @@ class TextParserTest {
         in.release();
     }
 
-    private TextParser.Status feed(String bytes) {
+    private Parsed feed(String bytes) {
         in.discardReadBytes();
         in.writeCharSequence(bytes, StandardCharsets.ISO_8859_1);
         return parser.parse(in);
