@@ -173,6 +173,17 @@ public interface RatMemCacheConfig {
     /** Expiry. */
     interface Ttl {
 
+        /**
+         * The time to live the library API gives an item stored without one; 0s never expires. The
+         * memcached protocols are not affected: their exptime 0 means "never".
+         */
+        @WithDefault("0s")
+        Duration defaultTtl();
+
+        /** The longest time to live the library API grants (longer ones are clamped); 0s for no limit. */
+        @WithDefault("0s")
+        Duration maxTtl();
+
         /** How often expired and flushed items are swept from memory; 0s sweeps only on access. */
         @WithDefault("30s")
         Duration cleanupInterval();

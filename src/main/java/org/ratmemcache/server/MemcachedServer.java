@@ -56,6 +56,7 @@ public final class MemcachedServer {
     private EventLoopGroup workers;
     private Channel listener;
     private StatsReport statsReport;
+    private volatile String transport;
 
     public MemcachedServer(ServerSettings settings, TieredCache cache) {
         this.settings = settings;
@@ -98,18 +99,26 @@ public final class MemcachedServer {
                     .bind(settings.bind(), settings.port())
                     .syncUninterruptibly()
                     .channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
             releaseThreads(Duration.ZERO);
             throw new IllegalStateException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        LOG.infof("memcached protocol listening on %s:%d (%s, %d io threads, max %d connections)",
-                address().getAddress().getHostAddress(), address().getPort(),
-                epoll ? "epoll" : "nio", settings.ioThreads(), settings.maxConnections());
+        transport = epoll ? "epoll" : "nio";
+        LOG.debugf("memcached protocol listening on %s", address());
     }
 
     /** The address the server listens on; the real port when it was started on port 0. */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The Netty transport serving connections: "epoll" or "nio". */
+    public String transport() {
+        return transport;
+    }
+
+    public ServerSettings settings() {
+        return settings;
     }
 
     public ServerStats stats() {

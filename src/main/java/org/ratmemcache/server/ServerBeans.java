@@ -7,6 +7,8 @@ import jakarta.inject.Singleton;
 import io.quarkus.arc.DefaultBean;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.ratmemcache.config.ConfigChecks;
+import org.ratmemcache.config.InvalidSettingException;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.DiskTierException;
@@ -33,6 +35,7 @@ public class ServerBeans {
     @Produces
     @Singleton
     TieredCache cache(RatMemCacheConfig config, Clock clock) {
+        ConfigChecks.check(config);
         TieredCache.Builder builder = TieredCache.builder()
                 .clock(clock)
                 .maxMemory(config.l1().maxMemory().asLongValue())
@@ -61,7 +64,7 @@ public class ServerBeans {
                     l2.maxWriteBufferNumber(), l2.blockCacheSize().asLongValue(), l2.compression(),
                     l2.backgroundThreads(), l2.fsync()));
         } catch (DiskTierException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new InvalidSettingException("ratmemcache.l2.data-dir", e.getMessage(), e);
         }
     }
 

@@ -6,14 +6,20 @@ import jakarta.inject.Singleton;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import org.jboss.logging.Logger;
+import org.ratmemcache.config.InvalidSettingException;
+import org.ratmemcache.config.LaunchConfigSources;
 import org.ratmemcache.config.RatMemCacheConfig;
 
 /** Starts the memcached server with the application and stops it gracefully with it. */
 @Singleton
 public class ServerLifecycle {
 
+    private static final Logger LOG = Logger.getLogger(ServerLifecycle.class);
+
     private final MemcachedServer server;
     private final RatMemCacheConfig config;
+    private volatile boolean stopping;
 
     ServerLifecycle(MemcachedServer server, RatMemCacheConfig config) {
         this.server = server;
@@ -21,10 +27,26 @@ public class ServerLifecycle {
     }
 
     void start(@Observes StartupEvent event) {
-        server.start();
+        LaunchConfigSources.warnings().forEach(LOG::warn);
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            throw new InvalidSettingException("ratmemcache.server.port", e.getMessage(), e);
+        }
+        LOG.info(StartupSummary.of(config, server));
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         server.stop(config.server().drainTimeout());
+    }
+
+    /** True once shutdown has begun: readiness reports DOWN from then on. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    public MemcachedServer server() {
+        return server;
     }
 }

@@ -36,7 +36,18 @@ final class ApplicationProcess implements AutoCloseable {
     /** Starts the jar with {@code -Dkey=value} for each setting and waits until memcached answers. */
     static ApplicationProcess start(Path log, String... settings) throws IOException {
         int port = Ports.free();
-        Process process = launch(log, port, settings);
+        return whenServing(launch(log, port, List.of(settings), List.of()), port, log);
+    }
+
+    /**
+     * Starts the jar with a command line, as a user starts memcached ({@code -p PORT -m 64}), and
+     * waits until memcached answers on {@code port}, which the command line is expected to choose.
+     */
+    static ApplicationProcess startWithArgs(Path log, int port, String... args) throws IOException {
+        return whenServing(launch(log, port, List.of(), List.of(args)), port, log);
+    }
+
+    private static ApplicationProcess whenServing(Process process, int port, Path log) {
         ApplicationProcess application = new ApplicationProcess(process, port);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertThat(process.isAlive()).as("the application is running (see %s)", log).isTrue();
@@ -47,27 +58,48 @@ final class ApplicationProcess implements AutoCloseable {
 
     /** Starts the jar expecting it to give up; returns its exit code and what it printed. */
     static Failed startFailing(Path log, String... settings) throws IOException, InterruptedException {
+        return failing(log, List.of(settings), List.of());
+    }
+
+    /** Starts the jar with a command line expecting it to give up. */
+    static Failed startFailingWithArgs(Path log, String... args) throws IOException, InterruptedException {
+        return failing(log, List.of(), List.of(args));
+    }
+
+    private static Failed failing(Path log, List<String> settings, List<String> args) throws IOException, InterruptedException {
         Files.deleteIfExists(log);
-        Process process = launch(log, Ports.free(), settings);
+        Process process = launch(log, Ports.free(), settings, args);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the application gave up (see %s)", log).isTrue();
         return new Failed(process.exitValue(), Files.readString(log));
     }
 
-    private static Process launch(Path log, int port, String... settings) throws IOException {
+    /** What the application has printed so far. */
+    static String output(Path log) throws IOException {
+        return Files.readString(log);
+    }
+
+    private static Process launch(Path log, int port, List<String> settings, List<String> args) throws IOException {
         assertThat(JAR).as("the packaged application (./mvnw package)").exists();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Dratmemcache.server.bind=127.0.0.1");
         command.add("-Dratmemcache.server.port=" + port);
         command.add("-Dquarkus.http.port=0");
+        command.add("-Dquarkus.management.port=0");
         for (String setting : settings) {
             command.add("-D" + setting);
         }
         command.add("-jar");
-        command.add(JAR.toString());
+        command.add(JAR.toAbsolutePath().toString());
+        command.addAll(args);
         Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command).redirectErrorStream(true)
+        // In the log's directory, so that relative paths (the default data/l2) stay under target/.
+        return new ProcessBuilder(command).directory(log.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     int port() {

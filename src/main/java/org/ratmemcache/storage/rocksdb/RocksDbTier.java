@@ -124,7 +124,7 @@ public final class RocksDbTier implements DiskTier {
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new DiskTierException("cannot prepare the L2 data directory " + dir + ": " + e.getMessage(), e);
+            throw new DiskTierException("cannot create the L2 data directory " + dir + ": " + describe(e), e);
         }
         RocksDatabase database;
         try {
@@ -554,5 +554,16 @@ public final class RocksDbTier implements DiskTier {
                 }
             }
         }
+    }
+
+    /** An I/O failure in words, as an operator reads it. */
+    private static String describe(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException denied -> "permission denied on " + denied.getFile();
+            case java.nio.file.NoSuchFileException missing -> "cannot create " + missing.getFile();
+            case java.nio.file.FileAlreadyExistsException clash -> clash.getFile() + " exists and is not a directory";
+            case java.nio.file.FileSystemException other when other.getReason() != null -> other.getReason();
+            default -> e.toString();
+        };
     }
 }

@@ -1,0 +1,145 @@
+package org.ratmemcache.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The packaged application's command line: memcached's own flags, so that it replaces memcached
+ * in a unit file or a container unchanged, and the original RatMemCache's. Each flag becomes a
+ * {@code ratmemcache.*} setting (see {@link #settings()}), which outranks every other source.
+ */
+@Command(name = "ratmemcache", sortOptions = false, usageHelpAutoWidth = true,
+        description = "A memcached-compatible cache with a persistent tier. Flags override every other setting.",
+        footer = "%nEvery setting can also be given as -Dratmemcache.KEY=VALUE or RATMEMCACHE_KEY=VALUE (see README.md).")
+public final class LaunchFlags {
+
+    private static final Pattern ITEM_SIZE = Pattern.compile("(\\d+)([kKmM]?)");
+    private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([^]]+)]|([^:]+)):(\\d+)");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "NUM", description = "TCP port to listen on (default: 11211)")
+    Integer port;
+
+    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR", description = "interface to listen on (default: 0.0.0.0)")
+    String listen;
+
+    @Option(names = {"-m", "--memory-limit"}, paramLabel = "MB", description = "item memory in megabytes (default: 64)")
+    Long memoryMegabytes;
+
+    @Option(names = {"-c", "--conn-limit"}, paramLabel = "NUM", description = "max simultaneous connections (default: 1024)")
+    Integer connections;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "NUM", description = "number of threads to use (default: one per processor)")
+    Integer threads;
+
+    @Option(names = {"-I", "--max-item-size"}, paramLabel = "SIZE", description = "max item size, with a k or m suffix (default: 1m)")
+    String itemSizeMax;
+
+    @Option(names = {"-U", "--udp-port"}, paramLabel = "NUM", description = "UDP port: only 0 (off) is accepted")
+    Integer udpPort;
+
+    @Option(names = {"-v", "--verbose"}, description = "verbose (-vv: also connection-level events, at debug)")
+    boolean[] verbosity = new boolean[0];
+
+    @Option(names = {"-d", "--daemon"}, description = "accepted, with a warning: a JVM does not daemonise itself")
+    boolean daemon;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "accepted, with a warning: start it as that user instead")
+    String user;
+
+    @Option(names = {"-P", "--pidfile", "--pid-file"}, paramLabel = "FILE", description = "write the process id to FILE")
+    Path pidFile;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", description = "address and port to listen on, as the original RatMemCache")
+    String bind;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "a RatMemCache TOML configuration file")
+    Path configFile;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+
+    /** The settings the flags give, as {@code ratmemcache.*} configuration keys and values. */
+    public Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (bind != null) {
+            Matcher hostPort = HOST_PORT.matcher(bind);
+            if (!hostPort.matches()) {
+                throw invalid("--bind takes HOST:PORT, e.g. 0.0.0.0:11211 or [::1]:11211, not '" + bind + "'");
+            }
+            settings.put("ratmemcache.server.bind", hostPort.group(1) != null ? hostPort.group(1) : hostPort.group(2));
+            settings.put("ratmemcache.server.port", hostPort.group(3));
+        }
+        if (listen != null) {
+            if (listen.contains(",")) {
+                throw invalid("-l takes one address; several listeners are not supported");
+            }
+            settings.put("ratmemcache.server.bind", listen);
+        }
+        if (port != null) {
+            settings.put("ratmemcache.server.port", Integer.toString(port));
+        }
+        if (memoryMegabytes != null) {
+            settings.put("ratmemcache.l1.max-memory", memoryMegabytes + "m");
+        }
+        if (connections != null) {
+            settings.put("ratmemcache.server.max-connections", Integer.toString(connections));
+        }
+        if (threads != null) {
+            settings.put("ratmemcache.server.io-threads", Integer.toString(threads));
+        }
+        if (itemSizeMax != null) {
+            Matcher size = ITEM_SIZE.matcher(itemSizeMax);
+            if (!size.matches()) {
+                throw invalid("-I takes a size in bytes with an optional k or m suffix, e.g. 2m, not '" + itemSizeMax + "'");
+            }
+            settings.put("ratmemcache.server.item-size-max", size.group(1) + size.group(2).toLowerCase());
+        }
+        if (udpPort != null && udpPort != 0) {
+            throw invalid("-U " + udpPort + ": UDP is not served (it amplifies attacks); only -U 0 is accepted");
+        }
+        if (verbosity.length >= 2) {
+            settings.put("quarkus.log.category.\"org.ratmemcache\".level", "DEBUG");
+        }
+        return settings;
+    }
+
+    /** One-line warnings for flags accepted for compatibility but without effect. */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        if (daemon) {
+            warnings.add("-d ignored: a JVM does not daemonise itself; run RatMemCache under systemd or in a container");
+        }
+        if (user != null) {
+            warnings.add("-u " + user + " ignored: start RatMemCache as that user (systemd User=, a container's USER)");
+        }
+        return warnings;
+    }
+
+    /** The pid file to write, if one was asked for. */
+    public Path pidFile() {
+        return pidFile;
+    }
+
+    /** The TOML configuration file, if one was given. */
+    public Path configFile() {
+        return configFile;
+    }
+
+    private ParameterException invalid(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

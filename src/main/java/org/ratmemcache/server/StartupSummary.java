@@ -1,0 +1,57 @@
+package org.ratmemcache.server;
+
+import java.net.InetSocketAddress;
+
+import io.quarkus.runtime.configuration.MemorySize;
+
+import org.ratmemcache.config.RatMemCacheConfig;
+
+/** The one line that tells an operator what started: where it listens, its tiers, policies and limits. */
+final class StartupSummary {
+
+    private StartupSummary() {
+    }
+
+    static String of(RatMemCacheConfig config, MemcachedServer server) {
+        InetSocketAddress address = server.address();
+        ServerSettings settings = server.settings();
+        RatMemCacheConfig.L1 l1 = config.l1();
+        RatMemCacheConfig.L2 l2 = config.l2();
+        StringBuilder line = new StringBuilder(256)
+                .append("RatMemCache serving memcached (text, meta, binary) on ")
+                .append(settings.bind()).append(':').append(address.getPort())
+                .append(" [").append(server.transport()).append(", ").append(settings.ioThreads()).append(" io threads, ")
+                .append(settings.maxConnections()).append(" connections, items up to ")
+                .append(size(config.server().itemSizeMax())).append("]; L1 ")
+                .append(size(l1.maxMemory())).append(' ').append(l1.eviction().name().toLowerCase());
+        l1.maxEntries().ifPresent(entries -> line.append(" max ").append(entries).append(" items"));
+        line.append(config.compression().enabled() ? ", lz4 from " + size(config.compression().threshold()) : ", no compression");
+        if (l2.enabled()) {
+            line.append("; L2 RocksDB in ").append(l2.dataDir().toAbsolutePath())
+                    .append(" [").append(l2.writePolicy().name().toLowerCase().replace('_', '-'))
+                    .append(l2.fsync() ? " fsync" : "")
+                    .append(", up to ").append(l2.maxDiskSize().asLongValue() == 0 ? "unbounded" : size(l2.maxDiskSize()))
+                    .append(", blocks ").append(l2.compression().name().toLowerCase())
+                    .append(", values over ").append(size(l2.largeValueThreshold())).append(" on disk only]");
+        } else {
+            line.append("; L2 off");
+        }
+        return line.append("; expiry sweep every ").append(config.ttl().cleanupInterval().toSeconds()).append('s').toString();
+    }
+
+    /** A byte count the way the settings take it: 64m, 1m, 256k. */
+    static String size(MemorySize size) {
+        long bytes = size.asLongValue();
+        for (String unit : new String[] {"g", "m", "k"}) {
+            long scale = switch (unit) {
+                case "g" -> 1L << 30;
+                case "m" -> 1L << 20;
+                default -> 1L << 10;
+            };
+            if (bytes >= scale && bytes % scale == 0) {
+                return bytes / scale + unit;
+            }
+        }
+        return Long.toString(bytes);
+    }
+}

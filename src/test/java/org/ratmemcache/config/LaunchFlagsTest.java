@@ -1,0 +1,93 @@
+package org.ratmemcache.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+class LaunchFlagsTest {
+
+    private static LaunchFlags parse(String... args) {
+        LaunchFlags flags = new LaunchFlags();
+        new CommandLine(flags).parseArgs(args);
+        return flags;
+    }
+
+    @Test
+    void memcachedsOwnFlagsBecomeSettings() {
+        Map<String, String> settings = parse("-p", "11311", "-l", "127.0.0.1", "-m", "64", "-c", "4096", "-t", "4",
+                "-I", "2m", "-U", "0").settings();
+        assertThat(settings).containsOnly(
+                entry("ratmemcache.server.port", "11311"),
+                entry("ratmemcache.server.bind", "127.0.0.1"),
+                entry("ratmemcache.l1.max-memory", "64m"),
+                entry("ratmemcache.server.max-connections", "4096"),
+                entry("ratmemcache.server.io-threads", "4"),
+                entry("ratmemcache.server.item-size-max", "2m"));
+    }
+
+    @Test
+    void attachedValuesAndLongNamesWorkAsWithMemcached() {
+        assertThat(parse("-p11311", "-m128", "--max-item-size=512K", "--conn-limit=10").settings()).containsOnly(
+                entry("ratmemcache.server.port", "11311"),
+                entry("ratmemcache.l1.max-memory", "128m"),
+                entry("ratmemcache.server.item-size-max", "512k"),
+                entry("ratmemcache.server.max-connections", "10"));
+    }
+
+    @Test
+    void itemSizeTakesPlainBytesToo() {
+        assertThat(parse("-I", "65536").settings()).containsEntry("ratmemcache.server.item-size-max", "65536");
+    }
+
+    @Test
+    void debiansMemcachedConfFlagsAreAcceptedAndWarnedAbout() {
+        LaunchFlags flags = parse("-d", "-u", "memcache", "-P", "/run/memcached/memcached.pid", "-l", "127.0.0.1", "-m", "64",
+                "-p", "11211");
+        assertThat(flags.pidFile()).isEqualTo(Path.of("/run/memcached/memcached.pid"));
+        assertThat(flags.warnings()).hasSize(2)
+                .anySatisfy(w -> assertThat(w).startsWith("-d ignored"))
+                .anySatisfy(w -> assertThat(w).startsWith("-u memcache ignored"));
+        assertThat(flags.settings()).containsEntry("ratmemcache.server.bind", "127.0.0.1");
+    }
+
+    @Test
+    void theOriginalsFlags() {
+        LaunchFlags flags = parse("--bind", "[::1]:11400", "--config", "rat.toml", "--pid-file", "rat.pid");
+        assertThat(flags.settings()).containsOnly(entry("ratmemcache.server.bind", "::1"), entry("ratmemcache.server.port", "11400"));
+        assertThat(flags.configFile()).isEqualTo(Path.of("rat.toml"));
+        assertThat(flags.pidFile()).isEqualTo(Path.of("rat.pid"));
+        assertThat(parse("--bind", "10.0.0.1:11211").settings()).containsEntry("ratmemcache.server.bind", "10.0.0.1");
+    }
+
+    @Test
+    void explicitFlagsOutrankBind() {
+        assertThat(parse("--bind", "10.0.0.1:11211", "-p", "11300").settings())
+                .containsEntry("ratmemcache.server.bind", "10.0.0.1").containsEntry("ratmemcache.server.port", "11300");
+    }
+
+    @Test
+    void verbosityTwiceLogsConnectionsAtDebug() {
+        assertThat(parse("-v").settings()).isEmpty();
+        assertThat(parse("-vv").settings()).containsEntry("quarkus.log.category.\"org.ratmemcache\".level", "DEBUG");
+        assertThat(parse("-v", "-v").settings()).containsKey("quarkus.log.category.\"org.ratmemcache\".level");
+    }
+
+    @Test
+    void badFlagsAreRefused() {
+        assertThatThrownBy(() -> parse("--bogus")).isInstanceOf(ParameterException.class).hasMessageContaining("--bogus");
+        assertThatThrownBy(() -> parse("-p", "x")).isInstanceOf(ParameterException.class);
+        assertThatThrownBy(() -> parse("stray")).isInstanceOf(ParameterException.class);
+        assertThatThrownBy(() -> parse("-I", "2g").settings()).isInstanceOf(ParameterException.class).hasMessageContaining("-I");
+        assertThatThrownBy(() -> parse("-U", "11211").settings()).isInstanceOf(ParameterException.class).hasMessageContaining("UDP");
+        assertThatThrownBy(() -> parse("--bind", "11211").settings()).isInstanceOf(ParameterException.class).hasMessageContaining("HOST:PORT");
+        assertThatThrownBy(() -> parse("-l", "127.0.0.1,10.0.0.1").settings()).isInstanceOf(ParameterException.class);
+    }
+}
