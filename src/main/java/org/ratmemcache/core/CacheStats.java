@@ -61,8 +61,34 @@ public final class CacheStats {
     /** Live items deleted from disk to keep it under its size bound. */
     public final LongAdder l2Evictions = new LongAdder();
 
+    /** Store commands by command and outcome, indexed [mode.ordinal()][result.ordinal()]. */
+    private final LongAdder[][] stores = new LongAdder[StoreMode.values().length][StoreResult.values().length];
+
+    public CacheStats() {
+        for (LongAdder[] byResult : stores) {
+            for (int i = 0; i < byResult.length; i++) {
+                byResult[i] = new LongAdder();
+            }
+        }
+    }
+
+    /** Counts a store command's outcome. */
+    public void stored(StoreMode mode, StoreResult result) {
+        stores[mode.ordinal()][result.ordinal()].increment();
+    }
+
+    /** How many store commands of this kind had this outcome. */
+    public long stores(StoreMode mode, StoreResult result) {
+        return stores[mode.ordinal()][result.ordinal()].sum();
+    }
+
     /** memcached's {@code stats reset}: every counter back to zero. */
     public void reset() {
+        for (LongAdder[] byResult : stores) {
+            for (LongAdder counter : byResult) {
+                counter.reset();
+            }
+        }
         for (LongAdder counter : new LongAdder[] {
                 getHits, getMisses, getExpired, getFlushed, touchHits, touchMisses, casHits, casMisses,
                 casBadval, incrHits, incrMisses, decrHits, decrMisses, deleteHits, deleteMisses, cmdSet,

@@ -244,10 +244,11 @@ public final class TieredCache implements Cache, AutoCloseable {
         }
         if (disk == null && MemoryTier.weigh(key.length(), value.length) > memory.maxBytes()) {
             stats.storeNoMemory.increment();
+            stats.stored(mode, StoreResult.NO_MEMORY);
             return STORE_RESULTS[StoreResult.NO_MEMORY.ordinal()];
         }
         stats.cmdSet.increment();
-        return mutate(key, false, mode == StoreMode.SET, (current, now) -> switch (mode) {
+        return mutate(key, false, mode == StoreMode.SET, (current, now) -> counted(mode, switch (mode) {
             case SET -> stored(newVersion(key, current, flags, expiresAt, value, now), storedCas, now);
             case ADD -> {
                 if (current == null) {
@@ -262,12 +263,25 @@ public final class TieredCache implements Cache, AutoCloseable {
                     : stored(newVersion(key, current, flags, expiresAt, value, now), storedCas, now);
             case APPEND, PREPEND -> concatenate(mode, current, value, cas, now, storedCas);
             case CAS, CAS_OR_STALE -> compareAndSet(mode, key, current, flags, expiresAt, value, cas, now, storedCas);
-        });
+        }));
+    }
+
+    /** Counts a store's outcome: at once when it is known, else when its write completes. */
+    private CompletableFuture<StoreResult> counted(StoreMode mode, CompletableFuture<StoreResult> outcome) {
+        if (outcome.isDone()) {
+            if (!outcome.isCompletedExceptionally()) {
+                stats.stored(mode, outcome.join());
+            }
+        } else {
+            outcome.thenAccept(stored -> stats.stored(mode, stored));
+        }
+        return outcome;
     }
 
     @Override
     public CompletableFuture<Void> refuseTooLarge(StoreMode mode, Key key) {
         stats.storeTooLarge.increment();
+        stats.stored(mode, StoreResult.TOO_LARGE);
         if (mode != StoreMode.SET) {
             return DONE;
         }
@@ -563,6 +577,11 @@ public final class TieredCache implements Cache, AutoCloseable {
     /** Why the disk tier fails to write, until it writes again; else null. */
     public Throwable diskFailure() {
         return writeBack == null ? null : writeBack.failure();
+    }
+
+    /** Batch writes the disk tier failed, retries included, since the start. */
+    public long diskWriteFailures() {
+        return writeBack == null ? 0 : writeBack.failedAttempts();
     }
 
     /** How long the oldest change has waited for the disk tier, in milliseconds. */

@@ -88,6 +88,7 @@ final class WriteBack implements AutoCloseable {
     private volatile boolean writerIdle;
     private volatile Throwable lastFailure;
     private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
 
     WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Runnable maintenance) {
         this.disk = disk;
@@ -168,6 +169,11 @@ final class WriteBack implements AutoCloseable {
         return batches.get();
     }
 
+    /** Attempts to write a batch that failed, since the start. */
+    long failedAttempts() {
+        return failedAttempts.get();
+    }
+
     /** The error of the last failed batch, until a batch succeeds again; else null. */
     Throwable failure() {
         return lastFailure;
@@ -226,6 +232,7 @@ final class WriteBack implements AutoCloseable {
                             + "retrying every " + MAX_RETRY_PAUSE.toSeconds() + " s at most: " + e.getMessage());
                 }
                 lastFailure = e;
+                failedAttempts.incrementAndGet();
                 if (closing && pause.compareTo(MAX_RETRY_PAUSE) >= 0) {
                     failAll(batch, e);
                     return;

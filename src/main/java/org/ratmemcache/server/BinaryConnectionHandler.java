@@ -51,7 +51,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final Consumer<Object> replyTooLarge = done -> replyError(Status.E2BIG);
 
     BinaryConnectionHandler(long id, Cache cache, ServerStats serverStats, StatsReport statsReport, String version) {
-        super(id, cache, serverStats);
+        super(id, cache, serverStats, CommandLatency.Protocol.BINARY);
         this.statsReport = statsReport;
         this.version = version;
         this.parser = new BinaryParser(cache.itemSizeMax());

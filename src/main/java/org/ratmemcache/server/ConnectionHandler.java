@@ -86,10 +86,18 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
     protected boolean closed;
     private long lastCommandMillis;
 
-    ConnectionHandler(long id, Cache cache, ServerStats serverStats) {
+    /** Where this connection's command latencies go, and under which protocol. */
+    private final CommandLatency latency;
+    private final CommandLatency.Protocol protocol;
+    /** When the command in execution started, if latencies are recorded. */
+    private long commandStartNanos;
+
+    ConnectionHandler(long id, Cache cache, ServerStats serverStats, CommandLatency.Protocol protocol) {
         this.id = id;
         this.cache = cache;
         this.serverStats = serverStats;
+        this.latency = serverStats.latency;
+        this.protocol = protocol;
         this.lastCommandMillis = cache.clock().millis();
     }
 
@@ -108,7 +116,15 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
             case NEED_MORE -> Step.NEED_MORE;
             case CLOSE -> Step.CLOSE;
             case REQUEST -> {
-                execute();
+                if (latency == CommandLatency.NONE) {
+                    execute();
+                } else {
+                    commandStartNanos = System.nanoTime();
+                    execute();
+                    if (awaiting == null) {
+                        latency.record(protocol, System.nanoTime() - commandStartNanos);
+                    }
+                }
                 yield Step.PROGRESS;
             }
         };
@@ -289,6 +305,9 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             awaiting = null;
             complete(result, reply);
+            if (latency != CommandLatency.NONE) {
+                latency.record(protocol, System.nanoTime() - commandStartNanos);
+            }
             resume();
             if (draining && awaiting == null) {
                 finishDrain();

@@ -3,6 +3,8 @@ package org.ratmemcache.server;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +26,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.jboss.logging.Logger;
@@ -52,9 +56,9 @@ public final class MemcachedServer {
     private final ChannelGroup connections = new DefaultChannelGroup("memcached-connections", GlobalEventExecutor.INSTANCE);
     private final AtomicLong connectionIds = new AtomicLong();
     private final byte[] versionLine;
-    private EventLoopGroup acceptor;
-    private EventLoopGroup workers;
-    private Channel listener;
+    private volatile EventLoopGroup acceptor;
+    private volatile EventLoopGroup workers;
+    private volatile Channel listener;
     private StatsReport statsReport;
     private volatile String transport;
 
@@ -110,6 +114,39 @@ public final class MemcachedServer {
     /** The address the server listens on; the real port when it was started on port 0. */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** True while the server listens: started, and not stopped. */
+    public boolean listening() {
+        Channel channel = listener;
+        return channel != null && channel.isActive();
+    }
+
+    /**
+     * Whether every event loop (the acceptor's and the connections') runs a task within
+     * {@code timeout}: a loop that is stuck or dead does not. Returns the number of loops that did
+     * not answer; never called from an event loop.
+     */
+    public int unresponsiveEventLoops(Duration timeout) {
+        EventLoopGroup[] groups = {acceptor, workers};
+        List<Future<?>> probes = new ArrayList<>();
+        for (EventLoopGroup group : groups) {
+            if (group == null) {
+                continue;
+            }
+            for (EventExecutor loop : group) {
+                probes.add(loop.submit(() -> { }));
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int unresponsive = 0;
+        for (Future<?> probe : probes) {
+            if (!probe.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))
+                    || !probe.isSuccess()) {
+                unresponsive++;
+            }
+        }
+        return unresponsive;
     }
 
     /** The Netty transport serving connections: "epoll" or "nio". */

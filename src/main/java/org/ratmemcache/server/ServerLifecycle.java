@@ -3,6 +3,7 @@ package org.ratmemcache.server;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -34,6 +35,11 @@ public class ServerLifecycle {
             throw new InvalidSettingException("ratmemcache.server.port", e.getMessage(), e);
         }
         LOG.info(StartupSummary.of(config, server));
+    }
+
+    /** With a shutdown delay (quarkus.shutdown.delay), readiness goes DOWN for its whole length. */
+    void shutdownRequested(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -17,6 +17,13 @@ public final class ServerStats {
     final LongAdder metaCommands = new LongAdder();
     /** The level last set by the verbosity command, capped as memcached caps it. */
     volatile int verbosity;
+    /** Where command latencies go; set once, before connections are accepted. */
+    volatile CommandLatency latency = CommandLatency.NONE;
+
+    /** Reports every command's latency to {@code latency} from now on. */
+    public void recordLatencyWith(CommandLatency latency) {
+        this.latency = latency;
+    }
 
     public int currConnections() {
         return currConnections.get();

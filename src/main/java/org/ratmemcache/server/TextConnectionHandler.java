@@ -42,7 +42,7 @@ final class TextConnectionHandler extends ConnectionHandler {
     private int retrievalNextKey = -1;
 
     TextConnectionHandler(long id, Cache cache, ServerStats serverStats, StatsReport statsReport, byte[] versionLine) {
-        super(id, cache, serverStats);
+        super(id, cache, serverStats, CommandLatency.Protocol.TEXT);
         this.statsReport = statsReport;
         this.versionLine = versionLine;
         this.parser = new TextParser(cache.itemSizeMax());

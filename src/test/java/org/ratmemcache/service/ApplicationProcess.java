@@ -106,6 +106,11 @@ final class ApplicationProcess implements AutoCloseable {
         return port;
     }
 
+    /** SIGTERM, without waiting for the exit. */
+    void signalStop() {
+        process.destroy();
+    }
+
     /** SIGTERM, as systemd, Kubernetes or Ctrl-C stops it; waits for a clean exit. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +23,7 @@ import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.TextClient;
+import org.ratmemcache.testing.Tmpfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -47,10 +47,9 @@ class FailingDiskTest {
 
     @BeforeEach
     void mountTmpfs() throws Exception {
-        assumeThat(ProcessHandle.current().info().user().orElse("")).as("mounting a tmpfs needs root").isEqualTo("root");
+        assumeThat(Tmpfs.mountable()).as("mounting a tmpfs needs root").isTrue();
         mount = scratch.resolve("disk");
-        Files.createDirectories(mount);
-        assumeThat(run("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_SIZE, "tmpfs", mount.toString()))
+        assumeThat(Tmpfs.mount(mount, TMPFS_SIZE))
                 .as("mount -t tmpfs (root, but no mount permission here)").isZero();
         cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO).maxEntries(1000)
                 .disk(RocksDbTier.open(new RocksDbSettings(mount.resolve("l2"), false, 1L << 20, 2, 1L << 20,
@@ -64,7 +63,7 @@ class FailingDiskTest {
             cache.close();
         }
         if (mount != null) {
-            run("umount", "-l", mount.toString());
+            Tmpfs.unmount(mount);
         }
     }
 
@@ -83,7 +82,7 @@ class FailingDiskTest {
         set("hot", "still here".getBytes(StandardCharsets.US_ASCII));
         await().until(() -> cache.writeBackQueueDepth() == 0);
         Path filler = mount.resolve("filler");
-        fill(filler);
+        Tmpfs.fill(filler);
 
         byte[] value = new byte[64 * 1024];
         Throwable refused = null;
@@ -115,12 +114,12 @@ class FailingDiskTest {
         cache = null;
         Path readOnly = mount.resolve("l2-read-only");
         Files.createDirectories(readOnly);
-        assertThat(run("mount", "-o", "remount,ro", mount.toString())).as("remount read-only").isZero();
+        assertThat(Tmpfs.remount(mount, "ro")).as("remount read-only").isZero();
         RocksDbSettings settings = RocksDbSettings.defaults(readOnly);
         assertThat(catchThrowable(() -> RocksDbTier.open(settings)))
                 .isInstanceOf(DiskTierException.class).hasMessageContaining(readOnly.toString())
                 .hasMessageContaining("Read-only file system");
-        assertThat(run("mount", "-o", "remount,rw", mount.toString())).isZero();
+        assertThat(Tmpfs.remount(mount, "rw")).isZero();
         try (RocksDbTier tier = RocksDbTier.open(settings)) {
             assertThat(tier.itemCount()).isZero();
         }
@@ -148,24 +147,5 @@ class FailingDiskTest {
         } finally {
             server.stop(Duration.ofSeconds(5));
         }
-    }
-
-    /** Fills the file system up to its last megabyte. */
-    private static void fill(Path filler) throws IOException {
-        long free = Files.getFileStore(filler.getParent()).getUsableSpace();
-        byte[] block = new byte[1 << 20];
-        try (var out = Files.newOutputStream(filler)) {
-            for (long written = 0; written < free - (1 << 20); written += block.length) {
-                out.write(block);
-            }
-        } catch (IOException full) {
-            // as full as it gets
-        }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 }

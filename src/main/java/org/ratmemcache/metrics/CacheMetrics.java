@@ -1,0 +1,218 @@
+package org.ratmemcache.metrics;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.DiskTier;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.server.CommandLatency;
+import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.server.ServerStats;
+
+/**
+ * The cache's and the server's figures as Micrometer meters, served by Prometheus at /q/metrics.
+ *
+ * <p>Counters and gauges read the counters the cache and the server keep anyway (the ones behind
+ * memcached's {@code stats}) when scraped, so recording them costs a request nothing. Their names
+ * follow the Prometheus memcached_exporter ({@code memcached_commands_total{command,status}},
+ * {@code memcached_current_items}, …), so that its dashboards work unchanged; what memcached has
+ * no name for is under {@code ratmemcache_}. The one meter written per request is the command
+ * latency histogram, whose recording does not allocate (BENCHMARKS.md).
+ */
+@Singleton
+public class CacheMetrics implements MeterBinder {
+
+    /** The latency histogram's range: the buckets cover 1 µs to 10 s. */
+    private static final Duration FASTEST = Duration.ofNanos(1_000);
+    private static final Duration SLOWEST = Duration.ofSeconds(10);
+
+    private final TieredCache cache;
+    private final MemcachedServer server;
+
+    CacheMetrics(TieredCache cache, MemcachedServer server) {
+        this.cache = cache;
+        this.server = server;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        CacheStats stats = cache.stats();
+        bindMemcachedCommands(registry, stats);
+        bindMemcachedGauges(registry, stats, server.stats());
+        bindTiers(registry, stats);
+        bindStores(registry, stats);
+        bindLatency(registry);
+    }
+
+    /** memcached_commands_total as the exporter derives it from memcached's stats. */
+    private void bindMemcachedCommands(MeterRegistry registry, CacheStats stats) {
+        command(registry, "get", "hit", stats.getHits);
+        command(registry, "get", "miss", stats.getMisses);
+        command(registry, "delete", "hit", stats.deleteHits);
+        command(registry, "delete", "miss", stats.deleteMisses);
+        command(registry, "incr", "hit", stats.incrHits);
+        command(registry, "incr", "miss", stats.incrMisses);
+        command(registry, "decr", "hit", stats.decrHits);
+        command(registry, "decr", "miss", stats.decrMisses);
+        command(registry, "cas", "hit", stats.casHits);
+        command(registry, "cas", "miss", stats.casMisses);
+        command(registry, "cas", "badval", stats.casBadval);
+        command(registry, "touch", "hit", stats.touchHits);
+        command(registry, "touch", "miss", stats.touchMisses);
+        command(registry, "flush", "hit", stats.cmdFlush);
+        // memcached counts cas commands in cmd_set too; the exporter takes them out of "set".
+        FunctionCounter.builder("memcached.commands", stats, s -> s.cmdSet.sum() - s.casHits.sum() - s.casMisses.sum() - s.casBadval.sum())
+                .tags("command", "set", "status", "hit")
+                .description("Total number of all requests broken down by command (get, set, etc.) and status.")
+                .register(registry);
+    }
+
+    private static void command(MeterRegistry registry, String command, String status, LongAdder counter) {
+        FunctionCounter.builder("memcached.commands", counter, LongAdder::sum)
+                .tags("command", command, "status", status)
+                .description("Total number of all requests broken down by command (get, set, etc.) and status.")
+                .register(registry);
+    }
+
+    private void bindMemcachedGauges(MeterRegistry registry, CacheStats stats, ServerStats connections) {
+        gauge(registry, "memcached.current.items", "Current number of items stored by this instance.", cache, TieredCache::itemCount);
+        counter(registry, "memcached.items", "Total number of items stored during the life of this instance.", stats.totalItems);
+        counter(registry, "memcached.items.evicted", "Total number of valid items removed from cache to free memory for new items.",
+                stats.evictions);
+        counter(registry, "memcached.items.reclaimed", "Total number of times an entry was stored using memory from an expired entry.",
+                stats.reclaimed);
+        counter(registry, "memcached.item.too.large", "The number of times an item exceeded the max-item-size when being stored.",
+                stats.storeTooLarge);
+        counter(registry, "memcached.item.no.memory", "The number of times an item could not be stored due to no more memory.",
+                stats.storeNoMemory);
+        gauge(registry, "memcached.current.bytes", "Current number of bytes used to store items.", cache, TieredCache::bytes);
+        gauge(registry, "memcached.limit.bytes", "Number of bytes this server is allowed to use for storage.", cache, TieredCache::maxBytes);
+        gauge(registry, "memcached.current.connections", "Current number of open connections.", connections, ServerStats::currConnections);
+        gauge(registry, "memcached.max.connections", "Maximum number of clients allowed.", server,
+                s -> s.settings().maxConnections());
+        FunctionCounter.builder("memcached.connections", connections, ServerStats::totalConnections)
+                .description("Total number of connections opened since the server started running.").register(registry);
+        FunctionCounter.builder("memcached.connections.rejected", connections, ServerStats::rejectedConnections)
+                .description("Total number of connections rejected due to hitting the max-connections limit.").register(registry);
+        FunctionCounter.builder("memcached.read", connections, ServerStats::bytesRead).baseUnit("bytes")
+                .description("Total number of bytes read by this server from network.").register(registry);
+        FunctionCounter.builder("memcached.written", connections, ServerStats::bytesWritten).baseUnit("bytes")
+                .description("Total number of bytes sent by this server to network.").register(registry);
+    }
+
+    /** Each tier's traffic and contents, and what moves between them. */
+    private void bindTiers(MeterRegistry registry, CacheStats stats) {
+        tierCounter(registry, "ratmemcache.tier.hits", "Reads a tier answered.", "l1", stats.l1Hits);
+        tierCounter(registry, "ratmemcache.tier.misses", "Reads a tier could not answer.", "l1", stats.l1Misses);
+        tierCounter(registry, "ratmemcache.tier.evictions", "Live items a tier dropped to stay within its bounds.", "l1", stats.evictions);
+        counter(registry, "ratmemcache.expirations", "Expired or flushed items removed, on access or by the sweep.", stats.reclaimed);
+        counter(registry, "ratmemcache.sweep.reclaimed", "Expired or flushed items the TTL sweep removed.", stats.crawlerReclaimed);
+        Gauge.builder("ratmemcache.tier.items", cache.memory(), m -> m.entries()).tags("tier", "l1")
+                .description("Items a tier holds.").register(registry);
+        Gauge.builder("ratmemcache.tier.bytes", cache.memory(), m -> m.bytes()).tags("tier", "l1").baseUnit("bytes")
+                .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry);
+        DiskTier disk = cache.disk();
+        if (disk == null) {
+            return;
+        }
+        tierCounter(registry, "ratmemcache.tier.hits", "Reads a tier answered.", "l2", stats.l2Hits);
+        tierCounter(registry, "ratmemcache.tier.misses", "Reads a tier could not answer.", "l2", stats.l2Misses);
+        tierCounter(registry, "ratmemcache.tier.evictions", "Live items a tier dropped to stay within its bounds.", "l2", stats.l2Evictions);
+        counter(registry, "ratmemcache.promotions", "Items read from disk and copied into memory.", stats.promotions);
+        Gauge.builder("ratmemcache.tier.items", disk, DiskTier::itemCount).tags("tier", "l2")
+                .description("Items a tier holds.").register(registry);
+        Gauge.builder("ratmemcache.tier.bytes", disk, DiskTier::dataBytes).tags("tier", "l2").baseUnit("bytes")
+                .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry);
+        gauge(registry, "ratmemcache.writeback.queue.depth", "Changes waiting to be written to disk.", cache, TieredCache::writeBackQueueDepth);
+        Gauge.builder("ratmemcache.writeback.lag", cache, c -> c.writeBackLagMillis() / 1000.0).baseUnit("seconds")
+                .description("How long the oldest change has waited for the disk.").register(registry);
+        FunctionCounter.builder("ratmemcache.l2.write.failures", cache, TieredCache::diskWriteFailures)
+                .description("Batch writes the disk tier failed, retries included.").register(registry);
+        gauge(registry, "ratmemcache.l2.up", "1 while the disk tier accepts writes, 0 while it fails.", cache,
+                c -> c.diskFailure() == null ? 1 : 0);
+        rocksDb(registry, disk, "estimate_num_keys", "ratmemcache.rocksdb.estimate.num.keys", null,
+                "RocksDB's estimate of the keys it holds.");
+        rocksDb(registry, disk, "estimate_live_data_size", "ratmemcache.rocksdb.live.data.size", "bytes",
+                "RocksDB's estimate of its live data.");
+        rocksDb(registry, disk, "pending_compaction_bytes", "ratmemcache.rocksdb.pending.compaction", "bytes",
+                "What RocksDB estimates compaction still has to rewrite.");
+        rocksDb(registry, disk, "disk_usage", "ratmemcache.rocksdb.disk.usage", "bytes", "What the data directory's files take.");
+    }
+
+    /** Every store command by its outcome: stored, not_stored, exists, not_found, too_large, no_memory. */
+    private static void bindStores(MeterRegistry registry, CacheStats stats) {
+        for (StoreMode mode : StoreMode.values()) {
+            for (StoreResult result : StoreResult.values()) {
+                if (!happens(mode, result)) {
+                    continue;
+                }
+                FunctionCounter.builder("ratmemcache.stores", stats, s -> s.stores(mode, result))
+                        .tags("command", name(mode), "result", name(result))
+                        .description("Store commands by command and outcome.").register(registry);
+            }
+        }
+    }
+
+    /** Whether a store command can have this outcome at all: only those get a series. */
+    private static boolean happens(StoreMode mode, StoreResult result) {
+        return switch (result) {
+            case STORED, TOO_LARGE, NO_MEMORY -> true;
+            case NOT_STORED -> mode == StoreMode.ADD || mode == StoreMode.REPLACE || mode == StoreMode.APPEND || mode == StoreMode.PREPEND;
+            case EXISTS -> mode == StoreMode.CAS || mode == StoreMode.CAS_OR_STALE || mode == StoreMode.APPEND || mode == StoreMode.PREPEND;
+            case NOT_FOUND -> mode == StoreMode.CAS || mode == StoreMode.CAS_OR_STALE;
+        };
+    }
+
+    /** The per-request meter: one timer per protocol, found by index, so recording allocates nothing. */
+    private void bindLatency(MeterRegistry registry) {
+        Timer[] timers = new Timer[CommandLatency.Protocol.values().length];
+        for (CommandLatency.Protocol protocol : CommandLatency.Protocol.values()) {
+            timers[protocol.ordinal()] = Timer.builder("ratmemcache.command.duration")
+                    .tag("protocol", name(protocol))
+                    .description("From the start of a command's execution to its reply, a wait for the disk included.")
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(FASTEST)
+                    .maximumExpectedValue(SLOWEST)
+                    .register(registry);
+        }
+        server.stats().recordLatencyWith((protocol, nanos) -> timers[protocol.ordinal()].record(nanos, TimeUnit.NANOSECONDS));
+    }
+
+    /** One of the disk tier's own statistics; each scrape asks RocksDB afresh. */
+    private static void rocksDb(MeterRegistry registry, DiskTier disk, String statistic, String name, String unit, String description) {
+        Gauge.builder(name, disk, d -> {
+            Long value = d.statistics().get(statistic);
+            return value == null || value < 0 ? Double.NaN : value;
+        }).baseUnit(unit).description(description).register(registry);
+    }
+
+    private static void counter(MeterRegistry registry, String name, String description, LongAdder counter) {
+        FunctionCounter.builder(name, counter, LongAdder::sum).description(description).register(registry);
+    }
+
+    private static void tierCounter(MeterRegistry registry, String name, String description, String tier, LongAdder counter) {
+        FunctionCounter.builder(name, counter, LongAdder::sum).tags("tier", tier).description(description).register(registry);
+    }
+
+    private static <T> void gauge(MeterRegistry registry, String name, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).register(registry);
+    }
+
+    private static String name(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT);
+    }
+}
