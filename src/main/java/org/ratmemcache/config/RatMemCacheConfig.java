@@ -2,6 +2,7 @@ package org.ratmemcache.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -29,6 +30,26 @@ public interface RatMemCacheConfig {
     Ttl ttl();
 
     Compression compression();
+
+    Admin admin();
+
+    /** The REST admin API under /admin. */
+    interface Admin {
+
+        /** The admin user's name, for HTTP Basic authentication. */
+        @WithDefault("admin")
+        String username();
+
+        /**
+         * The admin user's password. Without one, flush and delete are refused (403): the admin API
+         * is never open by default.
+         */
+        Optional<String> password();
+
+        /** Require the admin role for the read endpoints too (stats, keys, config). */
+        @WithDefault("false")
+        boolean protectReads();
+    }
 
     /** The memcached listener. */
     interface Server {

@@ -43,6 +43,12 @@ public interface DiskTier extends AutoCloseable {
     /** Bytes the tier occupies on disk: every file, write-ahead log included. */
     long diskUsage();
 
+    /**
+     * The first {@code max} keys after {@code after} (from the start when null) that begin with
+     * {@code prefix}, in unsigned byte order, expired ones included.
+     */
+    java.util.List<Key> keysAfter(byte[] prefix, Key after, int max) throws DiskTierException;
+
     /** The tier's own figures, by name (lower case, underscores), for statistics. */
     java.util.Map<String, Long> statistics();
 

@@ -113,6 +113,11 @@ public final class Key implements Comparable<Key> {
                 && Arrays.equals(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);
     }
 
+    /** Whether the key begins with {@code prefix}. */
+    public boolean startsWith(byte[] prefix) {
+        return length >= prefix.length && Arrays.equals(bytes, offset, offset + prefix.length, prefix, 0, prefix.length);
+    }
+
     @Override
     public int compareTo(Key k) {
         return Arrays.compareUnsigned(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);

@@ -1,7 +1,10 @@
 package org.ratmemcache.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -478,6 +481,88 @@ public final class TieredCache implements Cache, AutoCloseable {
             }
             return serializer.<Item>enqueue(key, () -> resolve(key, false));
         }
+    }
+
+    /**
+     * Where {@code key}'s live item is held, without reading it into memory, bumping it or counting
+     * the read: for inspection (the admin API), never for serving.
+     */
+    public CompletableFuture<Placement> locate(Key key) {
+        Key stored = key.toStored();
+        if (disk == null) {
+            return CompletableFuture.completedFuture(place(stored, clock.millis()));
+        }
+        return CompletableFuture.supplyAsync(() -> place(stored, clock.millis()), diskThreads);
+    }
+
+    /**
+     * One page of the live keys that start with {@code prefix}, after {@code after} (from the start
+     * when null), across both tiers, in unsigned byte order. It looks at no more than {@code limit}
+     * candidates from each tier, so a page costs memory for {@code limit} keys and at most
+     * {@code limit} disk reads, however many keys the cache holds.
+     */
+    public CompletableFuture<KeyPage> keys(byte[] prefix, Key after, int limit) {
+        if (disk == null) {
+            return CompletableFuture.completedFuture(keyPage(prefix, after, limit));
+        }
+        return CompletableFuture.supplyAsync(() -> keyPage(prefix, after, limit), diskThreads);
+    }
+
+    private KeyPage keyPage(byte[] prefix, Key after, int limit) {
+        // One more than a page from each tier: more than `limit` candidates means more pages.
+        TreeSet<Key> candidates = new TreeSet<>(memory.keysAfter(prefix, after, limit + 1));
+        if (disk != null) {
+            try {
+                candidates.addAll(disk.keysAfter(prefix, after, limit + 1));
+            } catch (DiskTierException e) {
+                throw new CompletionException(e);
+            }
+        }
+        // The first `limit` candidates are the union's smallest keys; past them a tier may hold
+        // smaller keys it did not list, so the page ends at the last candidate examined.
+        long now = clock.millis();
+        List<Key> live = new ArrayList<>(Math.min(limit, candidates.size()));
+        Key last = null;
+        int examined = 0;
+        for (Key key : candidates) {
+            if (examined++ == limit) {
+                break;
+            }
+            last = key;
+            if (place(key, now).item() != null) {
+                live.add(key);
+            }
+        }
+        return new KeyPage(live, candidates.size() > limit ? last : null);
+    }
+
+    /** {@link #locate}, on the caller's thread: with a disk tier, a disk thread. */
+    private Placement place(Key key, long now) {
+        Entry inMemory = memory.get(key);
+        Item newest = inMemory;
+        boolean deleted = false;
+        if (newest == null && disk != null) {
+            WriteBack.Change change = writeBack.pending(key);
+            if (change != null) {
+                newest = change.entry();
+                deleted = newest == null;
+            }
+        }
+        DiskItem onDisk = null;
+        if (disk != null && !deleted) {
+            try {
+                onDisk = disk.read(key);
+            } catch (DiskTierException e) {
+                throw new CompletionException(e);
+            }
+            if (newest == null) {
+                newest = onDisk;
+            }
+        }
+        if (newest == null || flush.covers(newest.cas(), now) || Expiry.isExpired(newest.expiresAt(), now)) {
+            return Placement.NONE;
+        }
+        return new Placement(newest, newest == inMemory, onDisk != null && onDisk.cas() == newest.cas());
     }
 
     @Override

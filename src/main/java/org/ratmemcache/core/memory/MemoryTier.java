@@ -1,7 +1,11 @@
 package org.ratmemcache.core.memory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -122,6 +126,29 @@ public final class MemoryTier {
             evictionLock.unlock();
         }
         return true;
+    }
+
+    /**
+     * The {@code max} smallest keys after {@code after} (all keys when null) that start with
+     * {@code prefix}, in byte order. One pass over a weakly consistent view, holding no more than
+     * {@code max} keys: for listings, never on a request path.
+     */
+    public List<Key> keysAfter(byte[] prefix, Key after, int max) {
+        PriorityQueue<Key> largestFirst = new PriorityQueue<>(max + 1, Comparator.reverseOrder());
+        for (Key key : map.keySet()) {
+            if (!key.startsWith(prefix) || (after != null && key.compareTo(after) <= 0)) {
+                continue;
+            }
+            if (largestFirst.size() < max) {
+                largestFirst.add(key);
+            } else if (key.compareTo(largestFirst.peek()) < 0) {
+                largestFirst.poll();
+                largestFirst.add(key);
+            }
+        }
+        List<Key> keys = new ArrayList<>(largestFirst);
+        keys.sort(null);
+        return keys;
     }
 
     /** A weakly consistent view of the entries, for sweeps: it never blocks writers. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -163,6 +164,26 @@ public final class RocksDbTier implements DiskTier {
         return inside("read of " + key, open -> {
             byte[] record = open.db.get(open.items, readOptions, key.array(), key.offset(), key.length());
             return record == null ? null : RecordFormat.decode(key.toStored(), record);
+        });
+    }
+
+    @Override
+    public List<Key> keysAfter(byte[] prefix, Key after, int max) throws DiskTierException {
+        return inside("key listing", open -> {
+            List<Key> keys = new ArrayList<>(Math.min(max, 1024));
+            try (RocksIterator items = open.db.newIterator(open.items, readOptions)) {
+                byte[] start = after != null && Arrays.compareUnsigned(after.toBytes(), prefix) > 0 ? after.toBytes() : prefix;
+                for (items.seek(start); items.isValid() && keys.size() < max; items.next()) {
+                    Key key = Key.of(items.key());
+                    if (!key.startsWith(prefix)) {
+                        break;
+                    }
+                    if (after == null || key.compareTo(after) > 0) {
+                        keys.add(key);
+                    }
+                }
+            }
+            return keys;
         });
     }
 

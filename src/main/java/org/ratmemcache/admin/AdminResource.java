@@ -1,0 +1,243 @@
+package org.ratmemcache.admin;
+
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.config.SmallRyeConfig;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.ratmemcache.config.RatMemCacheConfig;
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.DeleteResult;
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyPage;
+import org.ratmemcache.core.Placement;
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.server.ServerStats;
+
+/**
+ * The REST admin API. Reads are public unless {@code ratmemcache.admin.protect-reads} is set;
+ * flush and delete need the admin role ({@link AdminAccess}). Errors are problem documents.
+ * Methods block on the cache (a key's metadata may need a disk read), so they run on worker
+ * threads, never on an event loop.
+ */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 1000;
+    private static final Pattern SECRET = Pattern.compile("(?i)password|secret|token|credential");
+
+    private final TieredCache cache;
+    private final MemcachedServer server;
+    private final RatMemCacheConfig config;
+    private final AdminAccess access;
+
+    AdminResource(TieredCache cache, MemcachedServer server, RatMemCacheConfig config, AdminAccess access) {
+        this.cache = cache;
+        this.server = server;
+        this.config = config;
+        this.access = access;
+    }
+
+    /** One key of a listing, as text or base64. */
+    public record KeyName(String key, String encoding) {
+        static KeyName of(Key key) {
+            String encoding = KeyCodec.encodingOf(key);
+            return new KeyName(KeyCodec.encode(key, encoding), encoding);
+        }
+    }
+
+    /** A page of keys, and the cursor of the next page (null after the last). */
+    public record KeysPage(List<KeyName> keys, String cursor) {
+    }
+
+    /** A key's metadata. {@code ttlSeconds} is -1 for an item that never expires. */
+    public record KeyMetadata(String key, String encoding, int size, long flags, long ttlSeconds, Instant expiresAt, String cas,
+            String tier, boolean stale) {
+    }
+
+    /** What a flush did. */
+    public record Flushed(Instant flushAt, long delaySeconds) {
+    }
+
+    @GET
+    @Path("/stats")
+    @Operation(summary = "Items, bytes, hits, misses, evictions and promotions per tier; hit rate; connections; uptime; memory; disk")
+    public AdminStats stats() {
+        access.requireReader();
+        CacheStats stats = cache.stats();
+        long hits = stats.getHits.sum();
+        long misses = stats.getMisses.sum();
+        ServerStats connections = server.stats();
+        RatMemCacheConfig.L1 l1 = config.l1();
+        org.ratmemcache.core.DiskTier disk = cache.disk();
+        Throwable failure = cache.diskFailure();
+        MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
+        long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+        return new AdminStats(server.settings().version(),
+                ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+                hits + misses == 0 ? null : (double) hits / (hits + misses), hits, misses, cache.itemCount(),
+                new AdminStats.Connections(connections.currConnections(), connections.totalConnections(),
+                        connections.rejectedConnections(), server.settings().maxConnections()),
+                new AdminStats.MemoryTier(cache.memory().entries(), cache.memory().bytes(), cache.memory().maxBytes(),
+                        l1.maxEntries().isPresent() ? l1.maxEntries().getAsLong() : null, l1.eviction().name().toLowerCase(),
+                        stats.l1Hits.sum(), stats.l1Misses.sum(), stats.evictions.sum()),
+                new AdminStats.DiskTier(disk != null, disk == null ? null : disk.itemCount(), disk == null ? null : disk.dataBytes(),
+                        stats.l2Hits.sum(), stats.l2Misses.sum(), stats.l2Evictions.sum(), stats.promotions.sum(),
+                        config.l2().writePolicy().name().toLowerCase().replace('_', '-'), cache.writeBackQueueDepth(),
+                        cache.diskWriteFailures(), failure == null, failure == null ? null : failure.getMessage()),
+                new AdminStats.Memory(heap.getHeapMemoryUsage().getUsed(), heap.getHeapMemoryUsage().getMax(),
+                        heap.getNonHeapMemoryUsage().getUsed(), direct),
+                disk == null ? null : new AdminStats.Disk(config.l2().dataDir().toAbsolutePath().toString(), disk.diskUsage(),
+                        config.l2().maxDiskSize().asLongValue(), freeSpace()));
+    }
+
+    @POST
+    @Path("/flush")
+    @Operation(summary = "Flushes both tiers, now or after a delay, as memcached's flush_all")
+    public Flushed flush(@Parameter(description = "seconds to wait before the flush takes effect")
+            @QueryParam("delay") @DefaultValue("0") String delay) {
+        access.requireAdmin();
+        long seconds = parseLong("delay", delay, 0, Integer.MAX_VALUE);
+        long at = cache.clock().millis() + seconds * 1000;
+        cache.flushAll(at).join();
+        return new Flushed(Instant.ofEpochMilli(at), seconds);
+    }
+
+    @GET
+    @Path("/keys")
+    @Operation(summary = "A page of live keys across both tiers, in byte order; pass the returned cursor for the next page")
+    public KeysPage keys(@QueryParam("prefix") @DefaultValue("") String prefix,
+            @QueryParam("limit") @DefaultValue("" + DEFAULT_PAGE) String limit,
+            @QueryParam("cursor") String cursor,
+            @Parameter(description = "how prefix is written: text (default) or base64")
+            @QueryParam("encoding") @DefaultValue(KeyCodec.TEXT) String encoding) {
+        access.requireReader();
+        int size = (int) parseLong("limit", limit, 1, MAX_PAGE);
+        byte[] prefixBytes = prefix.isEmpty() ? new byte[0] : KeyCodec.decode(prefix, encoding);
+        Key after = cursor == null || cursor.isEmpty() ? null : Key.of(KeyCodec.decode(cursor, KeyCodec.BASE64));
+        KeyPage page = join(cache.keys(prefixBytes, after, size));
+        List<KeyName> names = new ArrayList<>(page.keys().size());
+        page.keys().forEach(key -> names.add(KeyName.of(key)));
+        return new KeysPage(names, page.next() == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(page.next().toBytes()));
+    }
+
+    @GET
+    @Path("/keys/{key}")
+    @Operation(summary = "A key's size, flags, time to live, CAS and tier")
+    public KeyMetadata key(@PathParam("key") String key,
+            @Parameter(description = "how the key is written: text (default) or base64")
+            @QueryParam("encoding") @DefaultValue(KeyCodec.TEXT) String encoding) {
+        access.requireReader();
+        Key name = Key.of(KeyCodec.decode(key, encoding));
+        Placement placement = join(cache.locate(name));
+        Item item = placement.item();
+        if (item == null) {
+            throw ProblemException.notFound("no live item under key '" + key + "'");
+        }
+        long now = cache.clock().millis();
+        boolean expires = item.expiresAt() != Expiry.NEVER;
+        String keyEncoding = KeyCodec.encodingOf(name);
+        return new KeyMetadata(KeyCodec.encode(name, keyEncoding), keyEncoding, item.value().length, Integer.toUnsignedLong(item.flags()),
+                expires ? Math.max(0, (item.expiresAt() - now + 999) / 1000) : -1,
+                expires ? Instant.ofEpochMilli(item.expiresAt()) : null, Long.toUnsignedString(item.cas()),
+                placement.inMemory() && placement.onDisk() ? "l1+l2" : placement.inMemory() ? "l1" : "l2", item.stale());
+    }
+
+    @DELETE
+    @Path("/keys/{key}")
+    @Operation(summary = "Deletes a key from both tiers")
+    public Response delete(@PathParam("key") String key, @QueryParam("encoding") @DefaultValue(KeyCodec.TEXT) String encoding) {
+        access.requireAdmin();
+        DeleteResult result = join(cache.delete(Key.of(KeyCodec.decode(key, encoding)), 0));
+        if (result != DeleteResult.DELETED) {
+            throw ProblemException.notFound("no live item under key '" + key + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/config")
+    @Operation(summary = "The effective ratmemcache.* configuration, with secrets redacted")
+    public Map<String, String> effectiveConfig() {
+        access.requireReader();
+        SmallRyeConfig smallRye = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
+        Map<String, String> settings = new TreeMap<>();
+        for (String name : smallRye.getPropertyNames()) {
+            if (name.startsWith("ratmemcache.")) {
+                String value = smallRye.getConfigValue(name).getValue();
+                if (value != null) {
+                    settings.put(name, SECRET.matcher(name).find() ? "<redacted>" : value);
+                }
+            }
+        }
+        return new LinkedHashMap<>(settings);
+    }
+
+    @ServerExceptionMapper
+    Response problem(ProblemException problem) {
+        return problem.response();
+    }
+
+    private long freeSpace() {
+        try {
+            java.nio.file.Path dir = config.l2().dataDir();
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long parseLong(String name, String value, long min, long max) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(name + " must be a whole number, not '" + value + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw ProblemException.badRequest(name + " must be within " + min + ".." + max + ", not " + parsed);
+        }
+        return parsed;
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> result) {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE, "the cache failed: " + e.getCause().getMessage());
+        }
+    }
+}
