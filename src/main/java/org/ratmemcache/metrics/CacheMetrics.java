@@ -1,15 +1,19 @@
 package org.ratmemcache.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -42,6 +46,9 @@ public class CacheMetrics implements MeterBinder {
 
     private final TieredCache cache;
     private final MemcachedServer server;
+    /** What this application registered, removed when it stops: the registry outlives a dev-mode reload. */
+    private final List<Meter> bound = new ArrayList<>();
+    private MeterRegistry registry;
 
     CacheMetrics(TieredCache cache, MemcachedServer server) {
         this.cache = cache;
@@ -50,12 +57,28 @@ public class CacheMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
         CacheStats stats = cache.stats();
         bindMemcachedCommands(registry, stats);
         bindMemcachedGauges(registry, stats, server.stats());
         bindTiers(registry, stats);
         bindStores(registry, stats);
         bindLatency(registry);
+    }
+
+    /** Removes this application's meters, so that a restarted application's take their place. */
+    @PreDestroy
+    void unbind() {
+        server.stats().recordLatencyWith(CommandLatency.NONE);
+        if (registry != null) {
+            bound.forEach(registry::remove);
+        }
+        bound.clear();
+    }
+
+    private <M extends Meter> M keep(M meter) {
+        bound.add(meter);
+        return meter;
     }
 
     /** memcached_commands_total as the exporter derives it from memcached's stats. */
@@ -75,17 +98,17 @@ public class CacheMetrics implements MeterBinder {
         command(registry, "touch", "miss", stats.touchMisses);
         command(registry, "flush", "hit", stats.cmdFlush);
         // memcached counts cas commands in cmd_set too; the exporter takes them out of "set".
-        FunctionCounter.builder("memcached.commands", stats, s -> s.cmdSet.sum() - s.casHits.sum() - s.casMisses.sum() - s.casBadval.sum())
+        keep(FunctionCounter.builder("memcached.commands", stats, s -> s.cmdSet.sum() - s.casHits.sum() - s.casMisses.sum() - s.casBadval.sum())
                 .tags("command", "set", "status", "hit")
                 .description("Total number of all requests broken down by command (get, set, etc.) and status.")
-                .register(registry);
+                .register(registry));
     }
 
-    private static void command(MeterRegistry registry, String command, String status, LongAdder counter) {
-        FunctionCounter.builder("memcached.commands", counter, LongAdder::sum)
+    private void command(MeterRegistry registry, String command, String status, LongAdder counter) {
+        keep(FunctionCounter.builder("memcached.commands", counter, LongAdder::sum)
                 .tags("command", command, "status", status)
                 .description("Total number of all requests broken down by command (get, set, etc.) and status.")
-                .register(registry);
+                .register(registry));
     }
 
     private void bindMemcachedGauges(MeterRegistry registry, CacheStats stats, ServerStats connections) {
@@ -104,14 +127,14 @@ public class CacheMetrics implements MeterBinder {
         gauge(registry, "memcached.current.connections", "Current number of open connections.", connections, ServerStats::currConnections);
         gauge(registry, "memcached.max.connections", "Maximum number of clients allowed.", server,
                 s -> s.settings().maxConnections());
-        FunctionCounter.builder("memcached.connections", connections, ServerStats::totalConnections)
-                .description("Total number of connections opened since the server started running.").register(registry);
-        FunctionCounter.builder("memcached.connections.rejected", connections, ServerStats::rejectedConnections)
-                .description("Total number of connections rejected due to hitting the max-connections limit.").register(registry);
-        FunctionCounter.builder("memcached.read", connections, ServerStats::bytesRead).baseUnit("bytes")
-                .description("Total number of bytes read by this server from network.").register(registry);
-        FunctionCounter.builder("memcached.written", connections, ServerStats::bytesWritten).baseUnit("bytes")
-                .description("Total number of bytes sent by this server to network.").register(registry);
+        keep(FunctionCounter.builder("memcached.connections", connections, ServerStats::totalConnections)
+                .description("Total number of connections opened since the server started running.").register(registry));
+        keep(FunctionCounter.builder("memcached.connections.rejected", connections, ServerStats::rejectedConnections)
+                .description("Total number of connections rejected due to hitting the max-connections limit.").register(registry));
+        keep(FunctionCounter.builder("memcached.read", connections, ServerStats::bytesRead).baseUnit("bytes")
+                .description("Total number of bytes read by this server from network.").register(registry));
+        keep(FunctionCounter.builder("memcached.written", connections, ServerStats::bytesWritten).baseUnit("bytes")
+                .description("Total number of bytes sent by this server to network.").register(registry));
     }
 
     /** Each tier's traffic and contents, and what moves between them. */
@@ -121,10 +144,10 @@ public class CacheMetrics implements MeterBinder {
         tierCounter(registry, "ratmemcache.tier.evictions", "Live items a tier dropped to stay within its bounds.", "l1", stats.evictions);
         counter(registry, "ratmemcache.expirations", "Expired or flushed items removed, on access or by the sweep.", stats.reclaimed);
         counter(registry, "ratmemcache.sweep.reclaimed", "Expired or flushed items the TTL sweep removed.", stats.crawlerReclaimed);
-        Gauge.builder("ratmemcache.tier.items", cache.memory(), m -> m.entries()).tags("tier", "l1")
-                .description("Items a tier holds.").register(registry);
-        Gauge.builder("ratmemcache.tier.bytes", cache.memory(), m -> m.bytes()).tags("tier", "l1").baseUnit("bytes")
-                .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry);
+        keep(Gauge.builder("ratmemcache.tier.items", cache.memory(), m -> m.entries()).tags("tier", "l1")
+                .description("Items a tier holds.").register(registry));
+        keep(Gauge.builder("ratmemcache.tier.bytes", cache.memory(), m -> m.bytes()).tags("tier", "l1").baseUnit("bytes")
+                .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry));
         DiskTier disk = cache.disk();
         if (disk == null) {
             return;
@@ -133,15 +156,15 @@ public class CacheMetrics implements MeterBinder {
         tierCounter(registry, "ratmemcache.tier.misses", "Reads a tier could not answer.", "l2", stats.l2Misses);
         tierCounter(registry, "ratmemcache.tier.evictions", "Live items a tier dropped to stay within its bounds.", "l2", stats.l2Evictions);
         counter(registry, "ratmemcache.promotions", "Items read from disk and copied into memory.", stats.promotions);
-        Gauge.builder("ratmemcache.tier.items", disk, DiskTier::itemCount).tags("tier", "l2")
-                .description("Items a tier holds.").register(registry);
-        Gauge.builder("ratmemcache.tier.bytes", disk, DiskTier::dataBytes).tags("tier", "l2").baseUnit("bytes")
-                .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry);
+        keep(Gauge.builder("ratmemcache.tier.items", disk, DiskTier::itemCount).tags("tier", "l2")
+                .description("Items a tier holds.").register(registry));
+        keep(Gauge.builder("ratmemcache.tier.bytes", disk, DiskTier::dataBytes).tags("tier", "l2").baseUnit("bytes")
+                .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry));
         gauge(registry, "ratmemcache.writeback.queue.depth", "Changes waiting to be written to disk.", cache, TieredCache::writeBackQueueDepth);
-        Gauge.builder("ratmemcache.writeback.lag", cache, c -> c.writeBackLagMillis() / 1000.0).baseUnit("seconds")
-                .description("How long the oldest change has waited for the disk.").register(registry);
-        FunctionCounter.builder("ratmemcache.l2.write.failures", cache, TieredCache::diskWriteFailures)
-                .description("Batch writes the disk tier failed, retries included.").register(registry);
+        keep(Gauge.builder("ratmemcache.writeback.lag", cache, c -> c.writeBackLagMillis() / 1000.0).baseUnit("seconds")
+                .description("How long the oldest change has waited for the disk.").register(registry));
+        keep(FunctionCounter.builder("ratmemcache.l2.write.failures", cache, TieredCache::diskWriteFailures)
+                .description("Batch writes the disk tier failed, retries included.").register(registry));
         gauge(registry, "ratmemcache.l2.up", "1 while the disk tier accepts writes, 0 while it fails.", cache,
                 c -> c.diskFailure() == null ? 1 : 0);
         rocksDb(registry, disk, "estimate_num_keys", "ratmemcache.rocksdb.estimate.num.keys", null,
@@ -154,15 +177,15 @@ public class CacheMetrics implements MeterBinder {
     }
 
     /** Every store command by its outcome: stored, not_stored, exists, not_found, too_large, no_memory. */
-    private static void bindStores(MeterRegistry registry, CacheStats stats) {
+    private void bindStores(MeterRegistry registry, CacheStats stats) {
         for (StoreMode mode : StoreMode.values()) {
             for (StoreResult result : StoreResult.values()) {
                 if (!happens(mode, result)) {
                     continue;
                 }
-                FunctionCounter.builder("ratmemcache.stores", stats, s -> s.stores(mode, result))
+                keep(FunctionCounter.builder("ratmemcache.stores", stats, s -> s.stores(mode, result))
                         .tags("command", name(mode), "result", name(result))
-                        .description("Store commands by command and outcome.").register(registry);
+                        .description("Store commands by command and outcome.").register(registry));
             }
         }
     }
@@ -181,35 +204,35 @@ public class CacheMetrics implements MeterBinder {
     private void bindLatency(MeterRegistry registry) {
         Timer[] timers = new Timer[CommandLatency.Protocol.values().length];
         for (CommandLatency.Protocol protocol : CommandLatency.Protocol.values()) {
-            timers[protocol.ordinal()] = Timer.builder("ratmemcache.command.duration")
+            timers[protocol.ordinal()] = keep(Timer.builder("ratmemcache.command.duration")
                     .tag("protocol", name(protocol))
                     .description("From the start of a command's execution to its reply, a wait for the disk included.")
                     .publishPercentileHistogram()
                     .minimumExpectedValue(FASTEST)
                     .maximumExpectedValue(SLOWEST)
-                    .register(registry);
+                    .register(registry));
         }
         server.stats().recordLatencyWith((protocol, nanos) -> timers[protocol.ordinal()].record(nanos, TimeUnit.NANOSECONDS));
     }
 
     /** One of the disk tier's own statistics; each scrape asks RocksDB afresh. */
-    private static void rocksDb(MeterRegistry registry, DiskTier disk, String statistic, String name, String unit, String description) {
-        Gauge.builder(name, disk, d -> {
+    private void rocksDb(MeterRegistry registry, DiskTier disk, String statistic, String name, String unit, String description) {
+        keep(Gauge.builder(name, disk, d -> {
             Long value = d.statistics().get(statistic);
             return value == null || value < 0 ? Double.NaN : value;
-        }).baseUnit(unit).description(description).register(registry);
+        }).baseUnit(unit).description(description).register(registry));
     }
 
-    private static void counter(MeterRegistry registry, String name, String description, LongAdder counter) {
-        FunctionCounter.builder(name, counter, LongAdder::sum).description(description).register(registry);
+    private void counter(MeterRegistry registry, String name, String description, LongAdder counter) {
+        keep(FunctionCounter.builder(name, counter, LongAdder::sum).description(description).register(registry));
     }
 
-    private static void tierCounter(MeterRegistry registry, String name, String description, String tier, LongAdder counter) {
-        FunctionCounter.builder(name, counter, LongAdder::sum).tags("tier", tier).description(description).register(registry);
+    private void tierCounter(MeterRegistry registry, String name, String description, String tier, LongAdder counter) {
+        keep(FunctionCounter.builder(name, counter, LongAdder::sum).tags("tier", tier).description(description).register(registry));
     }
 
-    private static <T> void gauge(MeterRegistry registry, String name, String description, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).description(description).register(registry);
+    private <T> void gauge(MeterRegistry registry, String name, String description, T source, ToDoubleFunction<T> value) {
+        keep(Gauge.builder(name, source, value).description(description).register(registry));
     }
 
     private static String name(Enum<?> constant) {

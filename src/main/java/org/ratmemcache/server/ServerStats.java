@@ -20,6 +20,11 @@ public final class ServerStats {
     /** Where command latencies go; set once, before connections are accepted. */
     volatile CommandLatency latency = CommandLatency.NONE;
 
+    /** Where command latencies go now. */
+    public CommandLatency latency() {
+        return latency;
+    }
+
     /** Reports every command's latency to {@code latency} from now on. */
     public void recordLatencyWith(CommandLatency latency) {
         this.latency = latency;
