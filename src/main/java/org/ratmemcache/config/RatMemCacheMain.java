@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.smallrye.config.ConfigValidationException;
 
@@ -23,7 +23,7 @@ import picocli.CommandLine.ParameterException;
  * Dev mode and tests start Quarkus without it, from application.properties alone.
  */
 @QuarkusMain
-public final class RatMemCacheMain implements QuarkusApplication {
+public final class RatMemCacheMain {
 
     /** sysexits.h: the command was used incorrectly. */
     static final int EXIT_USAGE = 64;
@@ -65,13 +65,9 @@ public final class RatMemCacheMain implements QuarkusApplication {
         if (pidFile != null) {
             writePidFile(pidFile);
         }
-        Quarkus.run(RatMemCacheMain.class, (exitCode, failure) -> exit(exitCode, failure, pidFile), args);
-    }
-
-    @Override
-    public int run(String... args) {
-        Quarkus.waitForExit();
-        return 0;
+        // No QuarkusApplication: the service runs until it is stopped, and dev mode restarts it
+        // on a change rather than ending with it.
+        Quarkus.run(null, (exitCode, failure) -> exit(exitCode, failure, pidFile), args);
     }
 
     private static void writePidFile(Path pidFile) {
@@ -84,6 +80,11 @@ public final class RatMemCacheMain implements QuarkusApplication {
     }
 
     private static void exit(int exitCode, Throwable failure, Path pidFile) {
+        if (LaunchMode.current() != LaunchMode.NORMAL) {
+            // dev mode stops the application to restart it: its own handler knows what to do
+            ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(exitCode, failure);
+            return;
+        }
         if (failure != null) {
             for (String line : startupFailure(failure)) {
                 System.err.println("ratmemcache: cannot start: " + line);
