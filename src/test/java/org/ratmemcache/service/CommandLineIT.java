@@ -93,6 +93,18 @@ class CommandLineIT {
     }
 
     @Test
+    void logsAreJsonWhenSwitchedOn() throws Exception {
+        Path log = LOGS.resolve("json.log");
+        Files.deleteIfExists(log);
+        try (ApplicationProcess app = ApplicationProcess.start(log, "quarkus.log.console.json.enabled=true",
+                "ratmemcache.l2.data-dir=" + dir.resolve("l2"))) {
+            assertThat(ApplicationProcess.output(log).lines().filter(line -> line.startsWith("{")))
+                    .anySatisfy(line -> assertThat(line).contains("\"loggerName\":\"org.ratmemcache.server.ServerLifecycle\"",
+                            "\"level\":\"INFO\"", "\"message\":\"RatMemCache serving memcached (text, meta, binary) on 127.0.0.1:"));
+        }
+    }
+
+    @Test
     void anUnknownFlagPrintsUsageAndExits64() throws Exception {
         ApplicationProcess.Failed failed = ApplicationProcess.startFailingWithArgs(LOGS.resolve("unknown.log"), "-Z");
         assertThat(failed.exitCode()).isEqualTo(64);
