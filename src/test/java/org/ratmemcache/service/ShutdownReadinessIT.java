@@ -24,7 +24,8 @@ class ShutdownReadinessIT {
         try (ApplicationProcess app = ApplicationProcess.start(Path.of("target", "shutdown-it", "ready.log"),
                 "quarkus.management.port=" + management, "quarkus.shutdown.delay=3s",
                 "ratmemcache.l2.data-dir=" + Path.of("target", "shutdown-it", "l2").toAbsolutePath())) {
-            given().get(ready).then().statusCode(200);
+            // memcached accepts before the management interface has bound: wait for it
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> given().get(ready).statusCode() == 200);
             try (TextClient client = new TextClient(app.port())) {
                 client.send("set a 0 0 1\r\nx\r\n").expect("STORED\r\n");
                 app.signalStop();
