@@ -44,7 +44,8 @@ public class AdminAccess {
         }
     }
 
-    private static Response challenge() {
+    /** The 401 for missing or wrong credentials, with the challenge HTTP Basic needs. */
+    static Response challenge() {
         Problem problem = Problem.of(Response.Status.UNAUTHORIZED, "this endpoint needs the admin's credentials (HTTP Basic)");
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"RatMemCache admin\"").build();

@@ -26,6 +26,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.config.SmallRyeConfig;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -209,6 +210,11 @@ public class AdminResource {
     @ServerExceptionMapper
     Response problem(ProblemException problem) {
         return problem.response();
+    }
+
+    @ServerExceptionMapper
+    Response wrongCredentials(AuthenticationFailedException failed) {
+        return AdminAccess.challenge();
     }
 
     private long freeSpace() {

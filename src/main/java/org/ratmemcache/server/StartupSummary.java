@@ -42,14 +42,11 @@ final class StartupSummary {
     /** A byte count the way the settings take it: 64m, 1m, 256k. */
     static String size(MemorySize size) {
         long bytes = size.asLongValue();
-        for (String unit : new String[] {"g", "m", "k"}) {
-            long scale = switch (unit) {
-                case "g" -> 1L << 30;
-                case "m" -> 1L << 20;
-                default -> 1L << 10;
-            };
-            if (bytes >= scale && bytes % scale == 0) {
-                return bytes / scale + unit;
+        String[] units = {"g", "m", "k"};
+        int[] shifts = {30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes != 0 && bytes % (1L << shifts[i]) == 0) {
+                return (bytes >> shifts[i]) + units[i];
             }
         }
         return Long.toString(bytes);

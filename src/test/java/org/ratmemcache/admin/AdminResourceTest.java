@@ -76,7 +76,8 @@ class AdminResourceTest {
             given().post("/admin/flush").then().statusCode(401)
                     .header("WWW-Authenticate", containsString("Basic"))
                     .contentType("application/problem+json").body("status", is(401));
-            given().auth().preemptive().basic("admin", "wrong").post("/admin/flush").then().statusCode(401);
+            given().auth().preemptive().basic("admin", "wrong").post("/admin/flush").then().statusCode(401)
+                    .header("WWW-Authenticate", containsString("Basic")).contentType("application/problem+json");
             client.send("get flush-a\r\n").expect("VALUE flush-a 0 1\r\nx\r\nEND\r\n");
 
             admin().post("/admin/flush").then().statusCode(200).body("delaySeconds", is(0));
