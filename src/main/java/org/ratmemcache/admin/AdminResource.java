@@ -1,10 +1,5 @@
 package org.ratmemcache.admin;
 
-import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
@@ -30,11 +26,10 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.config.SmallRyeConfig;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.ratmemcache.config.RatMemCacheConfig;
-import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
@@ -43,7 +38,6 @@ import org.ratmemcache.core.KeyPage;
 import org.ratmemcache.core.Placement;
 import org.ratmemcache.core.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
-import org.ratmemcache.server.ServerStats;
 
 /**
  * The REST admin API. Reads are public unless {@code ratmemcache.admin.protect-reads} is set;
@@ -97,32 +91,7 @@ public class AdminResource {
     @Operation(summary = "Items, bytes, hits, misses, evictions and promotions per tier; hit rate; connections; uptime; memory; disk")
     public AdminStats stats() {
         access.requireReader();
-        CacheStats stats = cache.stats();
-        long hits = stats.getHits.sum();
-        long misses = stats.getMisses.sum();
-        ServerStats connections = server.stats();
-        RatMemCacheConfig.L1 l1 = config.l1();
-        org.ratmemcache.core.DiskTier disk = cache.disk();
-        Throwable failure = cache.diskFailure();
-        MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
-        long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-        return new AdminStats(server.settings().version(),
-                ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
-                hits + misses == 0 ? null : (double) hits / (hits + misses), hits, misses, cache.itemCount(),
-                new AdminStats.Connections(connections.currConnections(), connections.totalConnections(),
-                        connections.rejectedConnections(), server.settings().maxConnections()),
-                new AdminStats.MemoryTier(cache.memory().entries(), cache.memory().bytes(), cache.memory().maxBytes(),
-                        l1.maxEntries().isPresent() ? l1.maxEntries().getAsLong() : null, l1.eviction().name().toLowerCase(),
-                        stats.l1Hits.sum(), stats.l1Misses.sum(), stats.evictions.sum()),
-                new AdminStats.DiskTier(disk != null, disk == null ? null : disk.itemCount(), disk == null ? null : disk.dataBytes(),
-                        stats.l2Hits.sum(), stats.l2Misses.sum(), stats.l2Evictions.sum(), stats.promotions.sum(),
-                        config.l2().writePolicy().name().toLowerCase().replace('_', '-'), cache.writeBackQueueDepth(),
-                        cache.diskWriteFailures(), failure == null, failure == null ? null : failure.getMessage()),
-                new AdminStats.Memory(heap.getHeapMemoryUsage().getUsed(), heap.getHeapMemoryUsage().getMax(),
-                        heap.getNonHeapMemoryUsage().getUsed(), direct),
-                disk == null ? null : new AdminStats.Disk(config.l2().dataDir().toAbsolutePath().toString(), disk.diskUsage(),
-                        config.l2().maxDiskSize().asLongValue(), freeSpace()));
+        return AdminStats.read(cache, server, config);
     }
 
     @POST
@@ -217,15 +186,6 @@ public class AdminResource {
         return AdminAccess.challenge();
     }
 
-    private long freeSpace() {
-        try {
-            java.nio.file.Path dir = config.l2().dataDir();
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
     private static long parseLong(String name, String value, long min, long max) {
         long parsed;
         try {
@@ -239,7 +199,7 @@ public class AdminResource {
         return parsed;
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> result) {
+    private static <T> T join(CompletableFuture<T> result) {
         try {
             return result.join();
         } catch (CompletionException e) {

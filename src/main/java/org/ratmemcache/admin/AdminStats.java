@@ -1,5 +1,17 @@
 package org.ratmemcache.admin;
 
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+
+import org.ratmemcache.config.RatMemCacheConfig;
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.server.ServerStats;
+
 /**
  * What {@code GET /admin/stats} answers: the cache as a whole, each tier, the connections, and
  * the process' memory and disk.
@@ -7,24 +19,76 @@ package org.ratmemcache.admin;
 public record AdminStats(String version, long uptimeSeconds, Double hitRate, long hits, long misses, long items,
         Connections connections, MemoryTier l1, DiskTier l2, Memory memory, Disk disk) {
 
+    /** Reads every figure now. */
+    static AdminStats read(TieredCache cache, MemcachedServer server, RatMemCacheConfig config) {
+        CacheStats stats = cache.stats();
+        long hits = stats.getHits.sum();
+        long misses = stats.getMisses.sum();
+        return new AdminStats(server.settings().version(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+                hits + misses == 0 ? null : (double) hits / (hits + misses), hits, misses, cache.itemCount(),
+                Connections.of(server), MemoryTier.of(cache, config.l1()), DiskTier.of(cache, config.l2()),
+                Memory.now(), cache.disk() == null ? null : Disk.of(cache.disk(), config.l2()));
+    }
+
     public record Connections(int current, long total, long rejected, int max) {
+
+        static Connections of(MemcachedServer server) {
+            ServerStats connections = server.stats();
+            return new Connections(connections.currConnections(), connections.totalConnections(),
+                    connections.rejectedConnections(), server.settings().maxConnections());
+        }
     }
 
     /** L1: what memory holds, and how reads and evictions went. */
     public record MemoryTier(long items, long bytes, long maxBytes, Long maxItems, String eviction, long hits, long misses,
             long evictions) {
+
+        static MemoryTier of(TieredCache cache, RatMemCacheConfig.L1 l1) {
+            CacheStats stats = cache.stats();
+            return new MemoryTier(cache.memory().entries(), cache.memory().bytes(), cache.memory().maxBytes(),
+                    l1.maxEntries().isPresent() ? l1.maxEntries().getAsLong() : null, l1.eviction().name().toLowerCase(),
+                    stats.l1Hits.sum(), stats.l1Misses.sum(), stats.evictions.sum());
+        }
     }
 
     /** L2: what the disk tier holds, and how reads, evictions, promotions and writes went. */
     public record DiskTier(boolean enabled, Long items, Long bytes, long hits, long misses, long evictions, long promotions,
             String writePolicy, int writeBackQueue, long writeFailures, boolean healthy, String error) {
+
+        static DiskTier of(TieredCache cache, RatMemCacheConfig.L2 l2) {
+            CacheStats stats = cache.stats();
+            org.ratmemcache.core.DiskTier disk = cache.disk();
+            Throwable failure = cache.diskFailure();
+            return new DiskTier(disk != null, disk == null ? null : disk.itemCount(), disk == null ? null : disk.dataBytes(),
+                    stats.l2Hits.sum(), stats.l2Misses.sum(), stats.l2Evictions.sum(), stats.promotions.sum(),
+                    l2.writePolicy().name().toLowerCase().replace('_', '-'), cache.writeBackQueueDepth(),
+                    cache.diskWriteFailures(), failure == null, failure == null ? null : failure.getMessage());
+        }
     }
 
     /** The JVM's memory: the heap the L1 lives in, and what Netty and RocksDB take beside it. */
     public record Memory(long heapUsedBytes, long heapMaxBytes, long nonHeapUsedBytes, long directBufferBytes) {
+
+        static Memory now() {
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                    .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+            return new Memory(memory.getHeapMemoryUsage().getUsed(), memory.getHeapMemoryUsage().getMax(),
+                    memory.getNonHeapMemoryUsage().getUsed(), direct);
+        }
     }
 
     /** The data directory: its files against the bound, and the room left on its file system. */
     public record Disk(String dataDir, long usedBytes, long maxBytes, long freeBytes) {
+
+        static Disk of(org.ratmemcache.core.DiskTier disk, RatMemCacheConfig.L2 l2) {
+            long free;
+            try {
+                free = Files.getFileStore(l2.dataDir()).getUsableSpace();
+            } catch (IOException e) {
+                free = -1;
+            }
+            return new Disk(l2.dataDir().toAbsolutePath().toString(), disk.diskUsage(), l2.maxDiskSize().asLongValue(), free);
+        }
     }
 }
