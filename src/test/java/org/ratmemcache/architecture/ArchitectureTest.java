@@ -21,7 +21,16 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule coreDependsOnNothingAbove = noClasses().that().resideInAPackage("org.ratmemcache.core..")
             .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.protocol..", "org.ratmemcache.server..",
-                    "org.ratmemcache.config..", "org.ratmemcache.storage..", "org.ratmemcache.admin..");
+                    "org.ratmemcache.config..", "org.ratmemcache.storage..", "org.ratmemcache.admin..",
+                    "org.ratmemcache.health..", "org.ratmemcache.metrics..")
+            .because("the library finds its disk tier through the ServiceLoader, not by naming RocksDB");
+
+    @ArchTest
+    static final ArchRule theServerKnowsNothingOfOperations = noClasses().that().resideInAnyPackage("org.ratmemcache.server..",
+                    "org.ratmemcache.storage..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.health..",
+                    "org.ratmemcache.metrics..", "io.micrometer..", "org.eclipse.microprofile.health..")
+            .because("admin, health and metrics look at the server and the cache, never the other way round");
 
     @ArchTest
     static final ArchRule protocolsDependOnlyOnTheCore = noClasses().that().resideInAPackage("org.ratmemcache.protocol..")
