@@ -20,7 +20,8 @@ import picocli.CommandLine.ParameterException;
 /**
  * The packaged application's entry point. It reads the command line before Quarkus starts, so that
  * the flags are settings by the time the server binds, then runs the service until it is stopped.
- * Dev mode and tests start Quarkus without it, from application.properties alone.
+ * Dev mode calls it too (without arguments) and again on every reload; tests start Quarkus
+ * without it.
  */
 @QuarkusMain
 public final class RatMemCacheMain {
