@@ -10,6 +10,7 @@ import org.ratmemcache.testing.Ports;
 import org.ratmemcache.testing.TextClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The packaged jar started the way memcached is started: memcached's flags, Debian's conf, a bad flag, bad settings. */
 class CommandLineIT {
@@ -33,9 +34,10 @@ class CommandLineIT {
                 "-p", Integer.toString(port), "-m", "64", "-c", "100", "-t", "3", "-I", "2m", "-U", "0")) {
             assertThat(settingsOf(port)).contains("STAT maxbytes 67108864\r\n", "STAT maxconns 100\r\n",
                     "STAT tcpport " + port + "\r\n", "STAT num_threads 3\r\n", "STAT item_size_max 2097152\r\n");
-            assertThat(ApplicationProcess.output(LOGS.resolve("flags.log")))
+            // the summary is logged just after the port opens: wait for it
+            await().untilAsserted(() -> assertThat(ApplicationProcess.output(LOGS.resolve("flags.log")))
                     .contains("RatMemCache serving memcached (text, meta, binary) on 127.0.0.1:" + port)
-                    .contains("L1 64m lru");
+                    .contains("L1 64m lru"));
         }
     }
 
@@ -48,9 +50,9 @@ class CommandLineIT {
         try (ApplicationProcess app = ApplicationProcess.startWithArgs(log, port,
                 "-d", "-u", "memcache", "-P", pidFile.toString(), "-l", "127.0.0.1", "-p", Integer.toString(port), "-m", "64")) {
             assertThat(Files.readString(pidFile).strip()).isEqualTo(Long.toString(app.pid()));
-            assertThat(ApplicationProcess.output(log))
+            await().untilAsserted(() -> assertThat(ApplicationProcess.output(log))
                     .contains("-d ignored: a JVM does not daemonise itself")
-                    .contains("-u memcache ignored");
+                    .contains("-u memcache ignored"));
             assertThat(app.stop()).as("exit code after SIGTERM").isIn(0, 143);
         }
         assertThat(pidFile).doesNotExist();
@@ -76,7 +78,7 @@ class CommandLineIT {
                 "--bind", "127.0.0.1:" + port, "--config", toml.toString())) {
             assertThat(settingsOf(port)).contains("STAT maxbytes 50331648\r\n", "STAT num_threads 2\r\n");
             assertThat(dir.resolve("l2")).isDirectory();
-            assertThat(ApplicationProcess.output(log)).contains("[unknown] x is not a known key; ignored");
+            await().untilAsserted(() -> assertThat(ApplicationProcess.output(log)).contains("[unknown] x is not a known key; ignored"));
         }
     }
 
@@ -98,9 +100,9 @@ class CommandLineIT {
         Files.deleteIfExists(log);
         try (ApplicationProcess app = ApplicationProcess.start(log, "quarkus.log.console.json.enabled=true",
                 "ratmemcache.l2.data-dir=" + dir.resolve("l2"))) {
-            assertThat(ApplicationProcess.output(log).lines().filter(line -> line.startsWith("{")))
+            await().untilAsserted(() -> assertThat(ApplicationProcess.output(log).lines().filter(line -> line.startsWith("{")))
                     .anySatisfy(line -> assertThat(line).contains("\"loggerName\":\"org.ratmemcache.server.ServerLifecycle\"",
-                            "\"level\":\"INFO\"", "\"message\":\"RatMemCache serving memcached (text, meta, binary) on 127.0.0.1:"));
+                            "\"level\":\"INFO\"", "\"message\":\"RatMemCache serving memcached (text, meta, binary) on 127.0.0.1:")));
         }
     }
 
