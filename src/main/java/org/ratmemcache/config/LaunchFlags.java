@@ -33,7 +33,7 @@ public final class LaunchFlags {
     @Option(names = {"-p", "--port"}, paramLabel = "NUM", description = "TCP port to listen on (default: 11211)")
     Integer port;
 
-    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR", description = "interface to listen on (default: 0.0.0.0)")
+    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR", description = "interface to listen on, optionally ADDR:PORT (default: 0.0.0.0)")
     String listen;
 
     @Option(names = {"-m", "--memory-limit"}, paramLabel = "MB", description = "item memory in megabytes (default: 64)")
@@ -87,7 +87,14 @@ public final class LaunchFlags {
             if (listen.contains(",")) {
                 throw invalid("-l takes one address; several listeners are not supported");
             }
-            settings.put("ratmemcache.server.bind", listen);
+            // as memcached: ADDR, or ADDR:PORT with an IPv6 address in brackets
+            Matcher hostPort = HOST_PORT.matcher(listen);
+            if (hostPort.matches()) {
+                settings.put("ratmemcache.server.bind", hostPort.group(1) != null ? hostPort.group(1) : hostPort.group(2));
+                settings.put("ratmemcache.server.port", hostPort.group(3));
+            } else {
+                settings.put("ratmemcache.server.bind", listen);
+            }
         }
         if (port != null) {
             settings.put("ratmemcache.server.port", Integer.toString(port));

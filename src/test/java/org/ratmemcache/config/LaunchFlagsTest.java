@@ -43,6 +43,17 @@ class LaunchFlagsTest {
     }
 
     @Test
+    void listenTakesAnAddressWithAPortAsMemcachedDoes() {
+        assertThat(parse("-l", "10.0.0.1:11300").settings()).containsOnly(
+                entry("ratmemcache.server.bind", "10.0.0.1"), entry("ratmemcache.server.port", "11300"));
+        assertThat(parse("-l", "[::1]:11300").settings()).containsOnly(
+                entry("ratmemcache.server.bind", "::1"), entry("ratmemcache.server.port", "11300"));
+        assertThat(parse("-l", "::1").settings()).containsOnly(entry("ratmemcache.server.bind", "::1"));
+        assertThat(parse("-l", "10.0.0.1:11300", "-p", "11400").settings()).as("-p wins")
+                .containsEntry("ratmemcache.server.port", "11400");
+    }
+
+    @Test
     void itemSizeTakesPlainBytesToo() {
         assertThat(parse("-I", "65536").settings()).containsEntry("ratmemcache.server.item-size-max", "65536");
     }
