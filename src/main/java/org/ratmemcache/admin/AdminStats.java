@@ -24,7 +24,7 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
         CacheStats stats = cache.stats();
         long hits = stats.getHits.sum();
         long misses = stats.getMisses.sum();
-        return new AdminStats(server.settings().version(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+        return new AdminStats(server.settings().version(), server.uptimeSeconds(),
                 hits + misses == 0 ? null : (double) hits / (hits + misses), hits, misses, cache.itemCount(),
                 Connections.of(server), MemoryTier.of(cache, config.l1()), DiskTier.of(cache, config.l2()),
                 Memory.now(), cache.disk() == null ? null : Disk.of(cache.disk(), config.l2()));

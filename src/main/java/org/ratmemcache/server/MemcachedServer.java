@@ -59,7 +59,7 @@ public final class MemcachedServer {
     private volatile EventLoopGroup acceptor;
     private volatile EventLoopGroup workers;
     private volatile Channel listener;
-    private StatsReport statsReport;
+    private volatile StatsReport statsReport;
     private volatile String transport;
 
     public MemcachedServer(ServerSettings settings, TieredCache cache) {
@@ -147,6 +147,12 @@ public final class MemcachedServer {
             }
         }
         return unresponsive;
+    }
+
+    /** Seconds since the server started listening, as memcached's {@code stats} uptime; 0 before. */
+    public long uptimeSeconds() {
+        StatsReport report = statsReport;
+        return report == null ? 0 : report.uptimeSeconds();
     }
 
     /** The Netty transport serving connections: "epoll" or "nio". */

@@ -99,12 +99,17 @@ final class StatsReport {
         server.reset();
     }
 
+    /** Seconds since the server started, as memcached's uptime. */
+    long uptimeSeconds() {
+        return (cache.clock().millis() - startedMillis) / 1000;
+    }
+
     private void general(Sink out) {
         CacheStats c = cache.stats();
         long now = cache.clock().millis();
         long[] cpu = cpuMicros();
         out.stat("pid", ProcessHandle.current().pid());
-        out.stat("uptime", (now - startedMillis) / 1000);
+        out.stat("uptime", uptimeSeconds());
         out.stat("time", now / 1000);
         out.stat("version", settings.version());
         out.stat("libevent", transport);

@@ -66,6 +66,11 @@ class AdminResourceTest {
                     .body("memory.heapUsedBytes", greaterThanOrEqualTo(1))
                     .body("disk.dataDir", containsString("test-data"))
                     .body("uptimeSeconds", greaterThanOrEqualTo(0));
+            client.send("stats\r\nversion\r\n");
+            long memcachedUptime = Long.parseLong(client.readUntilVersion().lines()
+                    .filter(line -> line.startsWith("STAT uptime ")).findFirst().orElseThrow().substring("STAT uptime ".length()));
+            long adminUptime = given().get("/admin/stats").then().extract().jsonPath().getLong("uptimeSeconds");
+            assertThat(adminUptime).as("the uptime memcached's stats report").isBetween(memcachedUptime, memcachedUptime + 1);
         }
     }
 
