@@ -3,7 +3,6 @@ package org.ratmemcache.admin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -140,7 +139,7 @@ public class AdminResource {
         long now = cache.clock().millis();
         boolean expires = item.expiresAt() != Expiry.NEVER;
         String keyEncoding = KeyCodec.encodingOf(name);
-        return new KeyMetadata(KeyCodec.encode(name, keyEncoding), keyEncoding, item.value().length, Integer.toUnsignedLong(item.flags()),
+        return new KeyMetadata(KeyCodec.encode(name, keyEncoding), keyEncoding, item.valueLength(), Integer.toUnsignedLong(item.flags()),
                 expires ? Math.max(0, (item.expiresAt() - now + 999) / 1000) : -1,
                 expires ? Instant.ofEpochMilli(item.expiresAt()) : null, Long.toUnsignedString(item.cas()),
                 placement.inMemory() && placement.onDisk() ? "l1+l2" : placement.inMemory() ? "l1" : "l2", item.stale());
@@ -173,7 +172,7 @@ public class AdminResource {
                 }
             }
         }
-        return new LinkedHashMap<>(settings);
+        return settings;
     }
 
     @ServerExceptionMapper

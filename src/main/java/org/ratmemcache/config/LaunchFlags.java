@@ -75,24 +75,15 @@ public final class LaunchFlags {
     /** The settings the flags give, as {@code ratmemcache.*} configuration keys and values. */
     public Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
-        if (bind != null) {
-            Matcher hostPort = HOST_PORT.matcher(bind);
-            if (!hostPort.matches()) {
-                throw invalid("--bind takes HOST:PORT, e.g. 0.0.0.0:11211 or [::1]:11211, not '" + bind + "'");
-            }
-            settings.put("ratmemcache.server.bind", hostPort.group(1) != null ? hostPort.group(1) : hostPort.group(2));
-            settings.put("ratmemcache.server.port", hostPort.group(3));
+        if (bind != null && !putHostPort(bind, settings)) {
+            throw invalid("--bind takes HOST:PORT, e.g. 0.0.0.0:11211 or [::1]:11211, not '" + bind + "'");
         }
         if (listen != null) {
             if (listen.contains(",")) {
                 throw invalid("-l takes one address; several listeners are not supported");
             }
             // as memcached: ADDR, or ADDR:PORT with an IPv6 address in brackets
-            Matcher hostPort = HOST_PORT.matcher(listen);
-            if (hostPort.matches()) {
-                settings.put("ratmemcache.server.bind", hostPort.group(1) != null ? hostPort.group(1) : hostPort.group(2));
-                settings.put("ratmemcache.server.port", hostPort.group(3));
-            } else {
+            if (!putHostPort(listen, settings)) {
                 settings.put("ratmemcache.server.bind", listen);
             }
         }
@@ -122,6 +113,17 @@ public final class LaunchFlags {
             settings.put("quarkus.log.category.\"org.ratmemcache\".level", "DEBUG");
         }
         return settings;
+    }
+
+    /** Puts the address and port of a {@code HOST:PORT} (or {@code [V6]:PORT}); false if it is not one. */
+    private static boolean putHostPort(String address, Map<String, String> settings) {
+        Matcher hostPort = HOST_PORT.matcher(address);
+        if (!hostPort.matches()) {
+            return false;
+        }
+        settings.put("ratmemcache.server.bind", hostPort.group(1) != null ? hostPort.group(1) : hostPort.group(2));
+        settings.put("ratmemcache.server.port", hostPort.group(3));
+        return true;
     }
 
     /** One-line warnings for flags accepted for compatibility but without effect. */

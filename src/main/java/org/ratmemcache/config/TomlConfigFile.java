@@ -27,16 +27,15 @@ public final class TomlConfigFile {
     }
 
     private static final List<Mapping> MAPPINGS = List.of(
-            new Mapping("cache", "max_memory_mb", "ratmemcache.l1.max-memory", megabytes()),
+            new Mapping("cache", "max_memory_mb", "ratmemcache.l1.max-memory", withUnit("m")),
             new Mapping("cache", "max_entries", "ratmemcache.l1.max-entries", TomlConfigFile::wholeNumber),
             new Mapping("cache", "eviction_strategy", "ratmemcache.l1.eviction", TomlConfigFile::lowerCaseText),
             new Mapping("melange_db", "data_dir", "ratmemcache.l2.data-dir", TomlConfigFile::text),
-            new Mapping("melange_db", "max_disk_size_mb", "ratmemcache.l2.max-disk-size", megabytes()),
+            new Mapping("melange_db", "max_disk_size_mb", "ratmemcache.l2.max-disk-size", withUnit("m")),
             new Mapping("melange_db", "enable_compression", "ratmemcache.l2.compression",
                     node -> bool(node) ? "lz4" : "none"),
-            new Mapping("ttl", "default_ttl_seconds", "ratmemcache.ttl.default-ttl", node -> wholeNumber(node) + "s"),
-            new Mapping("ttl", "cleanup_interval_seconds", "ratmemcache.ttl.cleanup-interval",
-                    node -> wholeNumber(node) + "s"),
+            new Mapping("ttl", "default_ttl_seconds", "ratmemcache.ttl.default-ttl", withUnit("s")),
+            new Mapping("ttl", "cleanup_interval_seconds", "ratmemcache.ttl.cleanup-interval", withUnit("s")),
             new Mapping("performance", "worker_threads", "ratmemcache.server.io-threads", TomlConfigFile::wholeNumber));
 
     private final Path file;
@@ -113,8 +112,9 @@ public final class TomlConfigFile {
         return warnings;
     }
 
-    private static Function<JsonNode, String> megabytes() {
-        return node -> wholeNumber(node) + "m";
+    /** A whole number with a unit our settings take: {@code m} for megabytes, {@code s} for seconds. */
+    private static Function<JsonNode, String> withUnit(String unit) {
+        return node -> wholeNumber(node) + unit;
     }
 
     private static String wholeNumber(JsonNode node) {

@@ -96,7 +96,7 @@ public final class RatMemCache implements AutoCloseable {
     }
 
     public CompletableFuture<Boolean> containsKeyAsync(String key) {
-        return cache.locate(key(key)).thenApply(placement -> placement.item() != null);
+        return cache.inspect(key(key)).thenApply(item -> item != null);
     }
 
     // ---- writes

@@ -484,9 +484,21 @@ public final class TieredCache implements Cache, AutoCloseable {
     }
 
     /**
-     * Where {@code key}'s live item is held, without reading it into memory, bumping it or counting
-     * the read: for inspection (the admin API), never for serving.
+     * {@code key}'s live item, or {@code null}, without reading it into memory, bumping it or
+     * counting the read: for inspection (the admin API, the library's containsKey), never for
+     * serving. Memory answers at once; only a key it does not know goes to a disk thread.
      */
+    public CompletableFuture<Item> inspect(Key key) {
+        Key stored = key.toStored();
+        long now = clock.millis();
+        Entry inMemory = memory.get(stored);
+        if (inMemory != null || disk == null) {
+            return CompletableFuture.completedFuture(inMemory == null || isDead(inMemory, now) ? null : inMemory);
+        }
+        return CompletableFuture.supplyAsync(() -> newestLive(stored, clock.millis()), diskThreads);
+    }
+
+    /** Where {@code key}'s live item is held, as {@link #inspect} finds it, and whether the disk has that version. */
     public CompletableFuture<Placement> locate(Key key) {
         Key stored = key.toStored();
         if (disk == null) {
@@ -499,7 +511,7 @@ public final class TieredCache implements Cache, AutoCloseable {
      * One page of the live keys that start with {@code prefix}, after {@code after} (from the start
      * when null), across both tiers, in unsigned byte order. It looks at no more than {@code limit}
      * candidates from each tier, so a page costs memory for {@code limit} keys and at most
-     * {@code limit} disk reads, however many keys the cache holds.
+     * {@code limit} disk reads (for keys memory does not hold), however many keys the cache holds.
      */
     public CompletableFuture<KeyPage> keys(byte[] prefix, Key after, int limit) {
         if (disk == null) {
@@ -529,7 +541,7 @@ public final class TieredCache implements Cache, AutoCloseable {
                 break;
             }
             last = key;
-            if (place(key, now).item() != null) {
+            if (newestLive(key, now) != null) {
                 live.add(key);
             }
         }
@@ -538,31 +550,33 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     /** {@link #locate}, on the caller's thread: with a disk tier, a disk thread. */
     private Placement place(Key key, long now) {
-        Entry inMemory = memory.get(key);
-        Item newest = inMemory;
-        boolean deleted = false;
-        if (newest == null && disk != null) {
-            WriteBack.Change change = writeBack.pending(key);
-            if (change != null) {
-                newest = change.entry();
-                deleted = newest == null;
-            }
-        }
-        DiskItem onDisk = null;
-        if (disk != null && !deleted) {
-            try {
-                onDisk = disk.read(key);
-            } catch (DiskTierException e) {
-                throw new CompletionException(e);
-            }
-            if (newest == null) {
-                newest = onDisk;
-            }
-        }
-        if (newest == null || flush.covers(newest.cas(), now) || Expiry.isExpired(newest.expiresAt(), now)) {
+        Item newest = newestLive(key, now);
+        if (newest == null) {
             return Placement.NONE;
         }
-        return new Placement(newest, newest == inMemory, onDisk != null && onDisk.cas() == newest.cas());
+        DiskItem onDisk = disk == null ? null : newest instanceof DiskItem read ? read : readDisk(key);
+        return new Placement(newest, memory.get(key) == newest, onDisk != null && onDisk.cas() == newest.cas());
+    }
+
+    /**
+     * The key's newest version if it is live, else {@code null}: memory's, else the one waiting for
+     * the disk, else the disk's (read only then). On the caller's thread: with a disk tier, a disk thread.
+     */
+    private Item newestLive(Key key, long now) {
+        Item newest = memory.get(key);
+        if (newest == null && disk != null) {
+            WriteBack.Change change = writeBack.pending(key);
+            newest = change != null ? change.entry() : readDisk(key);
+        }
+        return newest == null || isDead(newest, now) ? null : newest;
+    }
+
+    private DiskItem readDisk(Key key) {
+        try {
+            return disk.read(key);
+        } catch (DiskTierException e) {
+            throw new CompletionException(e);
+        }
     }
 
     @Override
@@ -965,8 +979,8 @@ public final class TieredCache implements Cache, AutoCloseable {
         return valueLength <= largeValueThreshold && MemoryTier.weigh(keyLength, valueLength) <= memory.maxBytes();
     }
 
-    private boolean isDead(Entry entry, long now) {
-        return flush.covers(entry.cas(), now) || Expiry.isExpired(entry.expiresAt(), now);
+    private boolean isDead(Item item, long now) {
+        return flush.covers(item.cas(), now) || Expiry.isExpired(item.expiresAt(), now);
     }
 
     private void onEvicted(Entry entry) {

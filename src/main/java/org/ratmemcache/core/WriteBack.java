@@ -87,7 +87,6 @@ final class WriteBack implements AutoCloseable {
     /** The writer is parked waiting for changes; set by the writer only. */
     private volatile boolean writerIdle;
     private volatile Throwable lastFailure;
-    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
 
     WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Runnable maintenance) {
@@ -163,10 +162,6 @@ final class WriteBack implements AutoCloseable {
     long lagMillis() {
         Change oldest = queue.peek();
         return oldest == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.queuedAtNanos);
-    }
-
-    long batchesWritten() {
-        return batches.get();
     }
 
     /** Attempts to write a batch that failed, since the start. */
@@ -270,7 +265,6 @@ final class WriteBack implements AutoCloseable {
             }
         }
         disk.write(puts, deletes);
-        batches.incrementAndGet();
         for (Change change : batch) {
             if (pending.remove(change.key, change)) {
                 pendingBytes.addAndGet(-change.bytes());

@@ -172,7 +172,8 @@ public final class RocksDbTier implements DiskTier {
         return inside("key listing", open -> {
             List<Key> keys = new ArrayList<>(Math.min(max, 1024));
             try (RocksIterator items = open.db.newIterator(open.items, readOptions)) {
-                byte[] start = after != null && Arrays.compareUnsigned(after.toBytes(), prefix) > 0 ? after.toBytes() : prefix;
+                byte[] afterBytes = after == null ? null : after.toBytes();
+                byte[] start = afterBytes != null && Arrays.compareUnsigned(afterBytes, prefix) > 0 ? afterBytes : prefix;
                 for (items.seek(start); items.isValid() && keys.size() < max; items.next()) {
                     Key key = Key.of(items.key());
                     if (!key.startsWith(prefix)) {
