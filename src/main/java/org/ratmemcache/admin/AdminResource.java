@@ -29,13 +29,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.ratmemcache.config.RatMemCacheConfig;
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.KeyPage;
 import org.ratmemcache.core.Placement;
-import org.ratmemcache.core.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 
 /**
@@ -52,13 +53,15 @@ public class AdminResource {
     static final int MAX_PAGE = 1000;
     private static final Pattern SECRET = Pattern.compile("(?i)password|secret|token|credential");
 
-    private final TieredCache cache;
+    private final Cache cache;
+    private final CacheView view;
     private final MemcachedServer server;
     private final RatMemCacheConfig config;
     private final AdminAccess access;
 
-    AdminResource(TieredCache cache, MemcachedServer server, RatMemCacheConfig config, AdminAccess access) {
+    AdminResource(Cache cache, CacheView view, MemcachedServer server, RatMemCacheConfig config, AdminAccess access) {
         this.cache = cache;
+        this.view = view;
         this.server = server;
         this.config = config;
         this.access = access;
@@ -90,7 +93,7 @@ public class AdminResource {
     @Operation(summary = "Items, bytes, hits, misses, evictions and promotions per tier; hit rate; connections; uptime; memory; disk")
     public AdminStats stats() {
         access.requireReader();
-        return AdminStats.read(cache, server, config);
+        return AdminStats.read(view, server, config);
     }
 
     @POST
@@ -117,7 +120,7 @@ public class AdminResource {
         int size = (int) parseLong("limit", limit, 1, MAX_PAGE);
         byte[] prefixBytes = prefix.isEmpty() ? new byte[0] : KeyCodec.decode(prefix, encoding);
         Key after = cursor == null || cursor.isEmpty() ? null : Key.of(KeyCodec.decode(cursor, KeyCodec.BASE64));
-        KeyPage page = join(cache.keys(prefixBytes, after, size));
+        KeyPage page = join(view.keys(prefixBytes, after, size));
         List<KeyName> names = new ArrayList<>(page.keys().size());
         page.keys().forEach(key -> names.add(KeyName.of(key)));
         return new KeysPage(names, page.next() == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(page.next().toBytes()));
@@ -131,11 +134,9 @@ public class AdminResource {
             @QueryParam("encoding") @DefaultValue(KeyCodec.TEXT) String encoding) {
         access.requireReader();
         Key name = Key.of(KeyCodec.decode(key, encoding));
-        Placement placement = join(cache.locate(name));
+        Placement placement = join(view.locate(name))
+                .orElseThrow(() -> ProblemException.notFound("no live item under key '" + key + "'"));
         Item item = placement.item();
-        if (item == null) {
-            throw ProblemException.notFound("no live item under key '" + key + "'");
-        }
         long now = cache.clock().millis();
         boolean expires = item.expiresAt() != Expiry.NEVER;
         String keyEncoding = KeyCodec.encodingOf(name);

@@ -5,10 +5,11 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
+import java.util.Optional;
 
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheStats;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerStats;
 
@@ -20,14 +21,14 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
         Connections connections, MemoryTier l1, DiskTier l2, Memory memory, Disk disk) {
 
     /** Reads every figure now. */
-    static AdminStats read(TieredCache cache, MemcachedServer server, RatMemCacheConfig config) {
+    static AdminStats read(CacheView cache, MemcachedServer server, RatMemCacheConfig config) {
         CacheStats stats = cache.stats();
         long hits = stats.getHits.sum();
         long misses = stats.getMisses.sum();
         return new AdminStats(server.settings().version(), server.uptimeSeconds(),
                 hits + misses == 0 ? null : (double) hits / (hits + misses), hits, misses, cache.itemCount(),
                 Connections.of(server), MemoryTier.of(cache, config.l1()), DiskTier.of(cache, config.l2()),
-                Memory.now(), cache.disk() == null ? null : Disk.of(cache.disk(), config.l2()));
+                Memory.now(), cache.disk().map(disk -> Disk.of(disk, config.l2())).orElse(null));
     }
 
     public record Connections(int current, long total, long rejected, int max) {
@@ -43,9 +44,9 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
     public record MemoryTier(long items, long bytes, long maxBytes, Long maxItems, String eviction, long hits, long misses,
             long evictions) {
 
-        static MemoryTier of(TieredCache cache, RatMemCacheConfig.L1 l1) {
+        static MemoryTier of(CacheView cache, RatMemCacheConfig.L1 l1) {
             CacheStats stats = cache.stats();
-            return new MemoryTier(cache.memory().entries(), cache.memory().bytes(), cache.memory().maxBytes(),
+            return new MemoryTier(cache.memory().items(), cache.memory().bytes(), cache.memory().maxBytes(),
                     l1.maxEntries().isPresent() ? l1.maxEntries().getAsLong() : null, l1.eviction().name().toLowerCase(),
                     stats.l1Hits.sum(), stats.l1Misses.sum(), stats.evictions.sum());
         }
@@ -55,14 +56,16 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
     public record DiskTier(boolean enabled, Long items, Long bytes, long hits, long misses, long evictions, long promotions,
             String writePolicy, int writeBackQueue, long writeFailures, boolean healthy, String error) {
 
-        static DiskTier of(TieredCache cache, RatMemCacheConfig.L2 l2) {
+        static DiskTier of(CacheView cache, RatMemCacheConfig.L2 l2) {
             CacheStats stats = cache.stats();
-            org.ratmemcache.core.DiskTier disk = cache.disk();
-            Throwable failure = cache.diskFailure();
-            return new DiskTier(disk != null, disk == null ? null : disk.itemCount(), disk == null ? null : disk.dataBytes(),
+            Optional<CacheView.DiskFigures> disk = cache.disk();
+            Optional<Throwable> failure = disk.flatMap(CacheView.DiskFigures::writeFailure);
+            return new DiskTier(disk.isPresent(), disk.map(CacheView.DiskFigures::items).orElse(null),
+                    disk.map(CacheView.DiskFigures::dataBytes).orElse(null),
                     stats.l2Hits.sum(), stats.l2Misses.sum(), stats.l2Evictions.sum(), stats.promotions.sum(),
-                    l2.writePolicy().name().toLowerCase().replace('_', '-'), cache.writeBackQueueDepth(),
-                    cache.diskWriteFailures(), failure == null, failure == null ? null : failure.getMessage());
+                    l2.writePolicy().name().toLowerCase().replace('_', '-'), disk.map(CacheView.DiskFigures::writeBackQueue).orElse(0),
+                    disk.map(CacheView.DiskFigures::writeFailures).orElse(0L), failure.isEmpty(),
+                    failure.map(Throwable::getMessage).orElse(null));
         }
     }
 
@@ -81,7 +84,7 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
     /** The data directory: its files against the bound, and the room left on its file system. */
     public record Disk(String dataDir, long usedBytes, long maxBytes, long freeBytes) {
 
-        static Disk of(org.ratmemcache.core.DiskTier disk, RatMemCacheConfig.L2 l2) {
+        static Disk of(CacheView.DiskFigures disk, RatMemCacheConfig.L2 l2) {
             long free;
             try {
                 free = Files.getFileStore(l2.dataDir()).getUsableSpace();

@@ -72,6 +72,22 @@ public final class CacheStats {
         }
     }
 
+    /** Counts an expired or flushed item whose memory was taken back. */
+    public void reclaimed(Item item) {
+        reclaimed.increment();
+        if (!item.fetched()) {
+            expiredUnfetched.increment();
+        }
+    }
+
+    /** Counts a live item removed to make room. */
+    public void evicted(Item item) {
+        evictions.increment();
+        if (!item.fetched()) {
+            evictedUnfetched.increment();
+        }
+    }
+
     /** Counts a store command's outcome. */
     public void stored(StoreMode mode, StoreResult result) {
         stores[mode.ordinal()][result.ordinal()].increment();

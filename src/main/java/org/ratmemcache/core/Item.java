@@ -2,9 +2,9 @@ package org.ratmemcache.core;
 
 /**
  * One cached item, as memcached defines it. An item never changes: every modification of a key
- * replaces its item with a new one.
+ * replaces its item with a new one. An item is also the {@link Lookup} of a read that found it.
  */
-public interface Item {
+public non-sealed interface Item extends Lookup {
 
     Key key();
 

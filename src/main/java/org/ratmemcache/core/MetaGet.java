@@ -1,10 +1,10 @@
 package org.ratmemcache.core;
 
 /**
- * One meta-protocol read ({@code mg}) as the cache executes it: the options going in, and what
- * happened coming out. A connection reuses one instance, so a read allocates nothing for its
- * answer; the outcome is valid once {@link Cache#metaGet}'s future has completed, until the next
- * {@link #reset}.
+ * One meta-protocol read ({@code mg}) as the cache executes it: what to do besides reading (this
+ * record, built with the methods below in the order mg's flags were given) and what happened
+ * ({@link Result}). A plain read is one of the two constants, so it allocates nothing for its
+ * options.
  *
  * <h2>Stale-while-revalidate</h2>
  * An item whose value needs recaching is <em>stale</em> (invalidated by {@code md I} or
@@ -14,116 +14,85 @@ package org.ratmemcache.core;
  * handed out, so that every later reader is told someone else is on it. The token is part of the
  * item, in memory and on disk, so a restart or a trip through the disk tier hands out no second
  * win.
+ *
+ * @param bump              whether the read moves the item up the eviction order and notes it in
+ *                          its read history
+ * @param touchAt           the hit's new expiry ({@code T}), or {@link #NONE}
+ * @param touchBeforeRecacheCheck whether the recache check sees the new expiry (T came before R)
+ *                          rather than the old one, as memcached applies the flags in order
+ * @param vivifyAt          on a miss, create an empty item expiring then and win ({@code N}), or
+ *                          {@link #NONE}
+ * @param recacheBelow      win if the item expires before this ({@code R}), or {@link #NONE}
  */
-public final class MetaGet {
+public record MetaGet(boolean bump, long touchAt, boolean touchBeforeRecacheCheck, long vivifyAt, long recacheBelow) {
 
-    /** A time argument that is not given. */
+    /** A time that is not given. */
     public static final long NONE = Long.MIN_VALUE;
 
-    boolean bump;
-    long touchExpiresAt;
-    boolean touchBeforeRecache;
-    long vivifyExpiresAt;
-    long recacheBelow;
+    /** A plain read, which bumps the item. */
+    public static final MetaGet READ = new MetaGet(true, NONE, false, NONE, NONE);
 
-    Item item;
-    boolean created;
-    boolean won;
-    boolean winTokenSentBefore;
-    boolean fetchedBefore;
-    long accessedBefore;
-    long expiresBefore;
+    /** A plain read that leaves the item's place in the eviction order and its read history alone ({@code q}). */
+    public static final MetaGet READ_WITHOUT_BUMP = new MetaGet(false, NONE, false, NONE, NONE);
 
-    /** Starts a new read: a plain one that bumps the item, until the other options say more. */
-    public MetaGet reset() {
-        bump = true;
-        touchExpiresAt = NONE;
-        touchBeforeRecache = false;
-        vivifyExpiresAt = NONE;
-        recacheBelow = NONE;
-        item = null;
-        created = false;
-        won = false;
-        winTokenSentBefore = false;
-        fetchedBefore = false;
-        accessedBefore = 0;
-        expiresBefore = Expiry.NEVER;
-        return this;
+    /** Sets a hit's expiry after the recache check has looked at the old one. */
+    public MetaGet touch(long expiresAt) {
+        return new MetaGet(bump, expiresAt, false, vivifyAt, recacheBelow);
     }
 
-    /** Without a bump, the read leaves the item's place in the eviction order and its read history alone. */
-    public MetaGet bump(boolean bump) {
-        this.bump = bump;
-        return this;
+    /** Sets a hit's expiry before the recache check, which then sees the new one. */
+    public MetaGet touchBeforeRecacheCheck(long expiresAt) {
+        return new MetaGet(bump, expiresAt, true, vivifyAt, recacheBelow);
     }
 
-    /**
-     * Sets a hit's expiry ({@code T}); {@code beforeRecache} if the recache check sees the new
-     * expiry rather than the old one (memcached applies the flags in the order given).
-     */
-    public MetaGet touch(long expiresAt, boolean beforeRecache) {
-        this.touchExpiresAt = expiresAt;
-        this.touchBeforeRecache = beforeRecache;
-        return this;
-    }
-
-    /** On a miss, creates an empty item expiring at {@code expiresAt}, and wins ({@code N}). */
+    /** On a miss, creates an empty item expiring at {@code expiresAt}, and wins. */
     public MetaGet vivify(long expiresAt) {
-        this.vivifyExpiresAt = expiresAt;
-        return this;
+        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, expiresAt, recacheBelow);
     }
 
-    /** Wins if the item expires before {@code expiresAt} ({@code R}). */
+    /** Wins if the item expires before {@code expiresAt}. */
     public MetaGet recacheBelow(long expiresAt) {
-        this.recacheBelow = expiresAt;
-        return this;
+        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, vivifyAt, expiresAt);
     }
 
-    boolean touches() {
-        return touchExpiresAt != NONE;
+    public boolean touches() {
+        return touchAt != NONE;
     }
 
-    boolean vivifies() {
-        return vivifyExpiresAt != NONE;
+    public boolean vivifies() {
+        return vivifyAt != NONE;
     }
 
     /** Whether the read may change the item: only then does it need the key's lock. */
-    boolean mayChange() {
-        return touchExpiresAt != NONE || vivifyExpiresAt != NONE || recacheBelow != NONE;
+    public boolean mayChange() {
+        return touches() || vivifies() || recacheBelow != NONE;
     }
 
-    /** The item found (or created), as it was before this read changed it; {@code null} on a miss. */
-    public Item item() {
-        return item;
+    /** What a meta read found and did. */
+    public sealed interface Result permits Hit, Miss {
     }
 
-    /** The miss created the item ({@code N}). */
-    public boolean created() {
-        return created;
+    /** The answer for a key with no live item that the read did not create. */
+    public static final Miss MISS = new Miss();
+
+    /** Nothing found, nothing created. */
+    public record Miss() implements Result {
     }
 
-    /** This reader won the right to recache ({@code W}). */
-    public boolean won() {
-        return won;
-    }
-
-    /** Another reader had won already ({@code Z}). */
-    public boolean winTokenSentBefore() {
-        return winTokenSentBefore;
-    }
-
-    /** Whether the item had been read before this read ({@code h}). */
-    public boolean fetchedBefore() {
-        return fetchedBefore;
-    }
-
-    /** When the item was last read or stored before this read, epoch milliseconds ({@code l}). */
-    public long accessedBefore() {
-        return accessedBefore;
-    }
-
-    /** The item's expiry before this read touched it; a created item's is never. */
-    public long expiresBefore() {
-        return expiresBefore;
+    /**
+     * An item found, or created by {@link #vivify}.
+     *
+     * @param item               the item as it was before this read changed it
+     * @param created            the miss created it ({@code N})
+     * @param won                this reader won the right to recache ({@code W})
+     * @param winTokenSentBefore another reader had won already ({@code Z})
+     * @param fetchedBefore      the item had been read before this read ({@code h})
+     * @param accessedBefore     when the item was last read or stored before this read, epoch
+     *                           milliseconds ({@code l})
+     * @param expiresBefore      the item's expiry before this read touched it; a created item's
+     *                           is {@link Expiry#NEVER}
+     */
+    public record Hit(Item item, boolean created, boolean won, boolean winTokenSentBefore, boolean fetchedBefore,
+            long accessedBefore, long expiresBefore) implements Result {
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.Spliterator;
@@ -15,6 +16,11 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
+import org.ratmemcache.core.disk.DiskTier;
+import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.DiskTierProvider;
+import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.core.memory.Eviction;
 
 /**
@@ -96,7 +102,7 @@ public final class RatMemCache implements AutoCloseable {
     }
 
     public CompletableFuture<Boolean> containsKeyAsync(String key) {
-        return cache.inspect(key(key)).thenApply(item -> item != null);
+        return cache.view().locate(key(key)).thenApply(Optional::isPresent);
     }
 
     // ---- writes
@@ -169,12 +175,12 @@ public final class RatMemCache implements AutoCloseable {
     }
 
     public CompletableFuture<OptionalLong> incrAsync(String key, long delta) {
-        return delta(key, true, delta);
+        return delta(key, Arithmetic.Direction.INCR, delta);
     }
 
     /** Subtracts {@code delta}, stopping at 0, as memcached. */
     public OptionalLong decr(String key, long delta) {
-        return join(delta(key, false, delta));
+        return join(delta(key, Arithmetic.Direction.DECR, delta));
     }
 
     /** Removes every item, from both tiers. */
@@ -199,7 +205,7 @@ public final class RatMemCache implements AutoCloseable {
             @Override
             public boolean hasNext() {
                 while (page.isEmpty() && !last) {
-                    KeyPage next = join(cache.keys(prefixBytes, after, KEYS_PAGE));
+                    KeyPage next = join(cache.view().keys(prefixBytes, after, KEYS_PAGE));
                     page.addAll(next.keys());
                     after = next.next();
                     last = after == null;
@@ -219,8 +225,9 @@ public final class RatMemCache implements AutoCloseable {
     }
 
     public Stats stats() {
-        CacheStats s = cache.stats();
-        return new Stats(cache.itemCount(), cache.bytes(), s.getHits.sum(), s.getMisses.sum(), s.l1Hits.sum(), s.l2Hits.sum(),
+        CacheView view = cache.view();
+        CacheStats s = view.stats();
+        return new Stats(view.itemCount(), view.memory().bytes(), s.getHits.sum(), s.getMisses.sum(), s.l1Hits.sum(), s.l2Hits.sum(),
                 s.evictions.sum(), s.l2Evictions.sum(), s.promotions.sum());
     }
 
@@ -238,17 +245,15 @@ public final class RatMemCache implements AutoCloseable {
     // ---- the mapping onto the engine
 
     private CompletableFuture<Item> item(String key) {
-        Key k = key(key);
-        Item item = cache.get(k);
-        return item == Cache.ON_DISK ? cache.load(k) : CompletableFuture.completedFuture(item);
+        return Lookup.asFuture(cache.get(key(key)));
     }
 
     private CompletableFuture<StoreResult> store(StoreMode mode, String key, byte[] value, Duration ttl, long cas) {
         return cache.store(mode, key(key), 0, expiresAt(ttl), value, cas);
     }
 
-    private CompletableFuture<OptionalLong> delta(String key, boolean increment, long delta) {
-        return cache.delta(key(key), Arithmetic.of(increment, delta)).thenApply(result -> switch (result) {
+    private CompletableFuture<OptionalLong> delta(String key, Arithmetic.Direction direction, long delta) {
+        return cache.delta(key(key), Arithmetic.of(direction, delta)).thenApply(result -> switch (result) {
             case DeltaResult.Applied applied -> OptionalLong.of(applied.value());
             case DeltaResult.NotFound missing -> OptionalLong.empty();
             case DeltaResult.NonNumeric nonNumeric -> throw new IllegalStateException("the value under '" + key + "' is not a decimal number");
@@ -295,7 +300,7 @@ public final class RatMemCache implements AutoCloseable {
     /** Builds a {@link RatMemCache}; every setting has the service's default. */
     public static final class Builder {
 
-        private final TieredCache.Builder engine = TieredCache.builder();
+        private final TieredCacheBuilder engine = TieredCache.builder();
         private Path dataDir;
         private DiskTier disk;
         private Duration defaultTtl = Duration.ZERO;

@@ -7,8 +7,7 @@ import io.smallrye.health.api.Wellness;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.ratmemcache.core.DiskTier;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.CacheView;
 
 /**
  * The disk tier's state, for people rather than for the orchestrator: DOWN with its reason while
@@ -19,28 +18,26 @@ import org.ratmemcache.core.TieredCache;
 @ApplicationScoped
 public class DiskTierWellness implements HealthCheck {
 
-    private final TieredCache cache;
+    private final CacheView cache;
 
-    DiskTierWellness(TieredCache cache) {
+    DiskTierWellness(CacheView cache) {
         this.cache = cache;
     }
 
     @Override
     public HealthCheckResponse call() {
-        DiskTier disk = cache.disk();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("l2");
-        if (disk == null) {
-            return response.up().withData("enabled", false).build();
-        }
-        Throwable failure = cache.diskFailure();
-        response.status(failure == null)
-                .withData("enabled", true)
-                .withData("items", disk.itemCount())
-                .withData("write-back-queue", cache.writeBackQueueDepth())
-                .withData("write-failures", cache.diskWriteFailures());
-        if (failure != null) {
-            response.withData("error", String.valueOf(failure.getMessage()));
-        }
-        return response.build();
+        return cache.disk().map(disk -> {
+            Throwable failure = disk.writeFailure().orElse(null);
+            response.status(failure == null)
+                    .withData("enabled", true)
+                    .withData("items", disk.items())
+                    .withData("write-back-queue", disk.writeBackQueue())
+                    .withData("write-failures", disk.writeFailures());
+            if (failure != null) {
+                response.withData("error", String.valueOf(failure.getMessage()));
+            }
+            return response.build();
+        }).orElseGet(() -> response.up().withData("enabled", false).build());
     }
 }

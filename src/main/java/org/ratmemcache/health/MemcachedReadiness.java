@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 import org.ratmemcache.config.RatMemCacheConfig;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.server.ServerLifecycle;
 
 /**
@@ -21,10 +21,10 @@ import org.ratmemcache.server.ServerLifecycle;
 public class MemcachedReadiness implements HealthCheck {
 
     private final ServerLifecycle lifecycle;
-    private final TieredCache cache;
+    private final CacheView cache;
     private final boolean diskConfigured;
 
-    MemcachedReadiness(ServerLifecycle lifecycle, TieredCache cache, RatMemCacheConfig config) {
+    MemcachedReadiness(ServerLifecycle lifecycle, CacheView cache, RatMemCacheConfig config) {
         this.lifecycle = lifecycle;
         this.cache = cache;
         this.diskConfigured = config.l2().enabled();
@@ -33,7 +33,7 @@ public class MemcachedReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean listening = lifecycle.server().listening();
-        boolean diskOpen = !diskConfigured || cache.disk() != null;
+        boolean diskOpen = !diskConfigured || cache.disk().isPresent();
         boolean stopping = lifecycle.stopping();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("memcached")
                 .status(listening && diskOpen && !stopping)

@@ -19,10 +19,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.ratmemcache.core.CacheStats;
-import org.ratmemcache.core.DiskTier;
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
-import org.ratmemcache.core.TieredCache;
 import org.ratmemcache.server.CommandLatency;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerStats;
@@ -44,13 +43,13 @@ public class CacheMetrics implements MeterBinder {
     private static final Duration FASTEST = Duration.ofNanos(1_000);
     private static final Duration SLOWEST = Duration.ofSeconds(10);
 
-    private final TieredCache cache;
+    private final CacheView cache;
     private final MemcachedServer server;
     /** What this application registered, removed when it stops: the registry outlives a dev-mode reload. */
     private final List<Meter> bound = new ArrayList<>();
     private MeterRegistry registry;
 
-    CacheMetrics(TieredCache cache, MemcachedServer server) {
+    CacheMetrics(CacheView cache, MemcachedServer server) {
         this.cache = cache;
         this.server = server;
     }
@@ -112,7 +111,7 @@ public class CacheMetrics implements MeterBinder {
     }
 
     private void bindMemcachedGauges(MeterRegistry registry, CacheStats stats, ServerStats connections) {
-        gauge(registry, "memcached.current.items", "Current number of items stored by this instance.", cache, TieredCache::itemCount);
+        gauge(registry, "memcached.current.items", "Current number of items stored by this instance.", cache, CacheView::itemCount);
         counter(registry, "memcached.items", "Total number of items stored during the life of this instance.", stats.totalItems);
         counter(registry, "memcached.items.evicted", "Total number of valid items removed from cache to free memory for new items.",
                 stats.evictions);
@@ -122,8 +121,10 @@ public class CacheMetrics implements MeterBinder {
                 stats.storeTooLarge);
         counter(registry, "memcached.item.no.memory", "The number of times an item could not be stored due to no more memory.",
                 stats.storeNoMemory);
-        gauge(registry, "memcached.current.bytes", "Current number of bytes used to store items.", cache, TieredCache::bytes);
-        gauge(registry, "memcached.limit.bytes", "Number of bytes this server is allowed to use for storage.", cache, TieredCache::maxBytes);
+        gauge(registry, "memcached.current.bytes", "Current number of bytes used to store items.", cache.memory(),
+                CacheView.MemoryFigures::bytes);
+        gauge(registry, "memcached.limit.bytes", "Number of bytes this server is allowed to use for storage.", cache.memory(),
+                CacheView.MemoryFigures::maxBytes);
         gauge(registry, "memcached.current.connections", "Current number of open connections.", connections, ServerStats::currConnections);
         gauge(registry, "memcached.max.connections", "Maximum number of clients allowed.", server,
                 s -> s.settings().maxConnections());
@@ -144,29 +145,31 @@ public class CacheMetrics implements MeterBinder {
         tierCounter(registry, "ratmemcache.tier.evictions", "Live items a tier dropped to stay within its bounds.", "l1", stats.evictions);
         counter(registry, "ratmemcache.expirations", "Expired or flushed items removed, on access or by the sweep.", stats.reclaimed);
         counter(registry, "ratmemcache.sweep.reclaimed", "Expired or flushed items the TTL sweep removed.", stats.crawlerReclaimed);
-        keep(Gauge.builder("ratmemcache.tier.items", cache.memory(), m -> m.entries()).tags("tier", "l1")
+        keep(Gauge.builder("ratmemcache.tier.items", cache.memory(), CacheView.MemoryFigures::items).tags("tier", "l1")
                 .description("Items a tier holds.").register(registry));
-        keep(Gauge.builder("ratmemcache.tier.bytes", cache.memory(), m -> m.bytes()).tags("tier", "l1").baseUnit("bytes")
+        keep(Gauge.builder("ratmemcache.tier.bytes", cache.memory(), CacheView.MemoryFigures::bytes).tags("tier", "l1").baseUnit("bytes")
                 .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry));
-        DiskTier disk = cache.disk();
-        if (disk == null) {
-            return;
-        }
+        cache.disk().ifPresent(disk -> bindDiskTier(registry, stats, disk));
+    }
+
+    /** The disk tier's figures, when there is one. */
+    private void bindDiskTier(MeterRegistry registry, CacheStats stats, CacheView.DiskFigures disk) {
         tierCounter(registry, "ratmemcache.tier.hits", "Reads a tier answered.", "l2", stats.l2Hits);
         tierCounter(registry, "ratmemcache.tier.misses", "Reads a tier could not answer.", "l2", stats.l2Misses);
         tierCounter(registry, "ratmemcache.tier.evictions", "Live items a tier dropped to stay within its bounds.", "l2", stats.l2Evictions);
         counter(registry, "ratmemcache.promotions", "Items read from disk and copied into memory.", stats.promotions);
-        keep(Gauge.builder("ratmemcache.tier.items", disk, DiskTier::itemCount).tags("tier", "l2")
+        keep(Gauge.builder("ratmemcache.tier.items", disk, CacheView.DiskFigures::items).tags("tier", "l2")
                 .description("Items a tier holds.").register(registry));
-        keep(Gauge.builder("ratmemcache.tier.bytes", disk, DiskTier::dataBytes).tags("tier", "l2").baseUnit("bytes")
+        keep(Gauge.builder("ratmemcache.tier.bytes", disk, CacheView.DiskFigures::dataBytes).tags("tier", "l2").baseUnit("bytes")
                 .description("Bytes a tier holds: keys, values and per-item overhead in memory; data files on disk.").register(registry));
-        gauge(registry, "ratmemcache.writeback.queue.depth", "Changes waiting to be written to disk.", cache, TieredCache::writeBackQueueDepth);
-        keep(Gauge.builder("ratmemcache.writeback.lag", cache, c -> c.writeBackLagMillis() / 1000.0).baseUnit("seconds")
+        gauge(registry, "ratmemcache.writeback.queue.depth", "Changes waiting to be written to disk.", disk,
+                CacheView.DiskFigures::writeBackQueue);
+        keep(Gauge.builder("ratmemcache.writeback.lag", disk, d -> d.writeBackLagMillis() / 1000.0).baseUnit("seconds")
                 .description("How long the oldest change has waited for the disk.").register(registry));
-        keep(FunctionCounter.builder("ratmemcache.l2.write.failures", cache, TieredCache::diskWriteFailures)
+        keep(FunctionCounter.builder("ratmemcache.l2.write.failures", disk, CacheView.DiskFigures::writeFailures)
                 .description("Batch writes the disk tier failed, retries included.").register(registry));
-        gauge(registry, "ratmemcache.l2.up", "1 while the disk tier accepts writes, 0 while it fails.", cache,
-                c -> c.diskFailure() == null ? 1 : 0);
+        gauge(registry, "ratmemcache.l2.up", "1 while the disk tier accepts writes, 0 while it fails.", disk,
+                d -> d.writeFailure().isEmpty() ? 1 : 0);
         rocksDb(registry, disk, "estimate_num_keys", "ratmemcache.rocksdb.estimate.num.keys", null,
                 "RocksDB's estimate of the keys it holds.");
         rocksDb(registry, disk, "estimate_live_data_size", "ratmemcache.rocksdb.live.data.size", "bytes",
@@ -216,7 +219,8 @@ public class CacheMetrics implements MeterBinder {
     }
 
     /** One of the disk tier's own statistics; each scrape asks RocksDB afresh. */
-    private void rocksDb(MeterRegistry registry, DiskTier disk, String statistic, String name, String unit, String description) {
+    private void rocksDb(MeterRegistry registry, CacheView.DiskFigures disk, String statistic, String name, String unit,
+            String description) {
         keep(Gauge.builder(name, disk, d -> {
             Long value = d.statistics().get(statistic);
             return value == null || value < 0 ? Double.NaN : value;

@@ -11,6 +11,7 @@ import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Lookup;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.protocol.Parsed;
@@ -77,11 +78,10 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         }
         switch (request.command()) {
             case Opcode.GET, Opcode.GETK -> {
-                Item item = cache.get(request.key());
-                if (item == Cache.ON_DISK) {
-                    await(cache.load(request.key()), replyItem);
-                } else {
-                    replyItem(item);
+                switch (cache.get(request.key())) {
+                    case Item item -> replyItem(item);
+                    case Lookup.Miss miss -> replyItem(null);
+                    case Lookup.Pending pending -> await(pending.item(), replyItem);
                 }
             }
             case Opcode.GAT, Opcode.GATK, Opcode.TOUCH ->
@@ -115,7 +115,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     /** A request the parser refused: the error, and for a store too large, memcached's cleanup. */
     private void refuse(BinaryRequest request) {
         if (request.refusedStore() != null) {
-            write(cache.refuseTooLarge(request.refusedStore(), request.key()), replyTooLarge);
+            write(cache.storeTooLarge(request.refusedStore(), request.key()), replyTooLarge);
             return;
         }
         replyError(request.error());
@@ -142,7 +142,8 @@ final class BinaryConnectionHandler extends ConnectionHandler {
 
     private Arithmetic arithmetic(BinaryRequest request) {
         long createExpiresAt = request.expiration() == NO_CREATE ? Arithmetic.NO_CREATE : expiresAt(request.expiration());
-        return new Arithmetic(request.command() == Opcode.INCREMENT, request.delta(), request.cas(), request.initial(),
+        return new Arithmetic(request.command() == Opcode.INCREMENT ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR,
+                request.delta(), request.cas(), request.initial(),
                 createExpiresAt, Expiry.UNCHANGED);
     }
 

@@ -31,7 +31,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.jboss.logging.Logger;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.protocol.text.TextError;
 
 /**
@@ -51,7 +52,8 @@ public final class MemcachedServer {
     static final int BACKLOG = 1024;
 
     private final ServerSettings settings;
-    private final TieredCache cache;
+    private final Cache cache;
+    private final CacheView view;
     private final ServerStats stats = new ServerStats();
     private final ChannelGroup connections = new DefaultChannelGroup("memcached-connections", GlobalEventExecutor.INSTANCE);
     private final AtomicLong connectionIds = new AtomicLong();
@@ -62,9 +64,11 @@ public final class MemcachedServer {
     private volatile StatsReport statsReport;
     private volatile String transport;
 
-    public MemcachedServer(ServerSettings settings, TieredCache cache) {
+    /** A server for {@code cache}, whose figures {@code view} reads for the stats command. */
+    public MemcachedServer(ServerSettings settings, Cache cache, CacheView view) {
         this.settings = settings;
         this.cache = cache;
+        this.view = view;
         this.versionLine = ("VERSION " + settings.version() + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -84,7 +88,7 @@ public final class MemcachedServer {
             workers = new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("memcached-io"));
             channelType = NioServerSocketChannel.class;
         }
-        statsReport = new StatsReport(cache, stats, settings, connections,
+        statsReport = new StatsReport(view, stats, settings, connections,
                 () -> listener == null ? null : listener.localAddress(), epoll ? "netty-epoll" : "netty-nio");
         try {
             listener = new ServerBootstrap()

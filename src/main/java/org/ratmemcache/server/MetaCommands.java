@@ -33,14 +33,13 @@ final class MetaCommands {
     private final TextConnectionHandler connection;
     private final Cache cache;
     private final MetaReplies replies = new MetaReplies();
-    private final MetaGet metaGet = new MetaGet();
     /** mg's absolute T and N times, as handed to the cache, for the t flags. */
     private long touchAt;
     private long vivifyAt;
     private long storedCas;
     private final LongConsumer storedCasSink = cas -> storedCas = cas;
 
-    private final Consumer<Object> replyGet = done -> replyGet();
+    private final Consumer<MetaGet.Result> replyGet = this::replyGet;
     private final Consumer<StoreResult> replySet = this::replySet;
     private final Consumer<Object> replyTooLarge = done -> reply(TextError.TOO_LARGE.line());
     private final Consumer<DeleteResult> replyDelete = this::replyDelete;
@@ -55,28 +54,27 @@ final class MetaCommands {
     /** mg: T, N and R become a {@link MetaGet}; the reply walks the flags in order. */
     void get(TextRequest request) {
         MetaFlags flags = request.meta();
-        metaGet.reset().bump(!flags.noBump());
+        MetaGet read = flags.noBump() ? MetaGet.READ_WITHOUT_BUMP : MetaGet.READ;
         if (flags.hasTouch()) {
             touchAt = expiresAt(flags.touchExptime());
-            metaGet.touch(touchAt, flags.touchBeforeRecache());
+            read = flags.touchBeforeRecache() ? read.touchBeforeRecacheCheck(touchAt) : read.touch(touchAt);
         }
         if (flags.hasVivify()) {
             vivifyAt = expiresAt(flags.vivifyExptime());
             // memcached applies T and N in the order given: the later decides a created item's expiry
-            metaGet.vivify(flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt);
+            read = read.vivify(flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt);
         }
         if (flags.hasRecache()) {
-            metaGet.recacheBelow(expiresAt(flags.recacheExptime()));
+            read = read.recacheBelow(expiresAt(flags.recacheExptime()));
         }
-        connection.await(cache.metaGet(request.key(), metaGet), replyGet);
+        connection.await(cache.metaGet(request.key(), read), replyGet);
     }
 
-    private void replyGet() {
+    private void replyGet(MetaGet.Result result) {
         TextRequest request = connection.request();
         MetaFlags flags = request.meta();
-        Item item = metaGet.item();
         ByteBuf out = connection.out();
-        if (item == null) {
+        if (!(result instanceof MetaGet.Hit metaGet)) {
             if (!flags.quiet()) {
                 out.writeBytes(MetaReplies.EN);
                 echoOpaqueAndKey(out, request, 2);
@@ -84,6 +82,7 @@ final class MetaCommands {
             }
             return;
         }
+        Item item = metaGet.item();
         byte[] value = flags.value() ? item.value() : null;
         if (value != null) {
             replies.valueCode(out, value.length);
@@ -146,7 +145,7 @@ final class MetaCommands {
 
     /** ms over the size limit: memcached drops the key's current item, whatever the mode. */
     void refuseTooLarge(TextRequest request) {
-        connection.write(cache.refuseTooLarge(StoreMode.SET, request.key()), replyTooLarge);
+        connection.write(cache.storeTooLarge(StoreMode.SET, request.key()), replyTooLarge);
     }
 
     private void replySet(StoreResult result) {
@@ -189,7 +188,7 @@ final class MetaCommands {
             long expiresAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
             connection.write(cache.invalidate(request.key(), cas, expiresAt), replyDelete);
         } else {
-            connection.write(cache.delete(request.key(), cas), replyDelete);
+            connection.write(cache.metaDelete(request.key(), cas), replyDelete);
         }
     }
 
@@ -197,9 +196,6 @@ final class MetaCommands {
         TextRequest request = connection.request();
         if (result == DeleteResult.DELETED && request.meta().quiet()) {
             return;
-        }
-        if (result == DeleteResult.EXISTS) {
-            cache.stats().deleteMisses.increment(); // memcached counts md's CAS mismatch as a miss
         }
         ByteBuf out = connection.out();
         out.writeBytes(switch (result) {
@@ -214,11 +210,12 @@ final class MetaCommands {
     /** ma: incr or decr, optionally bound to a CAS, creating the number on a miss with N. */
     void arithmetic(TextRequest request) {
         MetaFlags flags = request.meta();
-        boolean increment = flags.mode() != 'D' && flags.mode() != '-';
+        Arithmetic.Direction direction = flags.mode() == 'D' || flags.mode() == '-' ? Arithmetic.Direction.DECR
+                : Arithmetic.Direction.INCR;
         touchAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
         vivifyAt = flags.hasVivify() ? expiresAt(flags.vivifyExptime()) : Arithmetic.NO_CREATE;
         long createExpiresAt = flags.hasVivify() && flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt;
-        connection.write(cache.delta(request.key(), new Arithmetic(increment, flags.delta(),
+        connection.write(cache.delta(request.key(), new Arithmetic(direction, flags.delta(),
                 flags.hasCas() ? flags.cas() : 0, flags.initial(), createExpiresAt, touchAt)), replyArithmetic);
     }
 

@@ -10,9 +10,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.ratmemcache.config.ConfigChecks;
 import org.ratmemcache.config.InvalidSettingException;
 import org.ratmemcache.config.RatMemCacheConfig;
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
-import org.ratmemcache.core.DiskTierException;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
@@ -36,7 +38,7 @@ public class ServerBeans {
     @Singleton
     TieredCache cache(RatMemCacheConfig config, Clock clock) {
         ConfigChecks.check(config);
-        TieredCache.Builder builder = TieredCache.builder()
+        TieredCacheBuilder builder = TieredCache.builder()
                 .clock(clock)
                 .maxMemory(config.l1().maxMemory().asLongValue())
                 .maxEntries(config.l1().maxEntries().orElse(Long.MAX_VALUE))
@@ -72,6 +74,13 @@ public class ServerBeans {
         cache.close();
     }
 
+    /** What operations read: stats, admin, metrics and health depend on this, not on the engine. */
+    @Produces
+    @Singleton
+    CacheView view(TieredCache cache) {
+        return cache.view();
+    }
+
     @Produces
     @Singleton
     MemcachedServer server(RatMemCacheConfig config, TieredCache cache,
@@ -80,6 +89,6 @@ public class ServerBeans {
         ServerSettings settings = new ServerSettings(server.bind(), server.port(),
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version, server.nativeTransport());
-        return new MemcachedServer(settings, cache);
+        return new MemcachedServer(settings, cache, cache.view());
     }
 }

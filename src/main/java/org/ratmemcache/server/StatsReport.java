@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -14,9 +15,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 
 import org.ratmemcache.core.CacheStats;
-import org.ratmemcache.core.DiskTier;
-import org.ratmemcache.core.TieredCache;
-import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.CacheView;
 
 /**
  * memcached's {@code stats} command and its groups, with memcached 1.6's field names in
@@ -45,7 +44,7 @@ final class StatsReport {
     /** The pseudo slab class that holds every item. */
     private static final String SLAB = "1";
 
-    private final TieredCache cache;
+    private final CacheView cache;
     private final ServerStats server;
     private final ServerSettings settings;
     private final ChannelGroup connections;
@@ -53,7 +52,7 @@ final class StatsReport {
     private final String transport;
     private final long startedMillis;
 
-    StatsReport(TieredCache cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
+    StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
             Supplier<SocketAddress> listenAddress, String transport) {
         this.cache = cache;
         this.server = server;
@@ -64,7 +63,6 @@ final class StatsReport {
         this.startedMillis = cache.clock().millis();
     }
 
-    /** Writes the reply to a stats request from connection {@code requester}. */
     /** Receives one statistic: a text line, or a binary packet. */
     @FunctionalInterface
     interface Sink {
@@ -148,7 +146,7 @@ final class StatsReport {
         zero(out, "auth_cmds", "auth_errors");
         out.stat("bytes_read", server.bytesRead());
         out.stat("bytes_written", server.bytesWritten());
-        out.stat("limit_maxbytes", cache.maxBytes());
+        out.stat("limit_maxbytes", cache.memory().maxBytes());
         out.stat("accepting_conns", 1);
         zero(out, "listen_disabled_num", "time_in_listen_disabled_us");
         out.stat("threads", settings.ioThreads());
@@ -160,7 +158,7 @@ final class StatsReport {
         zero(out, "lru_maintainer_juggles", "malloc_fails", "log_worker_dropped", "log_worker_written",
                 "log_watcher_skipped", "log_watcher_sent", "log_watchers", "unexpected_napi_ids",
                 "round_robin_fallback");
-        out.stat("bytes", cache.bytes());
+        out.stat("bytes", cache.memory().bytes());
         out.stat("curr_items", cache.itemCount());
         out.stat("total_items", c.totalItems.sum());
         out.stat("slab_global_page_pool", 0);
@@ -178,32 +176,30 @@ final class StatsReport {
 
     /** RatMemCache's own figures, per tier, after memcached's fields. */
     private void tiers(Sink out, CacheStats c) {
-        out.stat("l1_items", cache.memory().entries());
+        out.stat("l1_items", cache.memory().items());
         out.stat("l1_bytes", cache.memory().bytes());
         out.stat("l1_value_bytes_raw", cache.memory().rawValueBytes());
         out.stat("l1_value_bytes_stored", cache.memory().storedValueBytes());
         out.stat("l1_hits", c.l1Hits.sum());
         out.stat("l1_misses", c.l1Misses.sum());
         out.stat("l1_evictions", c.evictions.sum());
-        DiskTier disk = cache.disk();
-        out.stat("l2_enabled", disk == null ? 0 : 1);
-        if (disk == null) {
-            return;
-        }
-        out.stat("l2_items", disk.itemCount());
-        out.stat("l2_bytes", disk.dataBytes());
-        out.stat("l2_hits", c.l2Hits.sum());
-        out.stat("l2_misses", c.l2Misses.sum());
-        out.stat("l2_promotions", c.promotions.sum());
-        out.stat("l2_evictions", c.l2Evictions.sum());
-        out.stat("l2_write_back_queue", cache.writeBackQueueDepth());
-        out.stat("l2_write_back_lag_ms", cache.writeBackLagMillis());
-        disk.statistics().forEach((name, value) -> out.stat("l2_" + name, value));
+        out.stat("l2_enabled", cache.disk().isPresent() ? 1 : 0);
+        cache.disk().ifPresent(disk -> {
+            out.stat("l2_items", disk.items());
+            out.stat("l2_bytes", disk.dataBytes());
+            out.stat("l2_hits", c.l2Hits.sum());
+            out.stat("l2_misses", c.l2Misses.sum());
+            out.stat("l2_promotions", c.promotions.sum());
+            out.stat("l2_evictions", c.l2Evictions.sum());
+            out.stat("l2_write_back_queue", disk.writeBackQueue());
+            out.stat("l2_write_back_lag_ms", disk.writeBackLagMillis());
+            disk.statistics().forEach((name, value) -> out.stat("l2_" + name, value));
+        });
     }
 
     private void settings(Sink out) {
         InetSocketAddress address = (InetSocketAddress) listenAddress.get();
-        out.stat("maxbytes", cache.maxBytes());
+        out.stat("maxbytes", cache.memory().maxBytes());
         out.stat("maxconns", settings.maxConnections());
         out.stat("tcpport", address == null ? settings.port() : address.getPort());
         out.stat("udpport", 0);
@@ -231,13 +227,13 @@ final class StatsReport {
     }
 
     private void items(Sink out) {
-        long items = cache.memory().entries();
+        long items = cache.memory().items();
         if (items == 0) {
             return;
         }
         CacheStats c = cache.stats();
-        Entry coldest = cache.memory().coldest();
-        long age = coldest == null ? 0 : (cache.clock().millis() - coldest.accessedAt()) / 1000;
+        OptionalLong coldest = cache.memory().coldestAccessedAt();
+        long age = coldest.isPresent() ? (cache.clock().millis() - coldest.getAsLong()) / 1000 : 0;
         item(out, "number", items);
         item(out, "number_hot", 0);
         item(out, "number_warm", 0);
@@ -245,7 +241,7 @@ final class StatsReport {
         item(out, "age_hot", 0);
         item(out, "age_warm", 0);
         item(out, "age", age);
-        item(out, "mem_requested", cache.bytes());
+        item(out, "mem_requested", cache.memory().bytes());
         item(out, "evicted", c.evictions.sum());
         item(out, "evicted_nonzero", 0);
         item(out, "evicted_time", 0);
@@ -266,8 +262,8 @@ final class StatsReport {
     }
 
     private void slabs(Sink out) {
-        long items = cache.memory().entries();
-        boolean allocated = cache.memory().everHeldEntries();
+        long items = cache.memory().items();
+        boolean allocated = cache.memory().everHeldItems();
         if (allocated) {
             CacheStats c = cache.stats();
             slab(out, "chunk_size", cache.itemSizeMax());
@@ -287,7 +283,7 @@ final class StatsReport {
             slab(out, "touch_hits", c.touchHits.sum());
         }
         out.stat("active_slabs", allocated ? 1 : 0);
-        out.stat("total_malloced", cache.bytes());
+        out.stat("total_malloced", cache.memory().bytes());
     }
 
     private void conns(Sink out, long requester) {

@@ -5,12 +5,14 @@ import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 
+import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.Lookup;
 import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.protocol.Parsed;
 import org.ratmemcache.protocol.text.TextError;
@@ -88,9 +90,10 @@ final class TextConnectionHandler extends ConnectionHandler {
             }
             case STORE -> write(cache.store(request.storeMode(), request.key(), request.flags(),
                     expiresAt(request.exptime()), request.value(), request.cas()), replyStored);
-            case STORE_TOO_LARGE -> write(cache.refuseTooLarge(request.storeMode(), request.key()), replyTooLarge);
+            case STORE_TOO_LARGE -> write(cache.storeTooLarge(request.storeMode(), request.key()), replyTooLarge);
             case DELETE -> write(cache.delete(request.key(), 0), replyDeleted);
-            case DELTA -> write(cache.delta(request.key(), request.increment(), request.delta()), replyDelta);
+            case DELTA -> write(cache.delta(request.key(), Arithmetic.of(request.increment() ? Arithmetic.Direction.INCR
+                    : Arithmetic.Direction.DECR, request.delta())), replyDelta);
             case TOUCH -> write(cache.touch(request.key(), expiresAt(request.exptime())), replyTouched);
             case FLUSH_ALL -> {
                 long now = cache.clock().millis();
@@ -128,13 +131,16 @@ final class TextConnectionHandler extends ConnectionHandler {
                     return;
                 }
             } else {
-                Item item = cache.get(key);
-                if (item == Cache.ON_DISK) {
-                    if (!await(cache.load(key), retrieved)) {
-                        return;
+                switch (cache.get(key)) {
+                    case Item item -> writeItem(item);
+                    case Lookup.Miss miss -> {
+                        // nothing to write
                     }
-                } else {
-                    writeItem(item);
+                    case Lookup.Pending pending -> {
+                        if (!await(pending.item(), retrieved)) {
+                            return;
+                        }
+                    }
                 }
             }
             if (retrievalNextKey < keys && !mayContinue()) {

@@ -1,5 +1,6 @@
 package org.ratmemcache.admin;
 
+import org.ratmemcache.testing.Reads;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,7 +14,7 @@ import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.testing.TextClient;
 
@@ -136,7 +137,7 @@ class AdminResourceTest {
             client.send("set meta-a 42 3600 5\r\nhello\r\ngets meta-a\r\n").expect("STORED\r\n");
             String cas = client.readLine().split(" ")[4];
             client.expect("hello\r\nEND\r\n");
-            await().until(() -> cache.writeBackQueueDepth() == 0);
+            await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
             given().get("/admin/keys/meta-a").then().statusCode(200)
                     .body("key", is("meta-a")).body("encoding", is("text"))
                     .body("size", is(5)).body("flags", is(42)).body("cas", is(cas))
@@ -150,7 +151,7 @@ class AdminResourceTest {
     @Test
     void aLargeValueLivesOnDiskOnly() {
         cache.store(StoreMode.SET, Key.of("large"), 0, 0, new byte[300 * 1024], 0).join();
-        await().until(() -> cache.writeBackQueueDepth() == 0);
+        await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
         given().get("/admin/keys/large").then().statusCode(200).body("tier", is("l2")).body("size", is(300 * 1024));
     }
 

@@ -1,5 +1,7 @@
 package org.ratmemcache.core;
 
+import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -28,12 +30,12 @@ abstract class CacheTestSupport {
     }
 
     String get(String key) {
-        Item item = cache.get(Key.of(key));
+        Item item = Reads.item(cache, Key.of(key));
         return item == null ? null : new String(item.value(), StandardCharsets.ISO_8859_1);
     }
 
     long casOf(String key) {
-        return cache.get(Key.of(key)).cas();
+        return Reads.item(cache, Key.of(key)).cas();
     }
 
     static byte[] bytes(String s) {

@@ -19,7 +19,7 @@ class CasTest extends CacheTestSupport {
         long afterSet = casOf("k");
         store(APPEND, "k", "2", 0, 0, 0);
         long afterAppend = casOf("k");
-        cache.delta(Key.of("k"), true, 1).join();
+        cache.delta(Key.of("k"), Arithmetic.of(Arithmetic.Direction.INCR, 1)).join();
         long afterIncr = casOf("k");
         store(REPLACE, "k", "x", 0, 0, 0);
         long afterReplace = casOf("k");
@@ -38,7 +38,7 @@ class CasTest extends CacheTestSupport {
         assertThat(get("k")).isEqualTo("first");
         assertThat(store(CAS, "missing", "v", 0, 0, cas)).isEqualTo(NOT_FOUND);
         assertThat(store(CAS, "k", "zero", 0, 0, 0)).isEqualTo(EXISTS);
-        CacheStats stats = cache.stats();
+        CacheStats stats = cache.view().stats();
         assertThat(new long[] {stats.casHits.sum(), stats.casBadval.sum(), stats.casMisses.sum()})
                 .containsExactly(1, 2, 1);
     }

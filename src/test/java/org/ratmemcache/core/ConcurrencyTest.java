@@ -1,5 +1,7 @@
 package org.ratmemcache.core;
 
+import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,15 +57,15 @@ class ConcurrencyTest {
     @Test
     void incrementsOfOneKeyAreNeverLost() throws Exception {
         cache.store(StoreMode.SET, Key.of("n"), 0, 0, "0".getBytes(StandardCharsets.US_ASCII), 0).join();
-        race(5_000, (thread, i) -> cache.delta(Key.of("n"), true, 1).join());
-        assertThat(new String(cache.get(Key.of("n")).value(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(THREADS * 5_000));
+        race(5_000, (thread, i) -> cache.delta(Key.of("n"), Arithmetic.of(Arithmetic.Direction.INCR, 1)).join());
+        assertThat(new String(Reads.item(cache, Key.of("n")).value(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(THREADS * 5_000));
     }
 
     @Test
     void appendsOfOneKeyAreNeverLost() throws Exception {
         cache.store(StoreMode.SET, Key.of("log"), 0, 0, new byte[0], 0).join();
         race(1_000, (thread, i) -> cache.store(StoreMode.APPEND, Key.of("log"), 0, 0, new byte[] {(byte) thread}, 0).join());
-        byte[] log = cache.get(Key.of("log")).value();
+        byte[] log = Reads.item(cache, Key.of("log")).value();
         assertThat(log).hasSize(THREADS * 1_000);
         int[] perThread = new int[THREADS];
         for (byte b : log) {
@@ -78,7 +80,7 @@ class ConcurrencyTest {
         AtomicInteger wins = new AtomicInteger();
         race(2_000, (thread, i) -> {
             while (true) {
-                Item seen = cache.get(Key.of("k"));
+                Item seen = Reads.item(cache, Key.of("k"));
                 long next = Long.parseLong(new String(seen.value(), StandardCharsets.US_ASCII)) + 1;
                 StoreResult result = cache.store(StoreMode.CAS, Key.of("k"), 0, 0,
                         Long.toString(next).getBytes(StandardCharsets.US_ASCII), seen.cas()).join();
@@ -90,7 +92,7 @@ class ConcurrencyTest {
             }
         });
         assertThat(wins.get()).isEqualTo(THREADS * 2_000);
-        assertThat(new String(cache.get(Key.of("k")).value(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(THREADS * 2_000));
+        assertThat(new String(Reads.item(cache, Key.of("k")).value(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(THREADS * 2_000));
     }
 
     @Test
@@ -112,8 +114,8 @@ class ConcurrencyTest {
                 bytes += entry.weight();
                 entries++;
             }
-            assertThat(small.itemCount()).isEqualTo(entries);
-            assertThat(small.bytes()).isEqualTo(bytes).isLessThanOrEqualTo(small.maxBytes());
+            assertThat(small.view().itemCount()).isEqualTo(entries);
+            assertThat(small.view().memory().bytes()).isEqualTo(bytes).isLessThanOrEqualTo(small.view().memory().maxBytes());
         }
     }
 }

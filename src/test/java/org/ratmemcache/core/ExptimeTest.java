@@ -1,5 +1,6 @@
 package org.ratmemcache.core;
 
+import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -28,7 +29,7 @@ class ExptimeTest extends CacheTestSupport {
         assertThat(get("k")).isEqualTo("v");
         clock.advance(Duration.ofMillis(1));
         assertThat(get("k")).isNull();
-        assertThat(cache.stats().getExpired.sum()).isEqualTo(1);
+        assertThat(cache.view().stats().getExpired.sum()).isEqualTo(1);
     }
 
     @Test
@@ -60,7 +61,7 @@ class ExptimeTest extends CacheTestSupport {
         set("k", "old", 0);
         assertThat(set("k", "v", -1)).isEqualTo(STORED);
         assertThat(get("k")).isNull();
-        assertThat(cache.itemCount()).isZero();
+        assertThat(cache.view().itemCount()).isZero();
     }
 
     @Test
@@ -75,12 +76,12 @@ class ExptimeTest extends CacheTestSupport {
     void expiredItemsAreRemovedWhenAccessed() {
         set("k", "v", 1);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(cache.itemCount()).isEqualTo(1);
+        assertThat(cache.view().itemCount()).isEqualTo(1);
         assertThat(get("k")).isNull();
-        assertThat(cache.itemCount()).isZero();
-        assertThat(cache.bytes()).isZero();
-        assertThat(cache.stats().reclaimed.sum()).isEqualTo(1);
-        assertThat(cache.stats().expiredUnfetched.sum()).isEqualTo(1);
+        assertThat(cache.view().itemCount()).isZero();
+        assertThat(cache.view().memory().bytes()).isZero();
+        assertThat(cache.view().stats().reclaimed.sum()).isEqualTo(1);
+        assertThat(cache.view().stats().expiredUnfetched.sum()).isEqualTo(1);
     }
 
     @Test
@@ -90,9 +91,9 @@ class ExptimeTest extends CacheTestSupport {
         set("never", "v", 0);
         clock.advance(Duration.ofSeconds(2));
         cache.sweep();
-        assertThat(cache.itemCount()).isEqualTo(2);
-        assertThat(cache.stats().crawlerReclaimed.sum()).isEqualTo(1);
-        assertThat(cache.stats().crawlerItemsChecked.sum()).isEqualTo(3);
+        assertThat(cache.view().itemCount()).isEqualTo(2);
+        assertThat(cache.view().stats().crawlerReclaimed.sum()).isEqualTo(1);
+        assertThat(cache.view().stats().crawlerItemsChecked.sum()).isEqualTo(3);
         assertThat(get("long")).isEqualTo("v");
     }
 
@@ -101,8 +102,8 @@ class ExptimeTest extends CacheTestSupport {
         try (TieredCache swept = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).build()) {
             swept.store(StoreMode.SET, Key.of("k"), 0, clock.millis() + 1000, bytes("v"), 0).join();
             clock.advance(Duration.ofSeconds(1));
-            await().atMost(Duration.ofSeconds(5)).until(() -> swept.itemCount() == 0);
-            assertThat(swept.stats().crawlerReclaimed.sum()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> swept.view().itemCount() == 0);
+            assertThat(swept.view().stats().crawlerReclaimed.sum()).isEqualTo(1);
         }
     }
 
@@ -123,8 +124,8 @@ class ExptimeTest extends CacheTestSupport {
         assertThat(get("k")).isEqualTo("v");
         assertThat(casOf("k")).isEqualTo(cas);
         assertThat(cache.touch(Key.of("missing"), 0).join()).isFalse();
-        assertThat(cache.stats().touchHits.sum()).isEqualTo(1);
-        assertThat(cache.stats().touchMisses.sum()).isEqualTo(1);
+        assertThat(cache.view().stats().touchHits.sum()).isEqualTo(1);
+        assertThat(cache.view().stats().touchMisses.sum()).isEqualTo(1);
     }
 
     @Test

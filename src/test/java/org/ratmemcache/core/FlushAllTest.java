@@ -16,7 +16,7 @@ class FlushAllTest extends CacheTestSupport {
         cache.flushAll(clock.millis()).join();
         assertThat(get("a")).isNull();
         assertThat(get("b")).isNull();
-        assertThat(cache.stats().getFlushed.sum()).isEqualTo(2);
+        assertThat(cache.view().stats().getFlushed.sum()).isEqualTo(2);
     }
 
     @Test
@@ -64,7 +64,7 @@ class FlushAllTest extends CacheTestSupport {
         set("b", "2", 0);
         cache.flushAll(clock.millis()).join();
         cache.sweep();
-        assertThat(cache.itemCount()).isZero();
-        assertThat(cache.bytes()).isZero();
+        assertThat(cache.view().itemCount()).isZero();
+        assertThat(cache.view().memory().bytes()).isZero();
     }
 }

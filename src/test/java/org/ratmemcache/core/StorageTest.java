@@ -1,5 +1,7 @@
 package org.ratmemcache.core;
 
+import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -30,7 +32,7 @@ class StorageTest extends CacheTestSupport {
     @Test
     void flagsAreOpaque32BitValues() {
         store(SET, "k", "v", 0xFFFF_FFFF, 0, 0);
-        assertThat(cache.get(Key.of("k")).flags()).isEqualTo(-1);
+        assertThat(Reads.item(cache, Key.of("k")).flags()).isEqualTo(-1);
     }
 
     @Test
@@ -38,7 +40,7 @@ class StorageTest extends CacheTestSupport {
         store(SET, "k", "mid", 7, 10, 0);
         assertThat(store(APPEND, "k", ">", 99, 0, 0)).isEqualTo(STORED);
         assertThat(store(PREPEND, "k", "<", 99, 1000, 0)).isEqualTo(STORED);
-        Item item = cache.get(Key.of("k"));
+        Item item = Reads.item(cache, Key.of("k"));
         assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("<mid>");
         assertThat(item.flags()).isEqualTo(7);
         clock.advance(Duration.ofSeconds(10));
@@ -60,15 +62,15 @@ class StorageTest extends CacheTestSupport {
         assertThat(store(SET, "k", "x".repeat(1_048_517), 0, 0, 0)).isEqualTo(StoreResult.TOO_LARGE);
         assertThat(store(SET, "k", "x".repeat(1_048_512), 1, 0, 0)).isEqualTo(STORED);
         assertThat(store(SET, "k", "x".repeat(1_048_513), 1, 0, 0)).isEqualTo(StoreResult.TOO_LARGE);
-        assertThat(cache.stats().storeTooLarge.sum()).isEqualTo(2);
+        assertThat(cache.view().stats().storeTooLarge.sum()).isEqualTo(2);
     }
 
     @Test
     void aRefusedSetRemovesTheStaleItemButARefusedAppendDoesNot() {
         set("k", "old", 0);
-        cache.refuseTooLarge(APPEND, Key.of("k")).join();
+        cache.storeTooLarge(APPEND, Key.of("k")).join();
         assertThat(get("k")).isEqualTo("old");
-        cache.refuseTooLarge(SET, Key.of("k")).join();
+        cache.storeTooLarge(SET, Key.of("k")).join();
         assertThat(get("k")).isNull();
     }
 
@@ -83,7 +85,7 @@ class StorageTest extends CacheTestSupport {
     void anItemLargerThanTheWholeBudgetIsRefused() {
         try (TieredCache tiny = TieredCache.builder().clock(clock).maxMemory(1024).sweepInterval(Duration.ZERO).build()) {
             assertThat(tiny.store(SET, Key.of("k"), 0, 0, new byte[2000], 0).join()).isEqualTo(StoreResult.NO_MEMORY);
-            assertThat(tiny.stats().storeNoMemory.sum()).isEqualTo(1);
+            assertThat(tiny.view().stats().storeNoMemory.sum()).isEqualTo(1);
         }
     }
 
@@ -104,6 +106,6 @@ class StorageTest extends CacheTestSupport {
         cache.store(SET, lookup, 0, 0, bytes("v"), 0).join();
         buffer[2] = 'E';
         assertThat(get("key")).isEqualTo("v");
-        assertThat(cache.get(Key.of("key")).key().toString()).isEqualTo("key");
+        assertThat(Reads.item(cache, Key.of("key")).key().toString()).isEqualTo("key");
     }
 }

@@ -1,5 +1,6 @@
 package org.ratmemcache.health;
 
+import org.ratmemcache.testing.Reads;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import org.junit.jupiter.api.Test;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.testing.TextClient;
 import org.ratmemcache.testing.Tmpfs;
@@ -82,7 +83,7 @@ class FullDiskHealthTest {
         assumeThat(SmallDisk.mounted).as("mounting a tmpfs needs root and mount permission (CI has both)").isTrue();
         try (TextClient client = new TextClient(server.address().getPort())) {
             client.send("set hot 0 0 3\r\nyes\r\n").expect("STORED\r\n");
-            await().until(() -> cache.writeBackQueueDepth() == 0);
+            await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
             Path filler = SmallDisk.mount.resolve("filler");
             Tmpfs.fill(filler);
 
@@ -110,7 +111,7 @@ class FullDiskHealthTest {
             client.send("get hot\r\n").expect("VALUE hot 0 3\r\nyes\r\nEND\r\n");
 
             Files.delete(filler);
-            await().atMost(Duration.ofSeconds(60)).until(() -> cache.diskFailure() == null);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Reads.diskFailure(cache.view()) == null);
             given().get(health + "/well").then().statusCode(200);
         }
     }

@@ -1,5 +1,6 @@
 package org.ratmemcache.server;
 
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.awaitility.Awaitility;
 
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
 
 /**
@@ -30,11 +31,11 @@ final class ConnectionHarness implements AutoCloseable {
         this(TieredCache.builder());
     }
 
-    ConnectionHarness(TieredCache.Builder settings) {
+    ConnectionHarness(TieredCacheBuilder settings) {
         cache = settings.clock(clock).sweepInterval(Duration.ZERO).build();
         ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true);
         ServerStats stats = new ServerStats();
-        StatsReport report = new StatsReport(cache, stats, server,
+        StatsReport report = new StatsReport(cache.view(), stats, server,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> null, "embedded");
         channel = new EmbeddedChannel(new ProtocolDetector(
                 () -> new TextConnectionHandler(1, cache, stats, report, "VERSION test\r\n".getBytes(StandardCharsets.US_ASCII)),

@@ -1,5 +1,6 @@
 package org.ratmemcache.server;
 
+import org.ratmemcache.testing.Reads;
 import java.util.List;
 
 import io.netty.buffer.Unpooled;
@@ -44,7 +45,7 @@ class ConnectionProperties {
                 c.channel.checkException();
             }
             c.replyBytes();
-            Item kept = c.cache.get(guard);
+            Item kept = Reads.item(c.cache, guard);
             assertThat(kept.value()).containsExactly('g');
             assertThat(kept.flags()).isEqualTo(7);
         }

@@ -54,14 +54,14 @@ abstract class DifferentialTest {
     void overDiskWithWriteBack() {
         RunningServer server = RunningServer.startWithDisk(dataDir, 3, false);
         assertSameReplies(server, false);
-        assertThat(server.cache().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
+        assertThat(server.cache().view().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
     }
 
     @Test
     void overDiskWithWriteThrough() {
         RunningServer server = RunningServer.startWithDisk(dataDir, 3, true);
         assertSameReplies(server, false);
-        assertThat(server.cache().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
+        assertThat(server.cache().view().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
     }
 
     private List<List<String>> reference() {

@@ -1,5 +1,7 @@
 package org.ratmemcache.server;
 
+import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +12,10 @@ import io.netty.buffer.Unpooled;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ratmemcache.core.DiskTier;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
@@ -47,12 +49,12 @@ class DiskWaitReadingTest {
     @Test
     void aDiskWaitStopsReadingOnlyOnceEnoughInputIsHeld() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        TieredCache.Builder settings = TieredCache.builder().maxEntries(1)
+        TieredCacheBuilder settings = TieredCache.builder().maxEntries(1)
                 .disk(gated(RocksDbTier.open(RocksDbSettings.defaults(dataDir)), gate));
         try (ConnectionHarness harness = new ConnectionHarness(settings)) {
             harness.cache.store(StoreMode.SET, Key.of("cold"), 0, 0, "c".getBytes(StandardCharsets.US_ASCII), 0).join();
             harness.cache.store(StoreMode.SET, Key.of("hot"), 0, 0, "h".getBytes(StandardCharsets.US_ASCII), 0).join();
-            await().until(() -> harness.cache.writeBackQueueDepth() == 0 && harness.cache.memory().get(Key.of("cold")) == null);
+            await().until(() -> Reads.writeBackQueue(harness.cache.view()) == 0 && harness.cache.memory().get(Key.of("cold")) == null);
             assertThat(harness.cache.memory().get(Key.of("hot"))).as("hot stays in memory").isNotNull();
 
             harness.channel.writeInbound(Unpooled.copiedBuffer("get cold\r\n", StandardCharsets.US_ASCII));

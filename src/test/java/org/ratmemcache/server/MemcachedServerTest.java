@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.RunningServer;
 import org.ratmemcache.testing.TextClient;
 
@@ -116,7 +116,7 @@ class MemcachedServerTest {
             port = first.port();
         }
         TieredCache cache = TieredCache.builder().sweepInterval(Duration.ZERO).build();
-        MemcachedServer second = new MemcachedServer(new ServerSettings("127.0.0.1", port, 1, 16, Duration.ZERO, "v", true), cache);
+        MemcachedServer second = new MemcachedServer(new ServerSettings("127.0.0.1", port, 1, 16, Duration.ZERO, "v", true), cache, cache.view());
         second.start();
         try (TextClient client = new TextClient(port)) {
             client.send("version\r\n").expect("VERSION v\r\n");

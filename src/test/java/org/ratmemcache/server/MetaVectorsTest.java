@@ -1,12 +1,13 @@
 package org.ratmemcache.server;
 
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ratmemcache.core.DiskTierException;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
@@ -90,7 +91,7 @@ class MetaVectorsTest {
     void staleWhileRevalidateWithTheItemOnDiskOnly() {
         try (ConnectionHarness c = new ConnectionHarness(overDisk(1))) {
             assertStaleWhileRevalidate(c);
-            assertThat(c.cache.stats().l2Hits.sum()).as("reads answered from disk").isPositive();
+            assertThat(c.cache.view().stats().l2Hits.sum()).as("reads answered from disk").isPositive();
         }
     }
 
@@ -139,7 +140,7 @@ class MetaVectorsTest {
         }
     }
 
-    private TieredCache.Builder overDisk(long l1Entries) {
+    private TieredCacheBuilder overDisk(long l1Entries) {
         try {
             return TieredCache.builder().maxEntries(l1Entries).disk(RocksDbTier.open(RocksDbSettings.defaults(dataDir)))
                     .writeBackLimits(100_000, 64L << 20, Duration.ofMillis(1));

@@ -96,7 +96,7 @@ class TextErrorPathsTest {
             byte[] rest = new byte[5_000_000 - 4 * (1 << 20)];
             assertThat(harness.exchange(rest)).isEmpty();
             assertThat(harness.exchange("\r\nget k\r\nversion\r\n")).isEqualTo("END\r\nVERSION test\r\n");
-            assertThat(harness.cache.stats().storeTooLarge.sum()).isEqualTo(1);
+            assertThat(harness.cache.view().stats().storeTooLarge.sum()).isEqualTo(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.ratmemcache.server;
 
+import org.ratmemcache.testing.Reads;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -34,8 +35,8 @@ class TextGarbageTest {
                 }
                 // The connection may be mid-value or closed; the guard is intact unless a mutation
                 // turned into a flush_all, the one command that may remove it.
-                Item guard = harness.cache.get(Key.of("guard"));
-                if (harness.cache.stats().cmdFlush.sum() == 0) {
+                Item guard = Reads.item(harness.cache, Key.of("guard"));
+                if (harness.cache.view().stats().cmdFlush.sum() == 0) {
                     assertThat(guard).isNotNull();
                     assertThat(new String(guard.value(), StandardCharsets.US_ASCII)).isEqualTo("safe!");
                     assertThat(guard.flags()).isEqualTo(9);

@@ -1,11 +1,12 @@
 package org.ratmemcache.testing;
 
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-import org.ratmemcache.core.DiskTierException;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
@@ -24,9 +25,9 @@ public final class RunningServer implements AutoCloseable {
     private final TieredCache cache;
     private final MemcachedServer server;
 
-    private RunningServer(UnaryOperator<TieredCache.Builder> cacheSettings, ServerSettings settings) {
+    private RunningServer(UnaryOperator<TieredCacheBuilder> cacheSettings, ServerSettings settings) {
         this.cache = cacheSettings.apply(TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO)).build();
-        this.server = new MemcachedServer(settings, cache);
+        this.server = new MemcachedServer(settings, cache, cache.view());
         server.start();
     }
 
@@ -35,7 +36,7 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(UnaryOperator.identity(), DEFAULTS);
     }
 
-    public static RunningServer start(UnaryOperator<TieredCache.Builder> cacheSettings) {
+    public static RunningServer start(UnaryOperator<TieredCacheBuilder> cacheSettings) {
         return new RunningServer(cacheSettings, DEFAULTS);
     }
 

@@ -14,7 +14,7 @@ import org.ratmemcache.core.Key;
  * lost update only blurs a statistic, and each is written only when it changes, so that hot keys
  * read by many threads do not bounce a cache line between cores.
  */
-public final class Entry implements Item {
+public final class Entry implements Item, Found {
 
     static final int NEW = 0;
     static final int LINKED = 1;

@@ -5,11 +5,13 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Key;
 
 /**
@@ -34,7 +36,7 @@ import org.ratmemcache.core.Key;
  *       that an entry removed before its writer links it is never counted.</li>
  * </ul>
  */
-public final class MemoryTier {
+public final class MemoryTier implements CacheView.MemoryFigures {
 
     /**
      * JVM bytes an entry costs beyond its key and value bytes, on a 64-bit JVM with compressed
@@ -167,40 +169,50 @@ public final class MemoryTier {
         }
     }
 
+    @Override
+    public OptionalLong coldestAccessedAt() {
+        Entry coldest = coldest();
+        return coldest == null ? OptionalLong.empty() : OptionalLong.of(coldest.accessedAt());
+    }
+
     /** Bytes charged to the budget by the linked entries. */
+    @Override
     public long bytes() {
         return bytes;
     }
 
     /** Linked entries, live or expired. */
-    public long entries() {
+    @Override
+    public long items() {
         return entries;
     }
 
-    /** Value bytes held, as clients see them (before compression). */
+    @Override
     public long rawValueBytes() {
         return rawValueBytes;
     }
 
-    /** Value bytes held, as stored (after compression). */
+    @Override
     public long storedValueBytes() {
         return storedValueBytes;
     }
 
-    /** Whether the tier has ever held an entry, as memcached's slab pages, once allocated, stay. */
-    public boolean everHeldEntries() {
+    @Override
+    public boolean everHeldItems() {
         return everLinked;
     }
 
+    @Override
     public long maxBytes() {
         return maxBytes;
     }
 
-    public long maxEntries() {
+    @Override
+    public long maxItems() {
         return maxEntries;
     }
 
-    /** Recorded reads that were dropped instead of reordering the policy. */
+    @Override
     public long droppedReads() {
         return readBuffer.dropped();
     }

@@ -3,7 +3,7 @@ package org.ratmemcache.storage.rocksdb;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-import org.ratmemcache.core.DiskItem;
+import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;

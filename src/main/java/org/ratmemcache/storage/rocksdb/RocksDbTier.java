@@ -20,13 +20,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
-import org.ratmemcache.core.DiskItem;
-import org.ratmemcache.core.DiskTier;
-import org.ratmemcache.core.DiskTierException;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTier;
+import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
-import org.ratmemcache.core.PersistedState;
+import org.ratmemcache.core.disk.PersistedState;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;

@@ -1,5 +1,7 @@
 package org.ratmemcache.core.memory;
 
+import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -7,7 +9,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +19,7 @@ class EvictionTest {
 
     private final ManualClock clock = new ManualClock();
 
-    private TieredCache cache(UnaryOperator<TieredCache.Builder> bounds) {
+    private TieredCache cache(UnaryOperator<TieredCacheBuilder> bounds) {
         return bounds.apply(TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO)).build();
     }
 
@@ -26,7 +28,7 @@ class EvictionTest {
     }
 
     private static boolean has(TieredCache cache, String key) {
-        return cache.get(Key.of(key)) != null;
+        return Reads.item(cache, Key.of(key)) != null;
     }
 
     @Test
@@ -37,13 +39,13 @@ class EvictionTest {
             set(cache, "c", 1);
             assertThat(has(cache, "a")).isTrue(); // a is now more recent than b and c
             set(cache, "d", 1);
-            assertThat(cache.itemCount()).isEqualTo(3);
+            assertThat(cache.view().itemCount()).isEqualTo(3);
             assertThat(has(cache, "b")).isFalse();
             assertThat(has(cache, "a")).isTrue();
             assertThat(has(cache, "c")).isTrue();
             assertThat(has(cache, "d")).isTrue();
-            assertThat(cache.stats().evictions.sum()).isEqualTo(1);
-            assertThat(cache.stats().evictedUnfetched.sum()).isEqualTo(1);
+            assertThat(cache.view().stats().evictions.sum()).isEqualTo(1);
+            assertThat(cache.view().stats().evictedUnfetched.sum()).isEqualTo(1);
         }
     }
 
@@ -65,11 +67,11 @@ class EvictionTest {
         try (TieredCache cache = cache(b -> b.maxMemory(10 * perItem))) {
             for (int i = 0; i < 100; i++) {
                 set(cache, String.format("k%03d", i), 1000);
-                assertThat(cache.bytes()).isLessThanOrEqualTo(10 * perItem);
+                assertThat(cache.view().memory().bytes()).isLessThanOrEqualTo(10 * perItem);
             }
-            assertThat(cache.itemCount()).isEqualTo(10);
-            assertThat(cache.bytes()).isEqualTo(10 * perItem);
-            assertThat(cache.stats().evictions.sum()).isEqualTo(90);
+            assertThat(cache.view().itemCount()).isEqualTo(10);
+            assertThat(cache.view().memory().bytes()).isEqualTo(10 * perItem);
+            assertThat(cache.view().stats().evictions.sum()).isEqualTo(90);
             for (int i = 90; i < 100; i++) {
                 assertThat(has(cache, String.format("k%03d", i))).isTrue();
             }
@@ -84,7 +86,7 @@ class EvictionTest {
                 set(cache, String.format("%02d", i), 100);
             }
             set(cache, "big", (int) (5 * small));
-            assertThat(cache.bytes()).isLessThanOrEqualTo(20 * small);
+            assertThat(cache.view().memory().bytes()).isLessThanOrEqualTo(20 * small);
             assertThat(has(cache, "big")).isTrue();
             assertThat(has(cache, "00")).isFalse();
             assertThat(has(cache, "19")).isTrue();
@@ -98,12 +100,12 @@ class EvictionTest {
                 set(cache, "k" + i, i);
                 set(cache, "k" + i, 2 * i);
             }
-            assertThat(cache.itemCount()).isEqualTo(100);
+            assertThat(cache.view().itemCount()).isEqualTo(100);
             for (int i = 0; i < 100; i++) {
                 cache.delete(Key.of("k" + i)).join();
             }
-            assertThat(cache.itemCount()).isZero();
-            assertThat(cache.bytes()).isZero();
+            assertThat(cache.view().itemCount()).isZero();
+            assertThat(cache.view().memory().bytes()).isZero();
         }
     }
 
@@ -113,8 +115,8 @@ class EvictionTest {
             cache.store(StoreMode.SET, Key.of("short"), 0, clock.millis() + 1000, "v".getBytes(StandardCharsets.US_ASCII), 0).join();
             clock.advance(Duration.ofSeconds(2));
             set(cache, "next", 1);
-            assertThat(cache.stats().evictions.sum()).isZero();
-            assertThat(cache.stats().reclaimed.sum()).isEqualTo(1);
+            assertThat(cache.view().stats().evictions.sum()).isZero();
+            assertThat(cache.view().stats().reclaimed.sum()).isEqualTo(1);
         }
     }
 

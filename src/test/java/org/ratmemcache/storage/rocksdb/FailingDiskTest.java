@@ -1,5 +1,6 @@
 package org.ratmemcache.storage.rocksdb;
 
+import org.ratmemcache.testing.Reads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -14,11 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ratmemcache.core.DiskTierException;
+import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
 import org.ratmemcache.testing.ManualClock;
@@ -43,6 +44,7 @@ class FailingDiskTest {
     Path scratch;
 
     private Path mount;
+    private RocksDbTier disk;
     private TieredCache cache;
 
     @BeforeEach
@@ -51,10 +53,9 @@ class FailingDiskTest {
         mount = scratch.resolve("disk");
         assumeThat(Tmpfs.mount(mount, TMPFS_SIZE))
                 .as("mount -t tmpfs (root, but no mount permission here)").isZero();
-        cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO).maxEntries(1000)
-                .disk(RocksDbTier.open(new RocksDbSettings(mount.resolve("l2"), false, 1L << 20, 2, 1L << 20,
-                        RocksDbSettings.Compression.NONE, 1, false)))
-                .build();
+        disk = RocksDbTier.open(new RocksDbSettings(mount.resolve("l2"), false, 1L << 20, 2, 1L << 20,
+                RocksDbSettings.Compression.NONE, 1, false));
+        cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO).maxEntries(1000).disk(disk).build();
     }
 
     @AfterEach
@@ -72,15 +73,14 @@ class FailingDiskTest {
     }
 
     private String get(String key) {
-        var item = cache.get(Key.of(key));
-        item = item == org.ratmemcache.core.Cache.ON_DISK ? cache.load(Key.of(key)).join() : item;
+        var item = Reads.item(cache, Key.of(key));
         return item == null ? null : new String(item.value(), StandardCharsets.US_ASCII);
     }
 
     @Test
     void aFullDiskRefusesWritesKeepsServingAndRecoversWhenSpaceReturns() throws Exception {
         set("hot", "still here".getBytes(StandardCharsets.US_ASCII));
-        await().until(() -> cache.writeBackQueueDepth() == 0);
+        await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
         Path filler = mount.resolve("filler");
         Tmpfs.fill(filler);
 
@@ -89,7 +89,7 @@ class FailingDiskTest {
         for (int i = 0; i < 2_000 && refused == null; i++) {
             int n = i;
             refused = catchThrowable(() -> set("k" + n, value));
-            await().atMost(Duration.ofSeconds(10)).until(() -> cache.writeBackQueueDepth() == 0 || cache.diskFailure() != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Reads.writeBackQueue(cache.view()) == 0 || Reads.diskFailure(cache.view()) != null);
         }
         assertThat(refused).as("a write refused once the disk is full")
                 .isInstanceOf(CompletionException.class).hasCauseInstanceOf(DiskTierException.class);
@@ -99,8 +99,8 @@ class FailingDiskTest {
         Files.delete(filler);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> catchThrowable(() -> set("after", "ok".getBytes(StandardCharsets.US_ASCII))) == null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> cache.diskFailure() == null && cache.writeBackQueueDepth() == 0);
-        assertThat(cache.disk().read(Key.of("after"))).as("written to disk again").isNotNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Reads.diskFailure(cache.view()) == null && Reads.writeBackQueue(cache.view()) == 0);
+        assertThat(disk.read(Key.of("after"))).as("written to disk again").isNotNull();
     }
 
     /**
@@ -128,7 +128,7 @@ class FailingDiskTest {
     /** Every protocol says a write failed, in its own words, and goes on serving reads. */
     private void assertClientsAreToldWritesFail() {
         MemcachedServer server = new MemcachedServer(
-                new ServerSettings("127.0.0.1", 0, 1, 16, Duration.ZERO, "test", true), cache);
+                new ServerSettings("127.0.0.1", 0, 1, 16, Duration.ZERO, "test", true), cache, cache.view());
         server.start();
         try (TextClient text = new TextClient(server.address().getPort());
                 Socket binary = new Socket("127.0.0.1", server.address().getPort())) {

@@ -1,5 +1,7 @@
 package org.ratmemcache.storage.rocksdb;
 
+import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.testing.Reads;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,14 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,11 +41,13 @@ class TieredCacheOnRocksDbTest {
     Path dir;
 
     private final ManualClock clock = new ManualClock();
+    private RocksDbTier disk;
     private TieredCache cache;
 
     private TieredCache open(boolean writeThrough, long l1Entries) throws Exception {
+        disk = RocksDbTier.open(RocksDbSettings.defaults(dir));
         cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(l1Entries)
-                .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).writeThrough(writeThrough).build();
+                .disk(disk).writeThrough(writeThrough).build();
         return cache;
     }
 
@@ -64,8 +69,7 @@ class TieredCacheOnRocksDbTest {
     }
 
     private Item item(String key) {
-        Item item = cache.get(Key.of(key));
-        return item == Cache.ON_DISK ? cache.load(Key.of(key)).join() : item;
+        return Reads.item(cache, Key.of(key));
     }
 
     private String value(String key) {
@@ -78,9 +82,17 @@ class TieredCacheOnRocksDbTest {
         for (int i = 0; i < 8; i++) {
             store(StoreMode.SET, "filler-" + key + "-" + i, "f", 0, 0, 0);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.writeBackQueueDepth() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Reads.writeBackQueue(cache.view()) == 0);
         assertThat(cache.memory().get(Key.of(key))).as("%s evicted from L1", key).isNull();
-        assertThat(cache.get(Key.of(key))).as("%s answered from disk", key).isSameAs(Cache.ON_DISK);
+        assertThat(readDisk(key)).as("%s on disk: a get must read it there", key).isNotNull();
+    }
+
+    private DiskItem readDisk(String key) {
+        try {
+            return disk.read(Key.of(key));
+        } catch (DiskTierException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -89,15 +101,15 @@ class TieredCacheOnRocksDbTest {
         for (int i = 0; i < 1000; i++) {
             store(StoreMode.SET, "k" + i, "v" + i, i, 0, 0);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.writeBackQueueDepth() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Reads.writeBackQueue(cache.view()) == 0);
         for (int i = 0; i < 1000; i++) {
             Item item = item("k" + i);
             assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("v" + i);
             assertThat(item.flags()).isEqualTo(i);
         }
-        assertThat(cache.memory().entries()).isLessThanOrEqualTo(10);
-        await().until(() -> cache.itemCount() == 1000);
-        assertThat(cache.stats().promotions.sum()).isPositive();
+        assertThat(cache.memory().items()).isLessThanOrEqualTo(10);
+        await().until(() -> cache.view().itemCount() == 1000);
+        assertThat(cache.view().stats().promotions.sum()).isPositive();
     }
 
     @Test
@@ -129,9 +141,9 @@ class TieredCacheOnRocksDbTest {
         assertThat(store(StoreMode.CAS, "a", "10", 0, 0, current)).isEqualTo(StoreResult.STORED);
 
         onlyOnDisk("a");
-        assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), true, 5).join()).value()).isEqualTo(15);
+        assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), Arithmetic.of(Arithmetic.Direction.INCR, 5)).join()).value()).isEqualTo(15);
         onlyOnDisk("a");
-        assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), false, 20).join()).value()).isZero();
+        assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), Arithmetic.of(Arithmetic.Direction.DECR, 20)).join()).value()).isZero();
         assertThat(value("a")).isEqualTo("0 ");
 
         onlyOnDisk("a");
@@ -169,7 +181,7 @@ class TieredCacheOnRocksDbTest {
         store(StoreMode.SET, "new", "2", 0, 0, 0);
         assertThat(value("old")).isNull();
         assertThat(value("new")).isEqualTo("2");
-        assertThat(cache.stats().getFlushed.sum()).isEqualTo(1);
+        assertThat(cache.view().stats().getFlushed.sum()).isEqualTo(1);
     }
 
     @Test
@@ -188,7 +200,7 @@ class TieredCacheOnRocksDbTest {
         assertThat(minute.cas()).isEqualTo(before);
         assertThat(minute.expiresAt()).isEqualTo(ManualClock.START.toEpochMilli() + 60_000);
         assertThat(value("gone")).isNull();
-        assertThat(cache.itemCount()).isEqualTo(2);
+        assertThat(cache.view().itemCount()).isEqualTo(2);
         store(StoreMode.SET, "after", "a", 0, 0, 0);
         assertThat(item("after").cas()).as("no CAS is reused after a restart").isGreaterThan(before);
         clock.advance(Duration.ofSeconds(60));
@@ -208,16 +220,16 @@ class TieredCacheOnRocksDbTest {
 
     @Test
     void theSweepReclaimsItemsThatExpiredOnDisk() throws Exception {
-        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).maxEntries(4)
-                .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).build();
+        disk = RocksDbTier.open(RocksDbSettings.defaults(dir));
+        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).maxEntries(4).disk(disk).build();
         for (int i = 0; i < 100; i++) {
             store(StoreMode.SET, "short" + i, "s", 0, 10, 0);
             store(StoreMode.SET, "long" + i, "l", 0, 1000, 0);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.view().itemCount() == 200);
         clock.advance(Duration.ofSeconds(10));
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 100);
-        assertThat(cache.disk().read(Key.of("short7"))).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.view().itemCount() == 100);
+        assertThat(disk.read(Key.of("short7"))).isNull();
         assertThat(value("long7")).isEqualTo("l");
     }
 
@@ -227,34 +239,34 @@ class TieredCacheOnRocksDbTest {
         for (int i = 0; i < 100; i++) {
             store(StoreMode.SET, "k" + i, "v", 0, 0, 0);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.view().itemCount() == 100);
         cache.flushAll(clock.millis()).join();
         store(StoreMode.SET, "after", "a", 0, 0, 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.itemCount() == 1);
-        assertThat(cache.disk().read(Key.of("k0"))).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.view().itemCount() == 1);
+        assertThat(disk.read(Key.of("k0"))).isNull();
     }
 
     @Test
     void theDiskStaysNearItsBoundEvictingTheOldestItems() throws Exception {
         long bound = 16L << 20;
         RocksDbSettings small = new RocksDbSettings(dir, false, 1L << 20, 2, 1L << 20, RocksDbSettings.Compression.NONE, 2, false);
-        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(16).maxDiskSize(bound)
-                .disk(RocksDbTier.open(small)).build();
+        disk = RocksDbTier.open(small);
+        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(16).maxDiskSize(bound).disk(disk).build();
         byte[] value = new byte[10_000];
         for (int i = 0; i < 8_000; i++) { // 80 MB of values, five times the bound
             cache.store(StoreMode.SET, Key.of(String.format("k%05d", i)), 0, 0, value, 0).join();
         }
         AtomicLong peak = new AtomicLong();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            long usage = cache.disk().diskUsage();
+            long usage = disk.diskUsage();
             peak.accumulateAndGet(usage, Math::max);
-            return cache.writeBackQueueDepth() == 0 && cache.stats().l2Evictions.sum() > 0 && usage <= bound * 11 / 10;
+            return Reads.writeBackQueue(cache.view()) == 0 && cache.view().stats().l2Evictions.sum() > 0 && usage <= bound * 11 / 10;
         });
-        long settled = cache.disk().diskUsage();
+        long settled = disk.diskUsage();
         System.out.printf("disk bound %d bytes: peak %d (%.2f x), settled %d (%.2f x)%n",
                 bound, peak.get(), peak.get() / (double) bound, settled, settled / (double) bound);
         assertThat(value("k07999")).as("the newest item stays").isNotNull();
-        assertThat(cache.disk().read(Key.of("k00000"))).as("the oldest item went first").isNull();
+        assertThat(disk.read(Key.of("k00000"))).as("the oldest item went first").isNull();
     }
 
     @Test
@@ -266,7 +278,7 @@ class TieredCacheOnRocksDbTest {
         assertThat(cache.memory().get(Key.of("big"))).isNull();
         assertThat(cache.memory().get(Key.of("small"))).isNotNull();
         assertThat(value("big")).hasSize(5000);
-        await().until(() -> cache.writeBackQueueDepth() == 0);
+        await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
         assertThat(value("big")).hasSize(5000);
         assertThat(cache.memory().get(Key.of("big"))).as("never promoted").isNull();
         assertThat(store(StoreMode.APPEND, "big", "y", 0, 0, 0)).isEqualTo(StoreResult.STORED);
@@ -278,10 +290,10 @@ class TieredCacheOnRocksDbTest {
         open(true, 4);
         for (int i = 0; i < 100; i++) {
             store(StoreMode.SET, "k" + i, "v" + i, 0, 0, 0);
-            assertThat(cache.disk().read(Key.of("k" + i))).as("k%d in RocksDB when acknowledged", i).isNotNull();
+            assertThat(disk.read(Key.of("k" + i))).as("k%d in RocksDB when acknowledged", i).isNotNull();
         }
         assertThat(cache.delete(Key.of("k5")).join()).isTrue();
-        assertThat(cache.disk().read(Key.of("k5"))).isNull();
+        assertThat(disk.read(Key.of("k5"))).isNull();
     }
 
     /** Write-through, so that a key leaves the write queue at once and commands must read the disk. */
@@ -301,7 +313,7 @@ class TieredCacheOnRocksDbTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < rounds; i++) {
-                        CompletableFuture<DeltaResult> incr = cache.delta(Key.of("n"), true, 1);
+                        CompletableFuture<DeltaResult> incr = cache.delta(Key.of("n"), Arithmetic.of(Arithmetic.Direction.INCR, 1));
                         CompletableFuture<StoreResult> append = cache.store(StoreMode.APPEND, Key.of("log"), 0, 0,
                                 new byte[] {(byte) ('a' + thread)}, 0);
                         // churn, so that n and log keep leaving the 2-entry L1
@@ -320,6 +332,6 @@ class TieredCacheOnRocksDbTest {
         }
         assertThat(value("n")).isEqualTo(Integer.toString(threads * rounds));
         assertThat(value("log")).hasSize(threads * rounds);
-        assertThat(cache.stats().l2Hits.sum()).as("the race did reach the disk").isPositive();
+        assertThat(cache.view().stats().l2Hits.sum()).as("the race did reach the disk").isPositive();
     }
 }

@@ -1,4 +1,4 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.engine;
 
 /**
  * What {@code flush_all} has invalidated.
@@ -17,7 +17,7 @@ package org.ratmemcache.core;
  *
  * <p>Thread-safety: reads are two volatile loads; changes are synchronized and rare.
  */
-public final class FlushHorizon {
+final class FlushHorizon {
 
     private final CasSequence cas;
     private final Runnable onChange;
@@ -28,19 +28,19 @@ public final class FlushHorizon {
      * A horizon restored from {@code casLimit} and {@code pendingAt}; {@code onChange} is told after
      * every change (to persist it), on the thread that made it.
      */
-    public FlushHorizon(CasSequence cas, long casLimit, long pendingAt, Runnable onChange) {
+    FlushHorizon(CasSequence cas, long casLimit, long pendingAt, Runnable onChange) {
         this.cas = cas;
         this.casLimit = casLimit;
         this.pendingAt = pendingAt;
         this.onChange = onChange;
     }
 
-    public FlushHorizon(CasSequence cas) {
+    FlushHorizon(CasSequence cas) {
         this(cas, 0, 0, () -> { });
     }
 
     /** Fires a delayed flush whose time has come. */
-    public void advance(long nowMillis) {
+    void advance(long nowMillis) {
         long at = pendingAt;
         if (at != 0 && nowMillis >= at) {
             fire(at);
@@ -48,13 +48,13 @@ public final class FlushHorizon {
     }
 
     /** Whether an item with this CAS has been flushed, as of {@code nowMillis}. */
-    public boolean covers(long itemCas, long nowMillis) {
+    boolean covers(long itemCas, long nowMillis) {
         advance(nowMillis);
         return itemCas <= casLimit;
     }
 
     /** Invalidates every item stored before {@code atMillis}: now, if that is not in the future. */
-    public synchronized void flush(long atMillis, long nowMillis) {
+    synchronized void flush(long atMillis, long nowMillis) {
         advance(nowMillis);
         if (atMillis <= nowMillis) {
             casLimit = cas.current();
@@ -65,12 +65,12 @@ public final class FlushHorizon {
     }
 
     /** Items with a CAS at or below this have been flushed. */
-    public long casLimit() {
+    long casLimit() {
         return casLimit;
     }
 
     /** When the pending delayed flush takes effect, in epoch milliseconds; 0 for none. */
-    public long pendingAt() {
+    long pendingAt() {
         return pendingAt;
     }
 

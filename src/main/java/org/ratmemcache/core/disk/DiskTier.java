@@ -1,6 +1,10 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.disk;
 
 import java.util.List;
+import java.util.Map;
+
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
 
 /**
  * A persistent tier below memory (L2): items that survive a restart, and more of them than fit
@@ -47,10 +51,10 @@ public interface DiskTier extends AutoCloseable {
      * The first {@code max} keys after {@code after} (from the start when null) that begin with
      * {@code prefix}, in unsigned byte order, expired ones included.
      */
-    java.util.List<Key> keysAfter(byte[] prefix, Key after, int max) throws DiskTierException;
+    List<Key> keysAfter(byte[] prefix, Key after, int max) throws DiskTierException;
 
     /** The tier's own figures, by name (lower case, underscores), for statistics. */
-    java.util.Map<String, Long> statistics();
+    Map<String, Long> statistics();
 
     /** Stores {@code state} on its own, durably even across power loss. */
     void writeState(PersistedState state) throws DiskTierException;

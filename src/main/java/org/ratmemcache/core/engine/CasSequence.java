@@ -1,10 +1,12 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.engine;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import org.ratmemcache.core.disk.DiskTierException;
 
 /**
  * Hands out CAS uniques: strictly increasing, never 0 (0 means "no CAS" in every protocol).
@@ -16,16 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  * out a CAS never waits for the disk unless half a block (524,288 stores) goes by before one
  * disk write completes.
  */
-public final class CasSequence {
+final class CasSequence {
 
     /** CAS values reserved per disk write. */
-    public static final long BLOCK = 1L << 20;
+    static final long BLOCK = 1L << 20;
     /** How long {@link #next} waits for a late reservation before it goes on without one. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Persists a reservation: every CAS up to {@code upTo} may be handed out once it returns. */
     @FunctionalInterface
-    public interface Reserver {
+    interface Reserver {
         void reserve(long upTo) throws DiskTierException;
     }
 
@@ -36,7 +38,7 @@ public final class CasSequence {
     private volatile long reserved;
 
     /** A sequence kept in memory only, whose first CAS is {@code after + 1}. */
-    public CasSequence(long after) {
+    CasSequence(long after) {
         this.last = new AtomicLong(after);
         this.reserver = null;
         this.executor = null;
@@ -47,7 +49,7 @@ public final class CasSequence {
      * A sequence that resumes after {@code reservedBefore}, the last reservation of an earlier run,
      * and reserves its first block now.
      */
-    public CasSequence(long reservedBefore, Reserver reserver, Executor executor) throws DiskTierException {
+    CasSequence(long reservedBefore, Reserver reserver, Executor executor) throws DiskTierException {
         this.last = new AtomicLong(reservedBefore);
         this.reserver = reserver;
         this.executor = executor;
@@ -55,7 +57,7 @@ public final class CasSequence {
         this.reserved = reservedBefore + BLOCK;
     }
 
-    public long next() {
+    long next() {
         long cas = last.incrementAndGet();
         if (cas > reserved - BLOCK / 2) {
             reserveMore();
@@ -67,7 +69,7 @@ public final class CasSequence {
     }
 
     /** The last CAS handed out. */
-    public long current() {
+    long current() {
         return last.get();
     }
 

@@ -1,4 +1,4 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.disk;
 
 /**
  * The cache state that must survive a restart besides the items, as memcached's warm restart

@@ -1,4 +1,4 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.disk;
 
 /** The disk tier failed: an I/O error, a full disk, a closed tier. */
 public class DiskTierException extends Exception {

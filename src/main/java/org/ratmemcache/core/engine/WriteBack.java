@@ -1,4 +1,4 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,16 +10,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.disk.DiskTier;
+import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.Found;
 
 /**
  * Carries the cache's changes to the disk tier in batches, on one writer thread.
  *
  * <h2>How it works</h2>
- * Every change of a key (a new version, or a delete) is recorded in {@link #pending} (the key's
- * newest unwritten change) and appended to a FIFO queue. The writer takes changes off the queue
+ * Every change of a key (a new version, or a delete) is recorded as the key's newest unwritten
+ * change and appended to a FIFO queue. The writer takes changes off the queue
  * in order, skips those a newer change of the same key has superseded, writes the rest in one
- * atomic batch, and only then forgets them. So {@link #pending} always holds every change the
+ * atomic batch, and only then forgets them. So {@link #pending(Key)} answers every change the
  * disk does not have yet: a reader that misses in memory looks here before the disk, and never
  * reads a version older than one already acknowledged.
  *
@@ -37,8 +41,8 @@ import org.ratmemcache.core.memory.Entry;
  * blocks.
  *
  * <h2>Maintenance</h2>
- * Between batches, at most every {@value #MAINTENANCE_PERIOD_MILLIS} ms, the writer runs the
- * cache's disk maintenance (reclaiming expired and flushed records, keeping the disk bound),
+ * Between batches, at most every {@value #UPKEEP_PERIOD_MILLIS} ms, the writer runs the
+ * cache's disk upkeep ({@link DiskUpkeep}: reclaiming expired and flushed records, keeping the disk bound),
  * so that the disk tier keeps a single writer.
  *
  * <h2>Failure</h2>
@@ -56,10 +60,8 @@ final class WriteBack implements AutoCloseable {
     /** The first pause after a failed batch; it doubles up to {@link #MAX_RETRY_PAUSE}. */
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(50);
     private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
-    /** How often, at most, the writer runs the disk maintenance. */
-    static final long MAINTENANCE_PERIOD_MILLIS = 100;
-
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** How often, at most, the writer runs the disk upkeep. */
+    static final long UPKEEP_PERIOD_MILLIS = 100;
 
     /**
      * A key's newest unwritten change: the entry to store, or {@code null} for a delete.
@@ -82,30 +84,34 @@ final class WriteBack implements AutoCloseable {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> drainWaiters = new ConcurrentLinkedQueue<>();
     private final Thread writer;
-    private final Runnable maintenance;
+    private final Runnable upkeep;
     private volatile boolean closing;
     /** The writer is parked waiting for changes; set by the writer only. */
     private volatile boolean writerIdle;
     private volatile Throwable lastFailure;
     private final AtomicLong failedAttempts = new AtomicLong();
 
-    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Runnable maintenance) {
+    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Runnable upkeep) {
         this.disk = disk;
-        this.maintenance = maintenance;
+        this.upkeep = upkeep;
         this.writeThrough = writeThrough;
         this.maxChanges = maxChanges;
         this.maxBytes = maxBytes;
         this.maxLagNanos = maxLag.toNanos();
         // Write-back changes wait for the next wake-up, a tenth of the lag bound at most, so that a
         // busy server does not pay a wake-up per write; write-through changes wake the writer.
-        this.idleParkNanos = Math.min(maxLagNanos / 10, TimeUnit.MILLISECONDS.toNanos(MAINTENANCE_PERIOD_MILLIS));
+        this.idleParkNanos = Math.min(maxLagNanos / 10, TimeUnit.MILLISECONDS.toNanos(UPKEEP_PERIOD_MILLIS));
         this.writer = Thread.ofPlatform().name("ratmemcache-l2-writer").daemon().unstarted(this::run);
         writer.start();
     }
 
-    /** The key's unwritten change, if any; lock-free. */
-    Change pending(Key key) {
-        return pending.get(key);
+    /**
+     * The key's unwritten change, lock-free: its new version, {@link Found#ABSENT} for a delete, or
+     * {@link Found#ON_DISK} when none waits.
+     */
+    Found pending(Key key) {
+        Change change = pending.get(key);
+        return change == null ? Found.ON_DISK : change.entry == null ? Found.ABSENT : change.entry;
     }
 
     /** Records a new version of its key; the future completes once it is durable enough. */
@@ -130,7 +136,7 @@ final class WriteBack implements AutoCloseable {
         if (writerIdle && writeThrough) {
             LockSupport.unpark(writer); // write-through waits for the disk: wake the writer at once
         }
-        return writeThrough ? change.durable : DONE;
+        return writeThrough ? change.durable : Completed.NOTHING;
     }
 
     /** Whether writers should wait: too many changes, bytes or lag are outstanding. */
@@ -152,10 +158,6 @@ final class WriteBack implements AutoCloseable {
 
     int pendingChanges() {
         return pending.size();
-    }
-
-    long pendingBytes() {
-        return pendingBytes.get();
     }
 
     /** How long the oldest unwritten change has waited, in milliseconds. */
@@ -189,11 +191,11 @@ final class WriteBack implements AutoCloseable {
     private void run() {
         List<Change> batch = new ArrayList<>();
         Duration pause = FIRST_RETRY_PAUSE;
-        long nextMaintenance = System.nanoTime();
+        long nextUpkeep = System.nanoTime();
         while (true) {
-            if (System.nanoTime() - nextMaintenance >= 0 && !closing) {
-                maintenance.run();
-                nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAINTENANCE_PERIOD_MILLIS);
+            if (System.nanoTime() - nextUpkeep >= 0 && !closing) {
+                upkeep.run();
+                nextUpkeep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UPKEEP_PERIOD_MILLIS);
             }
             if (batch.isEmpty()) {
                 takeBatch(batch);

@@ -1,4 +1,7 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.disk;
+
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
 
 /** An item as a disk tier returns it, with the read history and meta marks that survive a restart. */
 public record DiskItem(Key key, byte[] value, int flags, long expiresAt, long cas, long accessedAt, boolean fetched,

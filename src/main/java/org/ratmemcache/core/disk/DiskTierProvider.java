@@ -1,9 +1,9 @@
-package org.ratmemcache.core;
+package org.ratmemcache.core.disk;
 
 import java.nio.file.Path;
 
 /**
- * Opens a disk tier in a directory, for {@link RatMemCache.Builder#l2(Path)}: the core does not
+ * Opens a disk tier in a directory, for {@link org.ratmemcache.core.RatMemCache.Builder#l2(Path)}: the core does not
  * know RocksDB, the storage module registers its provider through the ServiceLoader.
  */
 public interface DiskTierProvider {

@@ -1,0 +1,73 @@
+package org.ratmemcache.core.engine;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.MemoryTier;
+
+/**
+ * Removes expired and flushed items from memory in the background, memcached's LRU crawler: every
+ * sweep interval, on its own thread ({@code ratmemcache-expiry-sweeper}), and soon after a flush.
+ * A sweep takes no key lock: each removal is conditional on the exact entry it examined. With an
+ * interval of zero there is no thread, and items are reclaimed only when met.
+ */
+final class ExpirySweeper implements AutoCloseable {
+
+    private final MemoryTier memory;
+    private final DurableState state;
+    private final Clock clock;
+    private final CacheStats stats;
+    private final Optional<ScheduledExecutorService> thread;
+
+    ExpirySweeper(MemoryTier memory, DurableState state, Clock clock, CacheStats stats, Duration interval) {
+        this.memory = memory;
+        this.state = state;
+        this.clock = clock;
+        this.stats = stats;
+        this.thread = interval.isZero() ? Optional.empty() : Optional.of(start(interval));
+    }
+
+    private ScheduledExecutorService start(Duration interval) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ratmemcache-expiry-sweeper").daemon().factory());
+        long period = interval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    /** Whether sweeps run in the background. */
+    boolean running() {
+        return thread.isPresent();
+    }
+
+    /** Sweeps on the sweeper thread now, rather than at the next interval (after a flush). */
+    void sweepSoon() {
+        thread.ifPresent(scheduler -> scheduler.execute(this::sweep));
+    }
+
+    /** One sweep over memory, on the caller's thread. */
+    void sweep() {
+        long now = clock.millis();
+        long checked = 0;
+        for (Entry entry : memory.view()) {
+            checked++;
+            if (state.isDead(entry, now) && memory.remove(entry)) {
+                stats.crawlerReclaimed.increment();
+                stats.reclaimed(entry);
+            }
+        }
+        stats.crawlerItemsChecked.add(checked);
+        stats.crawlerRuns.increment();
+    }
+
+    @Override
+    public void close() {
+        thread.ifPresent(ScheduledExecutorService::shutdownNow);
+    }
+}

@@ -1,0 +1,427 @@
+package org.ratmemcache.core.engine;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.CacheView;
+import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.Decimal;
+import org.ratmemcache.core.DeleteResult;
+import org.ratmemcache.core.DeltaResult;
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.Lookup;
+import org.ratmemcache.core.MetaGet;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.Found;
+import org.ratmemcache.core.memory.MemoryTier;
+
+/**
+ * The cache engine: memcached's command semantics over a memory tier (L1) and, optionally, a disk
+ * tier (L2). Each command is written once, here, in terms of the collaborators below; each of
+ * those has its own design note.
+ *
+ * <h2>How a command runs</h2>
+ * <ul>
+ *   <li>{@link Versions} says where the key's newest version is: its live entry in memory, none,
+ *       or "only the disk can tell". A get asks it without a lock and answers from memory.</li>
+ *   <li>{@link KeyLocks} runs every other command atomically per key: at once under the key's
+ *       lock when memory can decide it, else on a disk thread after reading the disk, with later
+ *       commands on the key queued behind. The command itself is a lambda here that receives the
+ *       key's current entry.</li>
+ *   <li>{@link Tiers} writes the new version: into memory if it fits, and on its way to disk.</li>
+ *   <li>{@link DurableState} hands out CAS values and keeps the flush horizon, across restarts.</li>
+ *   <li>{@link MetaReads} is the meta protocol's mg; {@link EngineView} the read-only view for
+ *       operations; {@link ExpirySweeper} and {@link DiskUpkeep} reclaim in the background.</li>
+ * </ul>
+ * Below memory lies an {@link L2}: a {@link DiskL2}, or {@link L2#NONE} for a memory-only cache,
+ * so nothing here asks which. {@link TieredCacheBuilder} assembles the two kinds.
+ *
+ * <h2>Items and failures</h2>
+ * Items never change in place: a write installs a new entry with a new CAS, so a reader always
+ * sees a whole item. While the disk tier fails to write, commands that change a key get an error
+ * (a change memory alone took would leave the disk with an older version that resurfaces once
+ * memory forgets the key); reads go on.
+ *
+ * <h2>Expiry, flush and time</h2>
+ * Expired and flushed items are never returned; they are removed when met, and in the background.
+ * {@link FlushHorizon} explains how flush_all invalidates without touching the items. All time
+ * comes from the {@link Clock} given to the builder, so tests move it by hand.
+ */
+public final class TieredCache implements Cache, AutoCloseable {
+
+    private final Clock clock;
+    private final CacheStats stats;
+    private final Tiers tiers;
+    private final DurableState state;
+    private final Versions versions;
+    private final KeyLocks locks;
+    private final MetaReads metaReads;
+    private final ExpirySweeper sweeper;
+    private final EngineView view;
+    private final ValueCompression compression;
+    private final long itemSizeMax;
+
+    TieredCache(Clock clock, CacheStats stats, Tiers tiers, DurableState state, ExpirySweeper sweeper,
+            ValueCompression compression, long itemSizeMax) {
+        this.clock = clock;
+        this.stats = stats;
+        this.tiers = tiers;
+        this.state = state;
+        this.sweeper = sweeper;
+        this.compression = compression;
+        this.itemSizeMax = itemSizeMax;
+        this.versions = new Versions(tiers, state, stats, compression);
+        this.locks = new KeyLocks(versions, tiers.l2, clock);
+        this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
+        this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
+    }
+
+    public static TieredCacheBuilder builder() {
+        return new TieredCacheBuilder();
+    }
+
+    /** The read-only view of this cache, for the stats command, the admin API, metrics and health. */
+    public CacheView view() {
+        return view;
+    }
+
+    /** The memory tier, for tests that check which tier holds an item. */
+    public MemoryTier memory() {
+        return tiers.memory;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public long itemSizeMax() {
+        return itemSizeMax;
+    }
+
+    // ---- reads
+
+    @Override
+    public Lookup get(Key key) {
+        long now = clock.millis();
+        switch (versions.find(key, now, Access.FETCH)) {
+            case Entry live -> {
+                stats.l1Hits.increment();
+                return fetched(live, now);
+            }
+            case Found.Absent absent -> {
+                stats.l1Misses.increment();
+                stats.getMisses.increment();
+                return Lookup.MISS;
+            }
+            case Found.OnDisk onDisk -> {
+                stats.l1Misses.increment();
+                return new Lookup.Pending(locks.runAfterDisk(key, Access.FETCH,
+                        (k, current, at) -> CompletableFuture.completedFuture(current == null ? missed() : fetched(current, at))));
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
+        return locks.run(key, Access.FETCH_AND_CHANGE, (k, current, now) -> {
+            if (current == null) {
+                stats.touchMisses.increment();
+                return Completed.NO_ITEM;
+            }
+            current.markFetched(now);
+            stats.touchHits.increment();
+            return Completed.afterAny(tiers.reexpire(current, expiresAt, now), (Item) current);
+        });
+    }
+
+    @Override
+    public CompletableFuture<MetaGet.Result> metaGet(Key key, MetaGet read) {
+        return metaReads.read(key, read);
+    }
+
+    @Override
+    public CompletableFuture<Item> peek(Key key) {
+        return locks.run(key, Access.PEEK, (k, current, now) -> current == null ? Completed.NO_ITEM : CompletableFuture.completedFuture(current));
+    }
+
+    /** A fetch's hit: noted in the item's read history, bumped, counted. */
+    private Item fetched(Entry entry, long now) {
+        entry.markFetched(now);
+        tiers.memory.recordAccess(entry);
+        stats.getHits.increment();
+        return entry;
+    }
+
+    private Item missed() {
+        stats.getMisses.increment();
+        return null;
+    }
+
+    // ---- writes
+
+    @Override
+    public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
+            LongConsumer storedCas) {
+        if (Cache.itemSize(key.length(), flags, value.length) > itemSizeMax) {
+            return storeTooLarge(mode, key).thenApply(done -> StoreResult.TOO_LARGE);
+        }
+        if (!tiers.canHold(key.length(), value.length)) {
+            stats.storeNoMemory.increment();
+            stats.stored(mode, StoreResult.NO_MEMORY);
+            return Completed.of(StoreResult.NO_MEMORY);
+        }
+        stats.cmdSet.increment();
+        Access access = mode == StoreMode.SET ? Access.OVERWRITE : Access.CHANGE;
+        return locks.run(key, access, (k, current, now) -> counted(mode, switch (mode) {
+            case SET -> stored(newVersion(k, current, flags, expiresAt, value, now), storedCas, now);
+            case ADD -> {
+                if (current == null) {
+                    yield stored(newVersion(k, null, flags, expiresAt, value, now), storedCas, now);
+                }
+                if (tiers.memory.get(k) == current) {
+                    tiers.memory.recordAccess(current); // a failed add still bumps the item, as in memcached
+                }
+                yield Completed.of(StoreResult.NOT_STORED);
+            }
+            case REPLACE -> current == null ? Completed.of(StoreResult.NOT_STORED)
+                    : stored(newVersion(k, current, flags, expiresAt, value, now), storedCas, now);
+            case APPEND, PREPEND -> concatenate(mode, current, value, cas, now, storedCas);
+            case CAS, CAS_OR_STALE -> compareAndSet(mode, k, current, flags, expiresAt, value, cas, now, storedCas);
+        }));
+    }
+
+    @Override
+    public CompletableFuture<Void> storeTooLarge(StoreMode mode, Key key) {
+        stats.storeTooLarge.increment();
+        stats.stored(mode, StoreResult.TOO_LARGE);
+        if (mode != StoreMode.SET) {
+            return Completed.NOTHING;
+        }
+        return locks.run(key, Access.OVERWRITE, (k, current, now) -> tiers.remove(k));
+    }
+
+    @Override
+    public CompletableFuture<DeleteResult> delete(Key key, long cas) {
+        return ifCasMatches(key, cas, Mismatch.NOT_COUNTED, this::deleted);
+    }
+
+    @Override
+    public CompletableFuture<DeleteResult> metaDelete(Key key, long cas) {
+        return ifCasMatches(key, cas, Mismatch.COUNTED_AS_MISS, this::deleted);
+    }
+
+    @Override
+    public CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt) {
+        return ifCasMatches(key, cas, Mismatch.COUNTED_AS_MISS, current -> {
+            long newExpiresAt = expiresAt == Expiry.UNCHANGED ? current.expiresAt() : expiresAt;
+            return tiers.install(current.invalidated(state.nextCas(clock.millis()), newExpiresAt));
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
+        return locks.run(key, Access.CHANGE, (k, current, now) -> {
+            if (current == null) {
+                return op.creates() ? createNumber(k, op, now) : deltaMiss(op);
+            }
+            if (op.cas() != 0 && op.cas() != current.cas()) {
+                return Completed.DELTA_CAS_MISMATCH;
+            }
+            byte[] value = current.value();
+            Decimal number = new Decimal();
+            if (!number.parseUnsigned64(value, 0, value.length)) {
+                return Completed.DELTA_NON_NUMERIC;
+            }
+            long after = op.applyTo(number.value());
+            // memcached rewrites a number that got shorter in place, padding it with spaces.
+            byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
+            Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
+            long expiresAt = op.newExpiresAt() == Expiry.UNCHANGED ? current.expiresAt() : op.newExpiresAt();
+            Entry updated = new Entry(current.key(), digits, current.flags(), expiresAt, state.nextCas(now), now);
+            stats.totalItems.increment();
+            (op.direction() == Arithmetic.Direction.INCR ? stats.incrHits : stats.decrHits).increment();
+            return Completed.afterAny(tiers.install(updated), (DeltaResult) new DeltaResult.Applied(after, updated, false, current.expiresAt()));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> touch(Key key, long expiresAt) {
+        return locks.run(key, Access.CHANGE, (k, current, now) -> {
+            if (current == null) {
+                stats.touchMisses.increment();
+                return Completed.FALSE;
+            }
+            stats.touchHits.increment();
+            return Completed.after(tiers.reexpire(current, expiresAt, now), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> flushAll(long atMillis) {
+        stats.cmdFlush.increment();
+        long now = clock.millis();
+        state.flush(atMillis, now);
+        if (atMillis <= now) {
+            // give the memory and the disk back now rather than at the next sweep
+            sweeper.sweepSoon();
+            tiers.l2.reclaimSoon();
+        }
+        return tiers.l2.writesThrough() ? state.saved() : Completed.NOTHING;
+    }
+
+    @Override
+    public boolean writesBackedUp() {
+        return tiers.l2.backedUp();
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        tiers.l2.whenDrained(action);
+    }
+
+    /** One sweep of expired and flushed items from memory, now, on this thread. */
+    public void sweep() {
+        sweeper.sweep();
+    }
+
+    /**
+     * Closes the cache in order: stops the sweeper, writes every waiting change to the disk tier,
+     * then the CAS reservation and the flush horizon, and closes the tier.
+     */
+    @Override
+    public void close() {
+        sweeper.close();
+        tiers.l2.drain();
+        state.saveQuietly();
+        tiers.l2.close();
+    }
+
+    // ---- the steps of the commands above
+
+    /** Counts a store's outcome: at once when it is known, else when its write completes. */
+    private CompletableFuture<StoreResult> counted(StoreMode mode, CompletableFuture<StoreResult> outcome) {
+        if (outcome.isDone()) {
+            if (!outcome.isCompletedExceptionally()) {
+                stats.stored(mode, outcome.join());
+            }
+        } else {
+            outcome.thenAccept(stored -> stats.stored(mode, stored));
+        }
+        return outcome;
+    }
+
+    /** A new version of the key, with a new CAS; {@code old} is its current entry, if any. */
+    private Entry newVersion(Key key, Entry old, int flags, long expiresAt, byte[] value, long now) {
+        Key stored = old != null ? old.key() : key.toStored();
+        return Entry.of(stored, value, flags, expiresAt, state.nextCas(now), now, compression);
+    }
+
+    /** Stores {@code entry}, tells {@code storedCas} its CAS, and completes with STORED once durable. */
+    private CompletableFuture<StoreResult> stored(Entry entry, LongConsumer storedCas, long now) {
+        stats.totalItems.increment();
+        storedCas.accept(entry.cas());
+        // Stored already expired (exptime < 0), the key simply ends up empty.
+        CompletableFuture<Void> durable = Expiry.isExpired(entry.expiresAt(), now) ? tiers.remove(entry.key()) : tiers.install(entry);
+        return Completed.after(durable, StoreResult.STORED);
+    }
+
+    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long now,
+            LongConsumer storedCas) {
+        if (old == null) {
+            return Completed.of(StoreResult.NOT_STORED);
+        }
+        if (cas != 0 && cas != old.cas()) {
+            return Completed.of(StoreResult.EXISTS);
+        }
+        byte[] current = old.value();
+        if (Cache.itemSize(old.key().length(), old.flags(), (long) current.length + data.length) > itemSizeMax) {
+            return Completed.of(StoreResult.NOT_STORED); // memcached cannot allocate the joined item either
+        }
+        byte[] joined = new byte[current.length + data.length];
+        byte[] first = mode == StoreMode.APPEND ? current : data;
+        byte[] second = mode == StoreMode.APPEND ? data : current;
+        System.arraycopy(first, 0, joined, 0, first.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return stored(newVersion(old.key(), old, old.flags(), old.expiresAt(), joined, now), storedCas, now);
+    }
+
+    /**
+     * cas, and the meta protocol's {@code ms C I}: with {@link StoreMode#CAS_OR_STALE}, a CAS older
+     * than the item's still stores, but as a stale item that keeps the old expiry and win token.
+     */
+    private CompletableFuture<StoreResult> compareAndSet(StoreMode mode, Key key, Entry old, int flags, long expiresAt,
+            byte[] value, long cas, long now, LongConsumer storedCas) {
+        if (old == null) {
+            stats.casMisses.increment();
+            return Completed.of(StoreResult.NOT_FOUND);
+        }
+        if (old.cas() == cas) {
+            stats.casHits.increment();
+            return stored(newVersion(key, old, flags, expiresAt, value, now), storedCas, now);
+        }
+        if (mode == StoreMode.CAS_OR_STALE && Long.compareUnsigned(cas, old.cas()) < 0) {
+            stats.casHits.increment();
+            Entry stale = newVersion(key, old, flags, old.expiresAt(), value, now).withMarks(true, old.winTokenSent());
+            return stored(stale, storedCas, now);
+        }
+        stats.casBadval.increment();
+        return Completed.of(StoreResult.EXISTS);
+    }
+
+    /** How a delete counts a CAS that does not match: memcached's meta commands count it as a miss. */
+    private enum Mismatch { NOT_COUNTED, COUNTED_AS_MISS }
+
+    /** A delete or an invalidation: {@code change} applied to the key's live item if {@code cas} is 0 or its CAS. */
+    private CompletableFuture<DeleteResult> ifCasMatches(Key key, long cas, Mismatch mismatch,
+            Function<Entry, CompletableFuture<Void>> change) {
+        return locks.run(key, Access.CHANGE, (k, current, now) -> {
+            if (current == null) {
+                stats.deleteMisses.increment();
+                return Completed.of(DeleteResult.NOT_FOUND);
+            }
+            if (cas != 0 && cas != current.cas()) {
+                if (mismatch == Mismatch.COUNTED_AS_MISS) {
+                    stats.deleteMisses.increment();
+                }
+                return Completed.of(DeleteResult.EXISTS);
+            }
+            return Completed.after(change.apply(current), DeleteResult.DELETED);
+        });
+    }
+
+    private CompletableFuture<Void> deleted(Entry current) {
+        stats.deleteHits.increment();
+        return tiers.remove(current.key());
+    }
+
+    /** A miss that creates the number, as memcached does it: an add of the initial value. */
+    private CompletableFuture<DeltaResult> createNumber(Key key, Arithmetic op, long now) {
+        byte[] digits = new byte[Decimal.length(op.initial())];
+        Decimal.write(op.initial(), digits, 0);
+        stats.totalItems.increment();
+        if (Expiry.isExpired(op.createExpiresAt(), now)) {
+            // created already expired: the key ends up empty, but the caller still learns the value
+            Entry gone = new Entry(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now);
+            return Completed.afterAny(tiers.remove(key), (DeltaResult) new DeltaResult.Applied(op.initial(), gone, true, Expiry.NEVER));
+        }
+        Entry created = Entry.of(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now, compression);
+        return Completed.afterAny(tiers.install(created), (DeltaResult) new DeltaResult.Applied(op.initial(), created, true, Expiry.NEVER));
+    }
+
+    private CompletableFuture<DeltaResult> deltaMiss(Arithmetic op) {
+        (op.direction() == Arithmetic.Direction.INCR ? stats.incrMisses : stats.decrMisses).increment();
+        return Completed.DELTA_NOT_FOUND;
+    }
+}

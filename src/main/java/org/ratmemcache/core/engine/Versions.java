@@ -1,0 +1,126 @@
+package org.ratmemcache.core.engine;
+
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.Found;
+import org.ratmemcache.core.memory.MemoryTier;
+
+/**
+ * Where a key's newest version is: the one question every command asks first.
+ *
+ * <h2>The order</h2>
+ * A key's newest version is its L1 entry; else its change still waiting for the disk (a new
+ * version or a delete, {@link L2#pending}); else its L2 record. Memory answers the first two
+ * without a lock and without I/O; only the third needs a disk thread. So {@link #find} answers
+ * {@link Found}: the live {@link Entry}, {@link Found#ABSENT}, or {@link Found#ON_DISK} when the
+ * disk must be read ({@link KeyLocks} then runs the command on a disk thread, where
+ * {@link #inMemory} looks again and {@link #fromDisk} takes the record read).
+ *
+ * <h2>Dead items</h2>
+ * An expired or flushed entry met on the way is removed from memory and counted as reclaimed
+ * (and, for a fetch, as get_expired or get_flushed); a dead record read from disk is deleted
+ * there. A live record read from disk is promoted into memory when it fits.
+ *
+ * <p>{@link #newestLive} answers the same question for inspection, without counting, promoting or
+ * reclaiming anything.
+ */
+final class Versions {
+
+    private final Tiers tiers;
+    private final MemoryTier memory;
+    private final L2 l2;
+    private final DurableState state;
+    private final CacheStats stats;
+    private final ValueCompression compression;
+
+    Versions(Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
+        this.tiers = tiers;
+        this.memory = tiers.memory;
+        this.l2 = tiers.l2;
+        this.state = state;
+        this.stats = stats;
+        this.compression = compression;
+    }
+
+    /**
+     * The key's newest version as memory knows it, and whether the disk must be read: ON_DISK only
+     * when the access needs the current version, memory does not know the key, and the disk may
+     * hold it or a command on it waits there. Lock-free, no I/O.
+     */
+    Found find(Key key, long now, Access access) {
+        Found known = inMemory(key, now, access);
+        return known != Found.ON_DISK || access.readsDisk && l2.mayHold(key) ? known : Found.ABSENT;
+    }
+
+    /** Memory's answer alone: L1, then the change waiting for the disk; ON_DISK when neither knows the key. */
+    Found inMemory(Key key, long now, Access access) {
+        Entry entry = memory.get(key);
+        Found known = entry != null ? entry : l2.pending(key);
+        return known instanceof Entry version && !isLive(version, now, access) ? Found.ABSENT : known;
+    }
+
+    /**
+     * The entry for the record read from disk ({@code null} for none), promoted into memory when it
+     * fits; {@code null} when there is none or it is dead (a dead record is deleted). The caller
+     * holds the key's lock and the key is busy, so nothing newer exists in memory.
+     */
+    Entry fromDisk(DiskItem onDisk, long now, Access access) {
+        if (onDisk == null) {
+            stats.l2Misses.increment();
+            return null;
+        }
+        boolean flushed = state.isFlushed(onDisk.cas(), now);
+        if (flushed || Expiry.isExpired(onDisk.expiresAt(), now)) {
+            countDeadRead(flushed, access);
+            stats.l2Misses.increment();
+            stats.reclaimed.increment();
+            l2.delete(onDisk.key());
+            return null;
+        }
+        stats.l2Hits.increment();
+        Entry entry = Entry.of(onDisk, compression);
+        if (tiers.promote(entry)) {
+            stats.promotions.increment();
+        }
+        return entry;
+    }
+
+    /**
+     * For inspection, on a disk thread: the key's newest version if it is live, reading the disk
+     * only when memory does not know the key. Counts, promotes and reclaims nothing.
+     */
+    Item newestLive(Key key, long now) throws DiskTierException {
+        Entry entry = memory.get(key);
+        Item newest = switch (entry != null ? entry : l2.pending(key)) {
+            case Entry version -> version;
+            case Found.Absent deleted -> null;
+            case Found.OnDisk onDisk -> l2.read(key);
+        };
+        return newest == null || state.isDead(newest, now) ? null : newest;
+    }
+
+    /** Whether the entry is live; a dead one is removed from memory and counted. */
+    private boolean isLive(Entry entry, long now, Access access) {
+        boolean flushed = state.isFlushed(entry.cas(), now);
+        if (!flushed && !Expiry.isExpired(entry.expiresAt(), now)) {
+            return true;
+        }
+        countDeadRead(flushed, access);
+        if (memory.remove(entry)) {
+            stats.reclaimed(entry);
+        }
+        return false;
+    }
+
+    private void countDeadRead(boolean flushed, Access access) {
+        if (access.countsExpired) {
+            (flushed ? stats.getFlushed : stats.getExpired).increment();
+        }
+    }
+}
