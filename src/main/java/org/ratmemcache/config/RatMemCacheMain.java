@@ -68,19 +68,22 @@ public final class RatMemCacheMain {
         }
         // No QuarkusApplication: the service runs until it is stopped, and dev mode restarts it
         // on a change rather than ending with it.
-        Quarkus.run(null, (exitCode, failure) -> exit(exitCode, failure, pidFile), args);
+        Quarkus.run(null, RatMemCacheMain::exit, args);
     }
 
     private static void writePidFile(Path pidFile) {
         try {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+            // Removed as the JVM ends, after the shutdown hooks (Quarkus' among them) have run,
+            // whether it ends by System.exit or by a signal; the main thread may not get to it.
+            pidFile.toFile().deleteOnExit();
         } catch (IOException e) {
             System.err.println("ratmemcache: -P " + pidFile + ": cannot write the pid file: " + e);
             System.exit(EXIT_CONFIG);
         }
     }
 
-    private static void exit(int exitCode, Throwable failure, Path pidFile) {
+    private static void exit(int exitCode, Throwable failure) {
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             // dev mode stops the application to restart it: its own handler knows what to do
             ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(exitCode, failure);
@@ -89,13 +92,6 @@ public final class RatMemCacheMain {
         if (failure != null) {
             for (String line : startupFailure(failure)) {
                 System.err.println("ratmemcache: cannot start: " + line);
-            }
-        }
-        if (pidFile != null) {
-            try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException e) {
-                System.err.println("ratmemcache: cannot remove the pid file " + pidFile + ": " + e);
             }
         }
         // Stopped by a signal: the JVM is already exiting, and System.exit would wait for itself.
