@@ -1,12 +1,10 @@
 package org.ratmemcache.server;
 
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 import io.netty.buffer.ByteBuf;
 
 import org.ratmemcache.core.Arithmetic;
-import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -22,8 +20,9 @@ import org.ratmemcache.protocol.binary.Opcode;
 import org.ratmemcache.protocol.binary.Status;
 
 /**
- * memcached's binary protocol on one connection: see {@link ConnectionHandler} for the order of
- * things.
+ * memcached's binary protocol on one connection: {@link BinaryParser} decodes a request,
+ * {@link Commands} executes it, and the replies are encoded here. See {@link ConnectionHandler}
+ * for the order of things.
  *
  * <p>Replies follow memcached 1.6's {@code proto_bin.c}: each echoes its request's opcode and
  * opaque; a quiet request sends no success (but a get's hit), and always sends an error; a no-op
@@ -34,14 +33,11 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     /** incr and decr's expiration that means "do not create the item on a miss". */
     private static final long NO_CREATE = 0xffff_ffffL;
 
-    private final StatsReport statsReport;
-    private final String version;
+    private final Commands commands;
     private final BinaryParser parser;
+    private final BinaryRequest request;
     private final StatsReport.Sink statPackets = this::statPacket;
-
-    /** The CAS of the item a store just stored; set before the store's future completes. */
-    private long storedCas;
-    private final LongConsumer storedCasSink = cas -> storedCas = cas;
+    private final StoredCas storedCas = new StoredCas();
 
     // Continuations of the commands that may wait for the disk, made once per connection.
     private final Consumer<Item> replyItem = this::replyItem;
@@ -51,11 +47,11 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final Consumer<Object> replyOk = done -> replyOk(0);
     private final Consumer<Object> replyTooLarge = done -> replyError(Status.E2BIG);
 
-    BinaryConnectionHandler(long id, Cache cache, ServerStats serverStats, StatsReport statsReport, String version) {
-        super(id, cache, serverStats, CommandLatency.Protocol.BINARY);
-        this.statsReport = statsReport;
-        this.version = version;
-        this.parser = new BinaryParser(cache.itemSizeMax());
+    BinaryConnectionHandler(long id, Commands commands, ServerStats serverStats) {
+        super(id, commands, serverStats, CommandLatency.Protocol.BINARY);
+        this.commands = commands;
+        this.parser = new BinaryParser(commands.itemSizeMax());
+        this.request = parser.request();
     }
 
     @Override
@@ -70,52 +66,47 @@ final class BinaryConnectionHandler extends ConnectionHandler {
 
     @Override
     protected void execute() {
-        BinaryRequest request = parser.request();
         commandStarts();
         if (request.error() != null) {
-            refuse(request);
+            refuse();
             return;
         }
         switch (request.command()) {
             case Opcode.GET, Opcode.GETK -> {
-                switch (cache.get(request.key())) {
+                switch (commands.get(request.key())) {
                     case Item item -> replyItem(item);
                     case Lookup.Miss miss -> replyItem(null);
-                    case Lookup.Pending pending -> await(pending.item(), replyItem);
+                    case Lookup.Pending pending -> answer(pending.item(), replyItem);
                 }
             }
             case Opcode.GAT, Opcode.GATK, Opcode.TOUCH ->
-                    await(cache.getAndTouch(request.key(), expiresAt(request.expiration())), replyItem);
-            case Opcode.SET, Opcode.ADD, Opcode.REPLACE, Opcode.APPEND, Opcode.PREPEND -> store(request);
-            case Opcode.DELETE -> write(cache.delete(request.key(), request.cas()), replyDeleted);
-            case Opcode.INCREMENT, Opcode.DECREMENT -> write(cache.delta(request.key(), arithmetic(request)), replyDelta);
-            case Opcode.FLUSH -> {
-                long now = cache.clock().millis();
-                long at = request.expiration() > 0 ? Expiry.fromExptime(request.expiration(), now) : now;
-                await(cache.flushAll(at), replyOk);
-            }
+                    answer(commands.getAndTouch(request.key(), commands.expiresAt(request.expiration())), replyItem);
+            case Opcode.SET, Opcode.ADD, Opcode.REPLACE, Opcode.APPEND, Opcode.PREPEND -> store();
+            case Opcode.DELETE -> answerChange(commands.delete(request.key(), request.cas()), replyDeleted);
+            case Opcode.INCREMENT, Opcode.DECREMENT -> answerChange(commands.delta(request.key(), arithmetic()), replyDelta);
+            case Opcode.FLUSH -> answer(commands.flushAll(request.expiration()), replyOk);
             case Opcode.NOOP -> {
                 replyOk(0);
-                flushNow();
+                sendNow();
             }
-            case Opcode.VERSION -> BinaryReplies.text(out(), request, version);
+            case Opcode.VERSION -> BinaryReplies.text(out(), request, commands.version());
             case Opcode.VERBOSITY -> {
-                serverStats.verbosity = (int) Math.min(request.verbosity(), StatsReport.MAX_VERBOSITY);
+                commands.verbosity(request.verbosity());
                 replyOk(0);
             }
             case Opcode.QUIT -> {
                 replyOk(0);
                 closeAfterReplies();
             }
-            case Opcode.STAT -> stats(request);
+            case Opcode.STAT -> stats();
             default -> throw new IllegalStateException("the parser let through opcode " + request.command());
         }
     }
 
     /** A request the parser refused: the error, and for a store too large, memcached's cleanup. */
-    private void refuse(BinaryRequest request) {
+    private void refuse() {
         if (request.refusedStore() != null) {
-            write(cache.storeTooLarge(request.refusedStore(), request.key()), replyTooLarge);
+            answerChange(commands.storeTooLarge(request.refusedStore(), request.key()), replyTooLarge);
             return;
         }
         replyError(request.error());
@@ -124,7 +115,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         }
     }
 
-    private void store(BinaryRequest request) {
+    private void store() {
         StoreMode mode = switch (request.command()) {
             case Opcode.APPEND -> StoreMode.APPEND;
             case Opcode.PREPEND -> StoreMode.PREPEND;
@@ -135,43 +126,41 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                 default -> StoreMode.SET;
             };
         };
-        storedCas = 0;
-        write(cache.store(mode, request.key(), request.flags(), expiresAt(request.expiration()), request.value(),
-                request.cas(), storedCasSink), replyStored);
+        answerChange(commands.store(mode, request.key(), request.flags(), commands.expiresAt(request.expiration()),
+                request.value(), request.cas(), storedCas.reset()), replyStored);
     }
 
-    private Arithmetic arithmetic(BinaryRequest request) {
-        long createExpiresAt = request.expiration() == NO_CREATE ? Arithmetic.NO_CREATE : expiresAt(request.expiration());
+    private Arithmetic arithmetic() {
+        long createExpiresAt = request.expiration() == NO_CREATE ? Arithmetic.NO_CREATE : commands.expiresAt(request.expiration());
         return new Arithmetic(request.command() == Opcode.INCREMENT ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR,
-                request.delta(), request.cas(), request.initial(),
-                createExpiresAt, Expiry.UNCHANGED);
+                request.delta(), request.cas(), request.initial(), createExpiresAt, Expiry.UNCHANGED);
     }
 
     private void replyItem(Item item) {
-        BinaryRequest request = parser.request();
+        boolean withKey = request.command() == Opcode.GETK || request.command() == Opcode.GATK;
         if (item == null) {
-            if (!request.quiet()) {
-                if (request.command() == Opcode.GETK || request.command() == Opcode.GATK) {
-                    BinaryReplies.missWithKey(out(), request);
-                } else {
-                    BinaryReplies.error(out(), request, Status.KEY_ENOENT);
-                }
+            if (request.quiet()) {
+                return;
+            }
+            if (withKey) {
+                BinaryReplies.missWithKey(out(), request);
+            } else {
+                BinaryReplies.error(out(), request, Status.KEY_ENOENT);
             }
             return;
         }
-        boolean withKey = request.command() == Opcode.GETK || request.command() == Opcode.GATK;
         BinaryReplies.item(out(), request, item, withKey, request.command() == Opcode.TOUCH ? null : item.value());
     }
 
     private void replyStored(StoreResult result) {
         switch (result) {
-            case STORED -> replyOk(storedCas);
+            case STORED -> replyOk(storedCas.value());
             case EXISTS -> replyError(Status.KEY_EEXISTS);
             case NOT_FOUND -> replyError(Status.KEY_ENOENT);
             case NO_MEMORY -> replyError(Status.ENOMEM);
             case TOO_LARGE -> replyError(Status.E2BIG);
             // memcached says why an add or a replace did not store, in the status
-            case NOT_STORED -> replyError(switch (parser.request().command()) {
+            case NOT_STORED -> replyError(switch (request.command()) {
                 case Opcode.ADD -> Status.KEY_EEXISTS;
                 case Opcode.REPLACE -> Status.KEY_ENOENT;
                 default -> Status.NOT_STORED;
@@ -190,8 +179,8 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private void replyDelta(DeltaResult result) {
         switch (result) {
             case DeltaResult.Applied applied -> {
-                if (!parser.request().quiet()) {
-                    BinaryReplies.number(out(), parser.request(), applied.value(), applied.item().cas());
+                if (!request.quiet()) {
+                    BinaryReplies.number(out(), request, applied.value(), applied.item().cas());
                 }
             }
             case DeltaResult.NotFound notFound -> replyError(Status.KEY_ENOENT);
@@ -204,34 +193,29 @@ final class BinaryConnectionHandler extends ConnectionHandler {
      * Stat: one packet per statistic, then an empty one; "reset" answers with the empty one alone.
      * The per-connection group ("conns") is the text protocol's only, as in memcached.
      */
-    private void stats(BinaryRequest request) {
+    private void stats() {
         String group = request.statGroup();
-        if (group.equals("reset")) {
-            statsReport.reset();
-        } else if (group.equals("conns") || !statsReport.report(group, statPackets, id())) {
-            replyError(Status.KEY_ENOENT);
-            return;
+        Commands.StatsOutcome outcome = group.equals("conns") ? Commands.StatsOutcome.UNKNOWN_GROUP
+                : commands.stats(group, statPackets, id());
+        switch (outcome) {
+            case REPORTED, RESET -> BinaryReplies.stat(out(), request, "", "");
+            case UNKNOWN_GROUP -> replyError(Status.KEY_ENOENT);
         }
-        BinaryReplies.stat(out(), request, "", "");
     }
 
     private void statPacket(String name, Object value) {
-        BinaryReplies.stat(out(), parser.request(), name, String.valueOf(value));
+        BinaryReplies.stat(out(), request, name, String.valueOf(value));
     }
 
     /** A success: suppressed for a quiet request. */
     private void replyOk(long cas) {
-        if (!parser.request().quiet()) {
-            BinaryReplies.ok(out(), parser.request(), cas);
+        if (!request.quiet()) {
+            BinaryReplies.ok(out(), request, cas);
         }
     }
 
     /** An error: sent whether the request is quiet or not. */
     private void replyError(Status status) {
-        BinaryReplies.error(out(), parser.request(), status);
-    }
-
-    private long expiresAt(long expiration) {
-        return Expiry.fromExptime(expiration, cache.clock().millis());
+        BinaryReplies.error(out(), request, status);
     }
 }

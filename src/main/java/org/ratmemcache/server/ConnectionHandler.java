@@ -13,13 +13,12 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 
 import org.jboss.logging.Logger;
-import org.ratmemcache.core.Cache;
 import org.ratmemcache.protocol.Parsed;
 
 /**
  * Serves one connection, whatever its protocol: reads requests, has a subclass execute them
- * against the cache, and writes the replies. Subclasses parse and answer; this class owns the
- * buffers, the order, the holding back and the closing.
+ * through {@link Commands}, and writes the replies. Subclasses parse, execute and encode; this
+ * class owns the buffers, the order, the holding back and the closing.
  *
  * <h2>Execution order</h2>
  * <ul>
@@ -34,7 +33,7 @@ import org.ratmemcache.protocol.Parsed;
  *       once {@value #HELD_INPUT_LIMIT} bytes of input are held: toggling the socket's interest
  *       costs two system calls, which a client with one request in flight need not pay.</li>
  *   <li>Across connections, the cache serialises the commands of each key
- *       ({@link org.ratmemcache.core.TieredCache}), so nothing here needs a lock.</li>
+ *       ({@link org.ratmemcache.core.Cache}), so nothing here needs a lock.</li>
  * </ul>
  *
  * <h2>Writing</h2>
@@ -47,11 +46,11 @@ import org.ratmemcache.protocol.Parsed;
  *
  * <h2>Closing</h2>
  * A quit closes after the replies before it are sent. A protocol violation closes at once and
- * drops the batch's unsent replies, as memcached does; a no-op ({@link #flushNow}) sends the
+ * drops the batch's unsent replies, as memcached does; a no-op ({@link #sendNow}) sends the
  * replies before it at once, so those are not dropped. On shutdown, {@link #drainAndClose}
  * finishes what has been read, then half-closes.
  */
-abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
+abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements Responder {
 
     private static final Logger LOG = Logger.getLogger(ConnectionHandler.class);
 
@@ -71,12 +70,12 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
         CLOSE
     }
 
-    protected final Cache cache;
-    protected final ServerStats serverStats;
+    private final Commands commands;
+    private final ServerStats serverStats;
     private final long id;
 
-    protected ChannelHandlerContext ctx;
-    protected ByteBuf input;
+    private ChannelHandlerContext ctx;
+    private ByteBuf input;
     private ByteBuf output;
     /** Replies handed to the channel since the last flush. */
     private boolean unflushed;
@@ -88,7 +87,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private CompletableFuture<?> awaiting;
     /** Shutting down: close once the command in flight has finished. */
     private boolean draining;
-    protected boolean closed;
+    private boolean closed;
     private long lastCommandMillis;
 
     /** Where this connection's command latencies go, and under which protocol. */
@@ -97,13 +96,13 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** When the command in execution started, if latencies are recorded. */
     private long commandStartNanos;
 
-    ConnectionHandler(long id, Cache cache, ServerStats serverStats, CommandLatency.Protocol protocol) {
+    ConnectionHandler(long id, Commands commands, ServerStats serverStats, CommandLatency.Protocol protocol) {
         this.id = id;
-        this.cache = cache;
+        this.commands = commands;
         this.serverStats = serverStats;
         this.latency = serverStats.latency;
         this.protocol = protocol;
-        this.lastCommandMillis = cache.clock().millis();
+        this.lastCommandMillis = commands.clock().millis();
     }
 
     /** Parses at most one request from the connection's input. */
@@ -153,7 +152,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Notes that a command starts now, for idle times in stats conns. */
     protected void commandStarts() {
-        lastCommandMillis = cache.clock().millis();
+        lastCommandMillis = commands.clock().millis();
     }
 
     @Override
@@ -232,7 +231,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void finishDrain() {
         closed = true;
-        writeOutput();
+        handRepliesToChannel();
         unflushed = false;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(sent -> {
             if (ctx.channel() instanceof DuplexChannel duplex) {
@@ -260,7 +259,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             if (output != null && output.readableBytes() >= WRITE_CHUNK) {
-                writeOutput();
+                handRepliesToChannel();
             }
             if (!ctx.channel().isWritable()) {
                 pause();
@@ -274,7 +273,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     protected boolean mayContinue() {
         if (output != null && output.readableBytes() >= WRITE_CHUNK) {
-            writeOutput();
+            handRepliesToChannel();
             if (!ctx.channel().isWritable()) {
                 pause();
                 return false;
@@ -283,24 +282,21 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** A command that writes: its reply, then, if the disk has fallen behind, hold back. */
-    protected <T> void write(CompletableFuture<T> result, Consumer<? super T> reply) {
-        await(result, reply);
-        if (!backedUp && cache.writesBackedUp()) {
+    @Override
+    public <T> void answerChange(CompletableFuture<T> result, Consumer<? super T> reply) {
+        answer(result, reply);
+        if (!backedUp && commands.writesBackedUp()) {
             backedUp = true;
             updateAutoRead();
-            cache.whenWritable(() -> ctx.executor().execute(() -> {
+            commands.whenWritable(() -> ctx.executor().execute(() -> {
                 backedUp = false;
                 resume();
             }));
         }
     }
 
-    /**
-     * Replies with {@code result} now if it is complete and returns true; else holds the
-     * connection back until it is, replies on this event loop, and returns false.
-     */
-    protected <T> boolean await(CompletableFuture<T> result, Consumer<? super T> reply) {
+    @Override
+    public <T> boolean answer(CompletableFuture<T> result, Consumer<? super T> reply) {
         if (result.isDone()) {
             complete(result, reply);
             return true;
@@ -354,8 +350,8 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The buffer the current replies go to. */
-    protected ByteBuf out() {
+    @Override
+    public ByteBuf out() {
         if (output == null) {
             output = ctx.alloc().ioBuffer();
         }
@@ -363,7 +359,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Hands the accumulated replies to the channel, without flushing. */
-    private void writeOutput() {
+    private void handRepliesToChannel() {
         if (output != null) {
             serverStats.bytesWritten.add(output.readableBytes());
             ctx.write(output, ctx.voidPromise());
@@ -376,13 +372,14 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * Sends everything written so far now, as memcached does after a no-op: the replies before it
      * reach the client even if a protocol error later in the batch closes the connection.
      */
-    protected void flushNow() {
+    @Override
+    public void sendNow() {
         flush();
     }
 
     /** Sends everything written so far: the one flush of a read batch. */
     private void flush() {
-        writeOutput();
+        handRepliesToChannel();
         if (unflushed) {
             unflushed = false;
             ctx.flush();
@@ -398,7 +395,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Closes once the replies written so far have been sent. */
     protected void closeAfterReplies() {
         closed = true;
-        writeOutput();
+        handRepliesToChannel();
         unflushed = false;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }

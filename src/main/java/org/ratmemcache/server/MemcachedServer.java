@@ -1,7 +1,6 @@
 package org.ratmemcache.server;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +56,11 @@ public final class MemcachedServer {
     private final ServerStats stats = new ServerStats();
     private final ChannelGroup connections = new DefaultChannelGroup("memcached-connections", GlobalEventExecutor.INSTANCE);
     private final AtomicLong connectionIds = new AtomicLong();
-    private final byte[] versionLine;
     private volatile EventLoopGroup acceptor;
     private volatile EventLoopGroup workers;
     private volatile Channel listener;
     private volatile StatsReport statsReport;
+    private volatile Commands commands;
     private volatile String transport;
 
     /** A server for {@code cache}, whose figures {@code view} reads for the stats command. */
@@ -69,7 +68,6 @@ public final class MemcachedServer {
         this.settings = settings;
         this.cache = cache;
         this.view = view;
-        this.versionLine = ("VERSION " + settings.version() + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Binds and starts serving; returns once the port accepts connections. */
@@ -90,6 +88,7 @@ public final class MemcachedServer {
         }
         statsReport = new StatsReport(view, stats, settings, connections,
                 () -> listener == null ? null : listener.localAddress(), epoll ? "netty-epoll" : "netty-nio");
+        commands = new Commands(cache, stats, statsReport, settings.version());
         try {
             listener = new ServerBootstrap()
                     .group(acceptor, workers)
@@ -217,8 +216,8 @@ public final class MemcachedServer {
         }
         long id = connectionIds.incrementAndGet();
         channel.pipeline().addLast(new ProtocolDetector(
-                () -> new TextConnectionHandler(id, cache, stats, statsReport, versionLine),
-                () -> new BinaryConnectionHandler(id, cache, stats, statsReport, settings.version())));
+                () -> new TextConnectionHandler(id, commands, stats),
+                () -> new BinaryConnectionHandler(id, commands, stats)));
     }
 
     private void releaseThreads(Duration timeout) {

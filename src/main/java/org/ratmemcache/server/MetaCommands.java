@@ -3,7 +3,6 @@ package org.ratmemcache.server;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 import io.netty.buffer.ByteBuf;
 
@@ -24,20 +23,21 @@ import org.ratmemcache.protocol.text.TextReplies;
 import org.ratmemcache.protocol.text.TextRequest;
 
 /**
- * The meta commands (mg, ms, md, ma, me, mn) of one text connection: runs them against the cache
- * and writes their replies as memcached 1.6.18 does, flags echoed in the order they were asked
- * for.
+ * The meta commands (mg, ms, md, ma, me, mn) of one text connection: turns each decoded request
+ * into a call on {@link Commands}, and writes its reply as memcached 1.6.18 does, flags echoed in
+ * the order they were asked for. It answers through the connection's {@link Responder} and
+ * reads the connection's one {@link TextRequest}, which stays put while a command waits.
  */
 final class MetaCommands {
 
-    private final TextConnectionHandler connection;
-    private final Cache cache;
+    private final TextRequest request;
+    private final Responder connection;
+    private final Commands commands;
     private final MetaReplies replies = new MetaReplies();
     /** mg's absolute T and N times, as handed to the cache, for the t flags. */
     private long touchAt;
     private long vivifyAt;
-    private long storedCas;
-    private final LongConsumer storedCasSink = cas -> storedCas = cas;
+    private final StoredCas storedCas = new StoredCas();
 
     private final Consumer<MetaGet.Result> replyGet = this::replyGet;
     private final Consumer<StoreResult> replySet = this::replySet;
@@ -46,38 +46,38 @@ final class MetaCommands {
     private final Consumer<DeltaResult> replyArithmetic = this::replyArithmetic;
     private final Consumer<Item> replyDebug = this::replyDebug;
 
-    MetaCommands(TextConnectionHandler connection, Cache cache) {
+    MetaCommands(TextRequest request, Responder connection, Commands commands) {
+        this.request = request;
         this.connection = connection;
-        this.cache = cache;
+        this.commands = commands;
     }
 
     /** mg: T, N and R become a {@link MetaGet}; the reply walks the flags in order. */
-    void get(TextRequest request) {
+    void get() {
         MetaFlags flags = request.meta();
         MetaGet read = flags.noBump() ? MetaGet.READ_WITHOUT_BUMP : MetaGet.READ;
         if (flags.hasTouch()) {
-            touchAt = expiresAt(flags.touchExptime());
+            touchAt = commands.expiresAt(flags.touchExptime());
             read = flags.touchBeforeRecache() ? read.touchBeforeRecacheCheck(touchAt) : read.touch(touchAt);
         }
         if (flags.hasVivify()) {
-            vivifyAt = expiresAt(flags.vivifyExptime());
+            vivifyAt = commands.expiresAt(flags.vivifyExptime());
             // memcached applies T and N in the order given: the later decides a created item's expiry
             read = read.vivify(flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt);
         }
         if (flags.hasRecache()) {
-            read = read.recacheBelow(expiresAt(flags.recacheExptime()));
+            read = read.recacheBelow(commands.expiresAt(flags.recacheExptime()));
         }
-        connection.await(cache.metaGet(request.key(), read), replyGet);
+        connection.answer(commands.metaGet(request.key(), read), replyGet);
     }
 
     private void replyGet(MetaGet.Result result) {
-        TextRequest request = connection.request();
         MetaFlags flags = request.meta();
         ByteBuf out = connection.out();
         if (!(result instanceof MetaGet.Hit metaGet)) {
             if (!flags.quiet()) {
                 out.writeBytes(MetaReplies.EN);
-                echoOpaqueAndKey(out, request, 2);
+                echoOpaqueAndKey(out, 2);
                 MetaReplies.end(out);
             }
             return;
@@ -89,7 +89,7 @@ final class MetaCommands {
         } else {
             out.writeBytes(MetaReplies.HD);
         }
-        long now = cache.clock().millis();
+        long now = commands.clock().millis();
         long expiresAt = metaGet.expiresBefore();
         for (int t = 2; t < request.tokenCount(); t++) {
             switch (request.line()[request.tokenStart(t)]) {
@@ -125,7 +125,7 @@ final class MetaCommands {
     }
 
     /** ms: its mode, turned into the cache's store modes as memcached turns them into its commands. */
-    void set(TextRequest request) {
+    void set() {
         MetaFlags flags = request.meta();
         StoreMode mode = switch (flags.mode()) {
             case 'E' -> StoreMode.ADD;
@@ -137,19 +137,17 @@ final class MetaCommands {
         if (flags.hasCas() && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
             mode = flags.invalidate() ? StoreMode.CAS_OR_STALE : StoreMode.CAS;
         }
-        storedCas = 0;
-        long expiresAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.NEVER;
-        connection.write(cache.store(mode, request.key(), flags.clientFlags(), expiresAt, request.value(),
-                flags.cas(), storedCasSink), replySet);
+        long expiresAt = flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.NEVER;
+        connection.answerChange(commands.store(mode, request.key(), flags.clientFlags(), expiresAt, request.value(),
+                flags.cas(), storedCas.reset()), replySet);
     }
 
     /** ms over the size limit: memcached drops the key's current item, whatever the mode. */
-    void refuseTooLarge(TextRequest request) {
-        connection.write(cache.storeTooLarge(StoreMode.SET, request.key()), replyTooLarge);
+    void setTooLarge() {
+        connection.answerChange(commands.storeTooLarge(StoreMode.SET, request.key()), replyTooLarge);
     }
 
     private void replySet(StoreResult result) {
-        TextRequest request = connection.request();
         byte[] code = switch (result) {
             case STORED -> MetaReplies.HD;
             case EXISTS -> MetaReplies.EX;
@@ -171,7 +169,7 @@ final class MetaCommands {
             switch (request.line()[request.tokenStart(t)]) {
                 case 'O' -> replies.echo(out, request, t);
                 case 'k' -> replies.key(out, request.key(), request.meta().base64());
-                case 'c' -> replies.flag(out, 'c', result == StoreResult.STORED ? storedCas : 0);
+                case 'c' -> replies.flag(out, 'c', result == StoreResult.STORED ? storedCas.value() : 0);
                 default -> {
                     // not shown
                 }
@@ -181,19 +179,18 @@ final class MetaCommands {
     }
 
     /** md: a delete, or with I an invalidation; both may be bound to a CAS. */
-    void delete(TextRequest request) {
+    void delete() {
         MetaFlags flags = request.meta();
         long cas = flags.hasCas() ? flags.cas() : 0;
         if (flags.invalidate()) {
-            long expiresAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
-            connection.write(cache.invalidate(request.key(), cas, expiresAt), replyDelete);
+            long expiresAt = flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
+            connection.answerChange(commands.invalidate(request.key(), cas, expiresAt), replyDelete);
         } else {
-            connection.write(cache.metaDelete(request.key(), cas), replyDelete);
+            connection.answerChange(commands.metaDelete(request.key(), cas), replyDelete);
         }
     }
 
     private void replyDelete(DeleteResult result) {
-        TextRequest request = connection.request();
         if (result == DeleteResult.DELETED && request.meta().quiet()) {
             return;
         }
@@ -203,39 +200,38 @@ final class MetaCommands {
             case NOT_FOUND -> MetaReplies.NF;
             case EXISTS -> MetaReplies.EX;
         });
-        echoOpaqueAndKey(out, request, 2);
+        echoOpaqueAndKey(out, 2);
         MetaReplies.end(out);
     }
 
     /** ma: incr or decr, optionally bound to a CAS, creating the number on a miss with N. */
-    void arithmetic(TextRequest request) {
+    void arithmetic() {
         MetaFlags flags = request.meta();
         Arithmetic.Direction direction = flags.mode() == 'D' || flags.mode() == '-' ? Arithmetic.Direction.DECR
                 : Arithmetic.Direction.INCR;
-        touchAt = flags.hasTouch() ? expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
-        vivifyAt = flags.hasVivify() ? expiresAt(flags.vivifyExptime()) : Arithmetic.NO_CREATE;
+        touchAt = flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
+        vivifyAt = flags.hasVivify() ? commands.expiresAt(flags.vivifyExptime()) : Arithmetic.NO_CREATE;
         long createExpiresAt = flags.hasVivify() && flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt;
-        connection.write(cache.delta(request.key(), new Arithmetic(direction, flags.delta(),
+        connection.answerChange(commands.delta(request.key(), new Arithmetic(direction, flags.delta(),
                 flags.hasCas() ? flags.cas() : 0, flags.initial(), createExpiresAt, touchAt)), replyArithmetic);
     }
 
     private void replyArithmetic(DeltaResult result) {
-        TextRequest request = connection.request();
         ByteBuf out = connection.out();
         switch (result) {
             case DeltaResult.Applied applied -> {
                 if (!applied.created() && request.meta().quiet()) {
                     return;
                 }
-                appliedReply(out, request, applied);
+                appliedReply(out, applied);
             }
-            case DeltaResult.NotFound notFound -> codeWithOpaqueAndKey(out, request, MetaReplies.NF);
-            case DeltaResult.CasMismatch mismatch -> codeWithOpaqueAndKey(out, request, MetaReplies.EX);
+            case DeltaResult.NotFound notFound -> codeWithOpaqueAndKey(out, MetaReplies.NF);
+            case DeltaResult.CasMismatch mismatch -> codeWithOpaqueAndKey(out, MetaReplies.EX);
             case DeltaResult.NonNumeric nonNumeric -> out.writeBytes(TextError.NON_NUMERIC.line());
         }
     }
 
-    private void appliedReply(ByteBuf out, TextRequest request, DeltaResult.Applied applied) {
+    private void appliedReply(ByteBuf out, DeltaResult.Applied applied) {
         boolean value = request.meta().value();
         int digits = Decimal.length(applied.value());
         if (value) {
@@ -243,7 +239,7 @@ final class MetaCommands {
         } else {
             out.writeBytes(MetaReplies.HD);
         }
-        long now = cache.clock().millis();
+        long now = commands.clock().millis();
         long expiresAt = applied.expiresBefore();
         for (int t = 2; t < request.tokenCount(); t++) {
             switch (request.line()[request.tokenStart(t)]) {
@@ -266,20 +262,18 @@ final class MetaCommands {
     }
 
     /** me: the item's metadata, without touching its read history. */
-    void debug(TextRequest request) {
-        connection.serverStats.metaCommands.increment();
-        connection.await(cache.peek(request.key()), replyDebug);
+    void debug() {
+        connection.answer(commands.metaDebug(request.key()), replyDebug);
     }
 
     private void replyDebug(Item item) {
-        TextRequest request = connection.request();
         ByteBuf out = connection.out();
         if (item == null) {
             out.writeBytes(MetaReplies.EN);
             MetaReplies.end(out);
             return;
         }
-        long now = cache.clock().millis();
+        long now = commands.clock().millis();
         replies.debugStart(out, request.key(), request.meta().base64());
         out.writeCharSequence("exp=", US_ASCII);
         if (item.expiresAt() == Expiry.NEVER) {
@@ -302,16 +296,16 @@ final class MetaCommands {
     /** mn: MN, sent at once with everything before it. */
     void noop() {
         connection.out().writeBytes(MetaReplies.MN);
-        connection.flushNow();
+        connection.sendNow();
     }
 
-    private void codeWithOpaqueAndKey(ByteBuf out, TextRequest request, byte[] code) {
+    private void codeWithOpaqueAndKey(ByteBuf out, byte[] code) {
         out.writeBytes(code);
-        echoOpaqueAndKey(out, request, 2);
+        echoOpaqueAndKey(out, 2);
         MetaReplies.end(out);
     }
 
-    private void echoOpaqueAndKey(ByteBuf out, TextRequest request, int first) {
+    private void echoOpaqueAndKey(ByteBuf out, int first) {
         for (int t = first; t < request.tokenCount(); t++) {
             byte flag = request.line()[request.tokenStart(t)];
             if (flag == 'O') {
@@ -333,9 +327,5 @@ final class MetaCommands {
 
     private void reply(byte[] line) {
         connection.out().writeBytes(line);
-    }
-
-    private long expiresAt(long exptime) {
-        return Expiry.fromExptime(exptime, cache.clock().millis());
     }
 }

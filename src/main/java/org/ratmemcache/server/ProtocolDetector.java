@@ -33,7 +33,7 @@ final class ProtocolDetector extends ChannelInboundHandlerAdapter {
         }
         ConnectionHandler handler = (in.getByte(in.readerIndex()) == BINARY_MAGIC ? binary : text).get();
         ctx.pipeline().replace(this, "connection", handler);
-        handler.channelRead(handler.ctx, in);
+        handler.channelRead(ctx.pipeline().context(handler), in);
     }
 
     @Override

@@ -39,8 +39,6 @@ import org.ratmemcache.core.CacheView;
  */
 final class StatsReport {
 
-    /** memcached's MAX_VERBOSITY_LEVEL. */
-    static final int MAX_VERBOSITY = 2;
     /** The pseudo slab class that holds every item. */
     private static final String SLAB = "1";
 

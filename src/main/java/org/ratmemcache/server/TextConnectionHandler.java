@@ -1,6 +1,5 @@
 package org.ratmemcache.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -9,7 +8,6 @@ import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
-import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
@@ -20,12 +18,16 @@ import org.ratmemcache.protocol.text.TextParser;
 import org.ratmemcache.protocol.text.TextReplies;
 import org.ratmemcache.protocol.text.TextRequest;
 
-/** memcached's text protocol on one connection: see {@link ConnectionHandler} for the order of things. */
+/**
+ * memcached's text protocol on one connection: {@link TextParser} decodes a request,
+ * {@link Commands} executes it, and the replies are encoded here (the meta commands' in
+ * {@link MetaCommands}). See {@link ConnectionHandler} for the order of things.
+ */
 final class TextConnectionHandler extends ConnectionHandler {
 
-    private final StatsReport statsReport;
-    private final byte[] versionLine;
+    private final Commands commands;
     private final TextParser parser;
+    private final TextRequest request;
     private final TextReplies replies = new TextReplies();
     private final MetaCommands meta;
     private final StatsReport.Sink statLines = this::statLine;
@@ -40,27 +42,23 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final Consumer<Object> replyTooLarge = done -> reply(TextError.TOO_LARGE.line());
     private final Consumer<Item> retrieved = this::writeItem;
 
-    /** A retrieval in progress: the next key to look up, or -1. */
+    /** A retrieval in progress: the next key to look up, or -1; and gat's expiry for every key. */
     private int retrievalNextKey = -1;
+    private long retrievalExpiresAt;
 
-    TextConnectionHandler(long id, Cache cache, ServerStats serverStats, StatsReport statsReport, byte[] versionLine) {
-        super(id, cache, serverStats, CommandLatency.Protocol.TEXT);
-        this.statsReport = statsReport;
-        this.versionLine = versionLine;
-        this.parser = new TextParser(cache.itemSizeMax());
-        this.meta = new MetaCommands(this, cache);
-    }
-
-    /** The request being executed. */
-    TextRequest request() {
-        return parser.request();
+    TextConnectionHandler(long id, Commands commands, ServerStats serverStats) {
+        super(id, commands, serverStats, CommandLatency.Protocol.TEXT);
+        this.commands = commands;
+        this.parser = new TextParser(commands.itemSizeMax());
+        this.request = parser.request();
+        this.meta = new MetaCommands(request, this, commands);
     }
 
     /** A retrieval that stopped part-way (for the disk, or a slow client) continues first. */
     @Override
     protected Step step() {
         if (retrievalNextKey >= 0) {
-            retrieve(parser.request());
+            retrieve();
             return Step.PROGRESS;
         }
         return super.step();
@@ -81,37 +79,34 @@ final class TextConnectionHandler extends ConnectionHandler {
 
     @Override
     protected void execute() {
-        TextRequest request = parser.request();
         commandStarts();
         switch (request.command()) {
             case RETRIEVE -> {
                 retrievalNextKey = 0;
-                retrieve(request);
+                retrievalExpiresAt = request.touch() ? commands.expiresAt(request.exptime()) : 0;
+                retrieve();
             }
-            case STORE -> write(cache.store(request.storeMode(), request.key(), request.flags(),
-                    expiresAt(request.exptime()), request.value(), request.cas()), replyStored);
-            case STORE_TOO_LARGE -> write(cache.storeTooLarge(request.storeMode(), request.key()), replyTooLarge);
-            case DELETE -> write(cache.delete(request.key(), 0), replyDeleted);
-            case DELTA -> write(cache.delta(request.key(), Arithmetic.of(request.increment() ? Arithmetic.Direction.INCR
-                    : Arithmetic.Direction.DECR, request.delta())), replyDelta);
-            case TOUCH -> write(cache.touch(request.key(), expiresAt(request.exptime())), replyTouched);
-            case FLUSH_ALL -> {
-                long now = cache.clock().millis();
-                await(cache.flushAll(request.exptime() > 0 ? Expiry.fromExptime(request.exptime(), now) : now), replyOk);
-            }
-            case VERSION -> reply(versionLine);
+            case STORE -> answerChange(commands.store(request.storeMode(), request.key(), request.flags(),
+                    commands.expiresAt(request.exptime()), request.value(), request.cas(), Cache.NO_CAS_WANTED), replyStored);
+            case STORE_TOO_LARGE -> answerChange(commands.storeTooLarge(request.storeMode(), request.key()), replyTooLarge);
+            case DELETE -> answerChange(commands.delete(request.key(), 0), replyDeleted);
+            case DELTA -> answerChange(commands.delta(request.key(), Arithmetic.of(request.increment()
+                    ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR, request.delta())), replyDelta);
+            case TOUCH -> answerChange(commands.touch(request.key(), commands.expiresAt(request.exptime())), replyTouched);
+            case FLUSH_ALL -> answer(commands.flushAll(request.exptime()), replyOk);
+            case VERSION -> TextReplies.version(out(), commands.version());
             case VERBOSITY -> {
-                serverStats.verbosity = (int) Math.min(request.verbosity(), StatsReport.MAX_VERBOSITY);
+                commands.verbosity(request.verbosity());
                 reply(TextReplies.OK);
             }
             case QUIT -> closeAfterReplies();
-            case STATS -> stats(request);
-            case META_GET -> meta.get(request);
-            case META_SET -> meta.set(request);
-            case META_SET_TOO_LARGE -> meta.refuseTooLarge(request);
-            case META_DELETE -> meta.delete(request);
-            case META_ARITHMETIC -> meta.arithmetic(request);
-            case META_DEBUG -> meta.debug(request);
+            case STATS -> stats();
+            case META_GET -> meta.get();
+            case META_SET -> meta.set();
+            case META_SET_TOO_LARGE -> meta.setTooLarge();
+            case META_DELETE -> meta.delete();
+            case META_ARITHMETIC -> meta.arithmetic();
+            case META_DEBUG -> meta.debug();
             case META_NOOP -> meta.noop();
             case INVALID -> reply(request.error().line());
         }
@@ -121,29 +116,20 @@ final class TextConnectionHandler extends ConnectionHandler {
      * get, gets, gat, gats: one VALUE per hit, then END. Resumable: it stops after a key when the
      * disk must be read or the client falls behind, and the next {@link #step} continues.
      */
-    private void retrieve(TextRequest request) {
-        long expiresAt = request.touch() ? expiresAt(request.exptime()) : 0;
+    private void retrieve() {
         int keys = request.keyCount();
         while (retrievalNextKey < keys) {
             Key key = request.key(retrievalNextKey++);
-            if (request.touch()) {
-                if (!await(cache.getAndTouch(key, expiresAt), retrieved)) {
-                    return;
-                }
-            } else {
-                switch (cache.get(key)) {
-                    case Item item -> writeItem(item);
-                    case Lookup.Miss miss -> {
-                        // nothing to write
-                    }
-                    case Lookup.Pending pending -> {
-                        if (!await(pending.item(), retrieved)) {
-                            return;
+            boolean answered = request.touch() ? answer(commands.getAndTouch(key, retrievalExpiresAt), retrieved)
+                    : switch (commands.get(key)) {
+                        case Item item -> {
+                            writeItem(item);
+                            yield true;
                         }
-                    }
-                }
-            }
-            if (retrievalNextKey < keys && !mayContinue()) {
+                        case Lookup.Miss miss -> true;
+                        case Lookup.Pending pending -> answer(pending.item(), retrieved);
+                    };
+            if (!answered || retrievalNextKey < keys && !mayContinue()) {
                 return;
             }
         }
@@ -157,22 +143,19 @@ final class TextConnectionHandler extends ConnectionHandler {
         }
         byte[] value = item.value();
         ByteBuf out = out();
-        replies.valueHeader(out, item, value.length, parser.request().withCas());
+        replies.valueHeader(out, item, value.length, request.withCas());
         out.writeBytes(value);
         out.writeBytes(TextReplies.CRLF);
     }
 
     /** stats [group]: the group's lines and END; RESET for reset; ERROR for an unknown group. */
-    private void stats(TextRequest request) {
+    private void stats() {
         String group = request.argumentCount() == 0 ? "" : request.argument(0);
-        if (group.equals("reset")) {
-            statsReport.reset();
-            out().writeBytes(TextReplies.RESET);
-        } else if (statsReport.report(group, statLines, id())) {
-            out().writeBytes(TextReplies.END);
-        } else {
-            out().writeBytes(TextError.UNKNOWN_COMMAND.line());
-        }
+        out().writeBytes(switch (commands.stats(group, statLines, id())) {
+            case REPORTED -> TextReplies.END;
+            case RESET -> TextReplies.RESET;
+            case UNKNOWN_GROUP -> TextError.UNKNOWN_COMMAND.line();
+        });
     }
 
     private void statLine(String name, Object value) {
@@ -193,7 +176,7 @@ final class TextConnectionHandler extends ConnectionHandler {
     private void replyDelta(DeltaResult result) {
         switch (result) {
             case DeltaResult.Applied applied -> {
-                if (!parser.request().noreply()) {
+                if (!request.noreply()) {
                     replies.number(out(), applied.value());
                 }
             }
@@ -203,17 +186,9 @@ final class TextConnectionHandler extends ConnectionHandler {
         }
     }
 
-    private long expiresAt(long exptime) {
-        return Expiry.fromExptime(exptime, cache.clock().millis());
-    }
-
     private void reply(byte[] line) {
-        if (!parser.request().noreply()) {
+        if (!request.noreply()) {
             out().writeBytes(line);
         }
-    }
-
-    static byte[] versionLine(String version) {
-        return ("VERSION " + version + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -37,9 +37,10 @@ final class ConnectionHarness implements AutoCloseable {
         ServerStats stats = new ServerStats();
         StatsReport report = new StatsReport(cache.view(), stats, server,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> null, "embedded");
+        Commands commands = new Commands(cache, stats, report, "test");
         channel = new EmbeddedChannel(new ProtocolDetector(
-                () -> new TextConnectionHandler(1, cache, stats, report, "VERSION test\r\n".getBytes(StandardCharsets.US_ASCII)),
-                () -> new BinaryConnectionHandler(1, cache, stats, report, "test")));
+                () -> new TextConnectionHandler(1, commands, stats),
+                () -> new BinaryConnectionHandler(1, commands, stats)));
     }
 
     /**

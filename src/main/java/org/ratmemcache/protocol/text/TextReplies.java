@@ -26,6 +26,7 @@ public final class TextReplies {
     public static final byte[] CRLF = ascii("\r\n");
     private static final byte[] VALUE = ascii("VALUE ");
     private static final byte[] STAT = ascii("STAT ");
+    private static final byte[] VERSION = ascii("VERSION ");
 
     private final byte[] digits = new byte[Decimal.MAX_UNSIGNED_64_DIGITS];
 
@@ -57,6 +58,13 @@ public final class TextReplies {
         out.writeCharSequence(name, StandardCharsets.US_ASCII);
         out.writeByte(' ');
         out.writeCharSequence(String.valueOf(value), StandardCharsets.US_ASCII);
+        out.writeBytes(CRLF);
+    }
+
+    /** {@code VERSION <version>\r\n}. */
+    public static void version(ByteBuf out, String version) {
+        out.writeBytes(VERSION);
+        out.writeCharSequence(version, StandardCharsets.US_ASCII);
         out.writeBytes(CRLF);
     }
 

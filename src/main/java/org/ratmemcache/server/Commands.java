@@ -1,0 +1,152 @@
+package org.ratmemcache.server;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+
+import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.DeleteResult;
+import org.ratmemcache.core.DeltaResult;
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.Lookup;
+import org.ratmemcache.core.MetaGet;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
+
+/**
+ * memcached's commands in the terms all three protocols share: the one layer between a decoded
+ * request and the cache. The text, meta and binary front ends decode a request, call one method
+ * here, and encode what it answers; none of them talks to the cache directly.
+ *
+ * <p>What lives here is what memcached does the same whatever the wire format: an exptime
+ * (relative or absolute seconds) becomes an absolute time ({@link #expiresAt}, which every
+ * method here takes), a flush takes an optional delay, verbosity is clamped, {@code stats}
+ * groups are dispatched and reset, {@code me} counts as a meta command. One instance serves
+ * every connection; it keeps no state of its own.
+ */
+final class Commands {
+
+    /** memcached's MAX_VERBOSITY_LEVEL. */
+    static final int MAX_VERBOSITY = 2;
+
+    /** What a stats request did. */
+    enum StatsOutcome {
+        /** The group's figures went to the sink. */
+        REPORTED,
+        /** {@code stats reset}: the counters are back to zero. */
+        RESET,
+        /** No such group: nothing was reported. */
+        UNKNOWN_GROUP
+    }
+
+    private final Cache cache;
+    private final ServerStats serverStats;
+    private final StatsReport statsReport;
+    private final String version;
+
+    Commands(Cache cache, ServerStats serverStats, StatsReport statsReport, String version) {
+        this.cache = cache;
+        this.serverStats = serverStats;
+        this.statsReport = statsReport;
+        this.version = version;
+    }
+
+    Clock clock() {
+        return cache.clock();
+    }
+
+    /** The largest item accepted, for the parsers. */
+    long itemSizeMax() {
+        return cache.itemSizeMax();
+    }
+
+    /** The absolute expiry of a memcached exptime received now; a command converts its exptime once. */
+    long expiresAt(long exptime) {
+        return Expiry.fromExptime(exptime, cache.clock().millis());
+    }
+
+    Lookup get(Key key) {
+        return cache.get(key);
+    }
+
+    CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
+        return cache.getAndTouch(key, expiresAt);
+    }
+
+    CompletableFuture<MetaGet.Result> metaGet(Key key, MetaGet read) {
+        return cache.metaGet(key, read);
+    }
+
+    /** me: counted as memcached counts it, in cmd_meta. */
+    CompletableFuture<Item> metaDebug(Key key) {
+        serverStats.metaCommands.increment();
+        return cache.peek(key);
+    }
+
+    CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
+            LongConsumer storedCas) {
+        return cache.store(mode, key, flags, expiresAt, value, cas, storedCas);
+    }
+
+    CompletableFuture<Void> storeTooLarge(StoreMode mode, Key key) {
+        return cache.storeTooLarge(mode, key);
+    }
+
+    CompletableFuture<DeleteResult> delete(Key key, long cas) {
+        return cache.delete(key, cas);
+    }
+
+    CompletableFuture<DeleteResult> metaDelete(Key key, long cas) {
+        return cache.metaDelete(key, cas);
+    }
+
+    /** md I; {@code expiresAt} may be {@link Expiry#UNCHANGED}. */
+    CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt) {
+        return cache.invalidate(key, cas, expiresAt);
+    }
+
+    CompletableFuture<DeltaResult> delta(Key key, Arithmetic arithmetic) {
+        return cache.delta(key, arithmetic);
+    }
+
+    CompletableFuture<Boolean> touch(Key key, long expiresAt) {
+        return cache.touch(key, expiresAt);
+    }
+
+    /** flush_all, now or after {@code delay} (an exptime; 0 or less for now). */
+    CompletableFuture<Void> flushAll(long delay) {
+        long now = cache.clock().millis();
+        return cache.flushAll(delay > 0 ? Expiry.fromExptime(delay, now) : now);
+    }
+
+    /** verbosity: the level is kept, capped as memcached caps it, for stats settings. */
+    void verbosity(long level) {
+        serverStats.verbosity = (int) Math.min(level, MAX_VERBOSITY);
+    }
+
+    /** stats [group]: reports it to {@code sink} for connection {@code requester}, or resets the counters. */
+    StatsOutcome stats(String group, StatsReport.Sink sink, long requester) {
+        if (group.equals("reset")) {
+            statsReport.reset();
+            return StatsOutcome.RESET;
+        }
+        return statsReport.report(group, sink, requester) ? StatsOutcome.REPORTED : StatsOutcome.UNKNOWN_GROUP;
+    }
+
+    /** What version reports. */
+    String version() {
+        return version;
+    }
+
+    /** Whether connections that write should be held back until {@link #whenWritable}. */
+    boolean writesBackedUp() {
+        return cache.writesBackedUp();
+    }
+
+    void whenWritable(Runnable action) {
+        cache.whenWritable(action);
+    }
+}
