@@ -5,9 +5,15 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import org.ratmemcache.server.ServerBeans;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** The package rules of DESIGN.md: a plain-Java core, and dependencies that point down only. */
+/**
+ * The package rules of ARCHITECTURE.md: a plain-Java core that ships as its own artifact,
+ * dependencies that point down only, and operations that read the cache through its view.
+ */
 @AnalyzeClasses(packages = "org.ratmemcache", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -26,6 +32,28 @@ class ArchitectureTest {
             .because("the library finds its disk tier through the ServiceLoader, not by naming RocksDB");
 
     @ArchTest
+    static final ArchRule theCoreArtifactNeedsOnlyLz4AndRocksDb = classes()
+            .that().resideInAnyPackage("org.ratmemcache.core..", "org.ratmemcache.storage..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.ratmemcache.core..",
+                    "org.ratmemcache.storage..", "net.jpountz..", "org.rocksdb..")
+            .because("the core and its RocksDB tier ship as rat-memcache-core, whose only dependencies are lz4-java and rocksdbjni");
+
+    @ArchTest
+    static final ArchRule onlyTheWiringNamesTheEngine = noClasses()
+            .that().resideOutsideOfPackage("org.ratmemcache.core..")
+            .and().doNotHaveFullyQualifiedName(ServerBeans.class.getName())
+            .should().dependOnClassesThat().resideInAPackage("org.ratmemcache.core.engine..")
+            .because("the server runs commands through Cache, and admin, metrics, health and stats read CacheView");
+
+    @ArchTest
+    static final ArchRule operationsReadTheView = noClasses()
+            .that().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.health..", "org.ratmemcache.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.core.engine..", "org.ratmemcache.core.disk..",
+                    "org.ratmemcache.storage..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("org.ratmemcache.core.memory.MemoryTier")
+            .because("operations see the tiers through CacheView, never the tiers themselves");
+
+    @ArchTest
     static final ArchRule theServerKnowsNothingOfOperations = noClasses().that().resideInAnyPackage("org.ratmemcache.server..",
                     "org.ratmemcache.storage..")
             .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.health..",
@@ -35,5 +63,12 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule protocolsDependOnlyOnTheCore = noClasses().that().resideInAPackage("org.ratmemcache.protocol..")
             .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.server..", "org.ratmemcache.config..",
-                    "org.ratmemcache.storage..", "org.ratmemcache.admin..", "io.quarkus..", "jakarta..");
+                    "org.ratmemcache.storage..", "org.ratmemcache.admin..", "io.quarkus..", "jakarta..",
+                    "org.ratmemcache.core.engine..");
+
+    @ArchTest
+    static final ArchRule theCommandLayerKnowsNoWireFormat = noClasses().that().haveFullyQualifiedName(
+                    "org.ratmemcache.server.Commands")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.protocol..", "io.netty..")
+            .because("Commands is the layer the text, meta and binary front ends share");
 }

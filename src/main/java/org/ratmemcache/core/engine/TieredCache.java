@@ -1,6 +1,5 @@
 package org.ratmemcache.core.engine;
 
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -10,7 +9,6 @@ import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
-import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -40,8 +38,9 @@ import org.ratmemcache.core.memory.MemoryTier;
  *       key's current entry.</li>
  *   <li>{@link Tiers} writes the new version: into memory if it fits, and on its way to disk.</li>
  *   <li>{@link DurableState} hands out CAS values and keeps the flush horizon, across restarts.</li>
- *   <li>{@link MetaReads} is the meta protocol's mg; {@link EngineView} the read-only view for
- *       operations; {@link ExpirySweeper} and {@link DiskUpkeep} reclaim in the background.</li>
+ *   <li>{@link MetaReads} is the meta protocol's mg, {@link IncrDecr} incr and decr;
+ *       {@link EngineView} the read-only view for operations; {@link ExpirySweeper} and
+ *       {@link DiskUpkeep} reclaim in the background.</li>
  * </ul>
  * Below memory lies an {@link L2}: a {@link DiskL2}, or {@link L2#NONE} for a memory-only cache,
  * so nothing here asks which. {@link TieredCacheBuilder} assembles the two kinds.
@@ -66,6 +65,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final Versions versions;
     private final KeyLocks locks;
     private final MetaReads metaReads;
+    private final IncrDecr incrDecr;
     private final ExpirySweeper sweeper;
     private final EngineView view;
     private final ValueCompression compression;
@@ -83,6 +83,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.versions = new Versions(tiers, state, stats, compression);
         this.locks = new KeyLocks(versions, tiers.l2, clock);
         this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
+        this.incrDecr = new IncrDecr(locks, tiers, state, stats, compression);
         this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
     }
 
@@ -232,28 +233,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
-        return locks.run(key, Access.CHANGE, (k, current, now) -> {
-            if (current == null) {
-                return op.creates() ? createNumber(k, op, now) : deltaMiss(op);
-            }
-            if (op.cas() != 0 && op.cas() != current.cas()) {
-                return Completed.DELTA_CAS_MISMATCH;
-            }
-            byte[] value = current.value();
-            Decimal number = new Decimal();
-            if (!number.parseUnsigned64(value, 0, value.length)) {
-                return Completed.DELTA_NON_NUMERIC;
-            }
-            long after = op.applyTo(number.value());
-            // memcached rewrites a number that got shorter in place, padding it with spaces.
-            byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
-            Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
-            long expiresAt = op.newExpiresAt() == Expiry.UNCHANGED ? current.expiresAt() : op.newExpiresAt();
-            Entry updated = new Entry(current.key(), digits, current.flags(), expiresAt, state.nextCas(now), now);
-            stats.totalItems.increment();
-            (op.direction() == Arithmetic.Direction.INCR ? stats.incrHits : stats.decrHits).increment();
-            return Completed.afterAny(tiers.install(updated), (DeltaResult) new DeltaResult.Applied(after, updated, false, current.expiresAt()));
-        });
+        return incrDecr.apply(key, op);
     }
 
     @Override
@@ -404,24 +384,5 @@ public final class TieredCache implements Cache, AutoCloseable {
     private CompletableFuture<Void> deleted(Entry current) {
         stats.deleteHits.increment();
         return tiers.remove(current.key());
-    }
-
-    /** A miss that creates the number, as memcached does it: an add of the initial value. */
-    private CompletableFuture<DeltaResult> createNumber(Key key, Arithmetic op, long now) {
-        byte[] digits = new byte[Decimal.length(op.initial())];
-        Decimal.write(op.initial(), digits, 0);
-        stats.totalItems.increment();
-        if (Expiry.isExpired(op.createExpiresAt(), now)) {
-            // created already expired: the key ends up empty, but the caller still learns the value
-            Entry gone = new Entry(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now);
-            return Completed.afterAny(tiers.remove(key), (DeltaResult) new DeltaResult.Applied(op.initial(), gone, true, Expiry.NEVER));
-        }
-        Entry created = Entry.of(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now, compression);
-        return Completed.afterAny(tiers.install(created), (DeltaResult) new DeltaResult.Applied(op.initial(), created, true, Expiry.NEVER));
-    }
-
-    private CompletableFuture<DeltaResult> deltaMiss(Arithmetic op) {
-        (op.direction() == Arithmetic.Direction.INCR ? stats.incrMisses : stats.decrMisses).increment();
-        return Completed.DELTA_NOT_FOUND;
     }
 }

@@ -38,6 +38,11 @@ import org.ratmemcache.protocol.ValueReader;
  * {@link Decimal}'s C rules.
  *
  * <p>Not thread-safe: one parser per connection.
+ *
+ * <p>Why one file of this length: it is one state machine over one line buffer. The framing, the
+ * tokenizer and each command's checks share that buffer and its token spans, and memcached's order
+ * of checks, which decides what a client sees, runs across all three; apart, each piece would take
+ * the whole parser state as arguments.
  */
 public final class TextParser {
 

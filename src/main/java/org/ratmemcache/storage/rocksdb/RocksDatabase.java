@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jboss.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -26,7 +25,7 @@ import org.rocksdb.SstFileManager;
  */
 final class RocksDatabase implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(RocksDatabase.class);
+    private static final System.Logger LOG = System.getLogger(RocksDatabase.class.getName());
 
     static final byte[] ITEMS = "items".getBytes(StandardCharsets.US_ASCII);
     static final byte[] META = "meta".getBytes(StandardCharsets.US_ASCII);
@@ -98,7 +97,7 @@ final class RocksDatabase implements AutoCloseable {
         try {
             db.flushWal(true);
         } catch (RocksDBException e) {
-            LOG.debugf("syncing the write-ahead log on close failed: %s", e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "syncing the write-ahead log on close failed: " + e.getMessage());
         }
         handles.forEach(RocksDatabase::closeQuietly);
         closeQuietly(db);
@@ -122,7 +121,7 @@ final class RocksDatabase implements AutoCloseable {
         try {
             resource.close();
         } catch (Exception e) {
-            LOG.debugf(e, "closing %s failed", resource);
+            LOG.log(System.Logger.Level.DEBUG, "closing " + resource + " failed", e);
         }
     }
 }

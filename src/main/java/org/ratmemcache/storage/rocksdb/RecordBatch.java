@@ -1,0 +1,119 @@
+package org.ratmemcache.storage.rocksdb;
+
+import java.nio.ByteBuffer;
+
+import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One atomic write: records, their index entries (see {@link RocksDbTier}'s layout), and the
+ * totals they change. A put or delete first reads the header of the record it replaces (the
+ * Bloom filter skips keys that are new), so that the totals and both indexes stay exact. Reads
+ * see the database as it was before the batch, so a batch touches each key at most once.
+ */
+final class RecordBatch implements AutoCloseable {
+
+    private final RocksDatabase open;
+    private final MetaRecords.Totals totals;
+    private final ReadOptions readOptions;
+    private final WriteOptions writeOptions;
+    private final boolean keepCompressed;
+    private final WriteBatch batch = new WriteBatch();
+    /** Scratch for existence checks: only a record's header is copied out. */
+    private final byte[] header = new byte[RecordFormat.HEADER];
+    /** Changes to the totals. */
+    private long items;
+    private long bytes;
+    private boolean changed;
+
+    /** @param keepCompressed write a value memory holds compressed as it is (RocksDB does not compress) */
+    RecordBatch(RocksDatabase open, MetaRecords.Totals totals, ReadOptions readOptions, WriteOptions writeOptions,
+            boolean keepCompressed) {
+        this.open = open;
+        this.totals = totals;
+        this.readOptions = readOptions;
+        this.writeOptions = writeOptions;
+        this.keepCompressed = keepCompressed;
+    }
+
+    /** Stores the item, replacing its key's record if there is one. */
+    void put(Item item) throws RocksDBException, RecordFormat.UnreadableRecordException {
+        byte[] key = item.key().toBytes();
+        delete(key);
+        byte[] record = RecordFormat.encode(item, keepCompressed);
+        batch.put(open.items, key, record);
+        batch.put(open.age, bigEndian(item.cas()), key);
+        if (item.expiresAt() != Expiry.NEVER) {
+            batch.put(open.expiry, expiryKey(item.expiresAt(), key), bigEndian(item.cas()));
+        }
+        items++;
+        bytes += key.length + record.length;
+        changed = true;
+    }
+
+    /** Deletes the key's record and its index entries; returns whether there was one. */
+    boolean delete(byte[] key) throws RocksDBException, RecordFormat.UnreadableRecordException {
+        int size = readHeader(key);
+        if (size == RocksDB.NOT_FOUND) {
+            return false;
+        }
+        batch.delete(open.age, bigEndian(RecordFormat.cas(header)));
+        long expiresAt = RecordFormat.expiresAt(header);
+        if (expiresAt != Expiry.NEVER) {
+            batch.delete(open.expiry, expiryKey(expiresAt, key));
+        }
+        batch.delete(open.items, key);
+        items--;
+        bytes -= key.length + size;
+        changed = true;
+        return true;
+    }
+
+    /** Bytes of keys and records this batch has deleted so far, net of what it stores. */
+    long bytesFreed() {
+        return -bytes;
+    }
+
+    /** Writes the batch and the new totals, atomically. */
+    void commit() throws RocksDBException {
+        if (!changed) {
+            return;
+        }
+        long count = totals.items + items;
+        long total = totals.bytes + bytes;
+        MetaRecords.Totals.put(open, batch, count, total);
+        open.db.write(writeOptions, batch);
+        totals.items = count;
+        totals.bytes = total;
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+    }
+
+    /** An expiry index key: the expiry, then the item's key, so that a scan runs in expiry order. */
+    static byte[] expiryKey(long expiresAt, byte[] key) {
+        return ByteBuffer.allocate(Long.BYTES + key.length).putLong(expiresAt).put(key).array();
+    }
+
+    static byte[] bigEndian(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    /**
+     * Reads the header of the key's record into {@link #header}; returns the record's length, or
+     * {@link RocksDB#NOT_FOUND}. The Bloom filter answers most new keys without a read.
+     */
+    private int readHeader(byte[] key) throws RocksDBException {
+        if (!open.db.keyMayExist(open.items, key, null)) {
+            return RocksDB.NOT_FOUND;
+        }
+        return open.db.get(open.items, readOptions, key, 0, key.length, header, 0, header.length);
+    }
+}
