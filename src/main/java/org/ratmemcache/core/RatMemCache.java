@@ -383,6 +383,8 @@ public final class RatMemCache implements AutoCloseable {
                 return provider.open(dataDir);
             } catch (DiskTierException e) {
                 throw new IllegalStateException(e.getMessage(), e);
+            } catch (NoClassDefFoundError e) {
+                throw new IllegalStateException("an L2 tier needs RocksDB: add org.rocksdb:rocksdbjni to the class path", e);
             }
         }
     }
