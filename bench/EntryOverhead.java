@@ -2,15 +2,16 @@ import java.time.Duration;
 
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.memory.MemoryTier;
 
 /**
  * Measures what an item really costs the JVM heap beyond its key and value bytes, to check the
  * memory tier's accounted per-item overhead (MemoryTier.ENTRY_OVERHEAD).
  *
- * Run after `./mvnw compile`, as a single-file program:
- *   java -XX:+UseSerialGC -Xmx4g -cp target/classes bench/EntryOverhead.java 1000000 10 10
+ * Run after `./mvnw compile`, as a single-file program, with lz4-java beside the classes:
+ *   java -XX:+UseSerialGC -Xmx4g -cp target/classes:$HOME/.m2/repository/at/yawk/lz4/lz4-java/1.14.0/lz4-java-1.14.0.jar \
+ *       bench/EntryOverhead.java 1000000 10 10
  * (items, key length, value length).
  */
 public class EntryOverhead {
@@ -26,7 +27,7 @@ public class EntryOverhead {
             }
             double perItem = (heapUsed() - before) / (double) items;
             System.out.printf("%d items, %d-byte keys, %d-byte values: %.1f heap bytes per item, overhead %.1f (accounted %d)%n",
-                    cache.itemCount(), keyLength, valueLength, perItem, perItem - keyLength - valueLength,
+                    cache.view().itemCount(), keyLength, valueLength, perItem, perItem - keyLength - valueLength,
                     MemoryTier.ENTRY_OVERHEAD);
         }
     }

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.ratmemcache.core.TieredCache;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.CommandLatency;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
@@ -44,8 +44,8 @@ public class LatencyRecordingBenchmark {
     @Setup(Level.Trial)
     public void bind() {
         cache = TieredCache.builder().sweepInterval(Duration.ZERO).build();
-        MemcachedServer server = new MemcachedServer(new ServerSettings("127.0.0.1", 0, 1, 16, Duration.ZERO, "bench", false), cache);
-        metrics = new CacheMetrics(cache, server);
+        MemcachedServer server = new MemcachedServer(new ServerSettings("127.0.0.1", 0, 1, 16, Duration.ZERO, "bench", false), cache, cache.view());
+        metrics = new CacheMetrics(cache.view(), server);
         metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         latency = server.stats().latency();
     }

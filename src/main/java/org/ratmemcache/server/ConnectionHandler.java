@@ -27,9 +27,10 @@ import org.ratmemcache.protocol.Parsed;
  *   <li>A command that cannot finish at once <em>holds back the connection's later commands</em>,
  *       not only their replies: parsing stops until it finishes, and so does reading from the
  *       socket. Three things hold a connection back: a command waiting for the disk tier (its
- *       future completes on a disk thread; the reply and the rest continue on this event loop), a
- *       client that does not read its replies (the channel is unwritable), and a full write-back
- *       queue (after a write, until the disk has caught up). For a disk wait, reading stops only
+ *       future completes on a disk thread; the reply and the rest continue on this event loop:
+ *       {@link #answer}), a client that does not read its replies (the channel is unwritable), and
+ *       a full write-back queue (after a change, until the disk has caught up:
+ *       {@link #answerChange}). For a disk wait, reading stops only
  *       once {@value #HELD_INPUT_LIMIT} bytes of input are held: toggling the socket's interest
  *       costs two system calls, which a client with one request in flight need not pay.</li>
  *   <li>Across connections, the cache serialises the commands of each key
