@@ -35,8 +35,8 @@ final class EngineView implements CacheView {
     EngineView(Clock clock, CacheStats stats, Tiers tiers, Versions versions, ExpirySweeper sweeper, long itemSizeMax) {
         this.clock = clock;
         this.stats = stats;
-        this.memory = tiers.memory;
-        this.l2 = tiers.l2;
+        this.memory = tiers.memory();
+        this.l2 = tiers.l2();
         this.versions = versions;
         this.sweeper = sweeper;
         this.itemSizeMax = itemSizeMax;

@@ -18,21 +18,7 @@ import org.ratmemcache.core.memory.Entry;
  * rewrites it in place. The binary and meta protocols add a CAS to match, a new expiry, and a
  * miss that creates the number ({@link Arithmetic}).
  */
-final class IncrDecr {
-
-    private final KeyLocks locks;
-    private final Tiers tiers;
-    private final DurableState state;
-    private final CacheStats stats;
-    private final ValueCompression compression;
-
-    IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
-        this.locks = locks;
-        this.tiers = tiers;
-        this.state = state;
-        this.stats = stats;
-        this.compression = compression;
-    }
+record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
 
     CompletableFuture<DeltaResult> apply(Key key, Arithmetic op) {
         return locks.run(key, Access.CHANGE, (k, current, now) -> {

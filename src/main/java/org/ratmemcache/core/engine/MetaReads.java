@@ -19,25 +19,9 @@ import org.ratmemcache.core.memory.Found;
  * item's win token, which must go to one reader alone, or to read the disk. The answer reports
  * the item's read history as it was before this read.
  */
-final class MetaReads {
+record MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, Clock clock) {
 
     private static final CompletableFuture<MetaGet.Result> MISS = CompletableFuture.completedFuture(MetaGet.MISS);
-
-    private final Versions versions;
-    private final KeyLocks locks;
-    private final Tiers tiers;
-    private final DurableState state;
-    private final CacheStats stats;
-    private final Clock clock;
-
-    MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, Clock clock) {
-        this.versions = versions;
-        this.locks = locks;
-        this.tiers = tiers;
-        this.state = state;
-        this.stats = stats;
-        this.clock = clock;
-    }
 
     CompletableFuture<MetaGet.Result> read(Key key, MetaGet read) {
         if (read.mayChange()) {
@@ -88,7 +72,7 @@ final class MetaReads {
         (read.touches() ? stats.touchHits : stats.getHits).increment();
         if (read.bump()) {
             entry.markFetched(now);
-            tiers.memory.recordAccess(entry);
+            tiers.memory().recordAccess(entry);
         }
         return hit;
     }

@@ -81,7 +81,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.compression = compression;
         this.itemSizeMax = itemSizeMax;
         this.versions = new Versions(tiers, state, stats, compression);
-        this.locks = new KeyLocks(versions, tiers.l2, clock);
+        this.locks = new KeyLocks(versions, tiers.l2(), clock);
         this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
         this.incrDecr = new IncrDecr(locks, tiers, state, stats, compression);
         this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
@@ -98,7 +98,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     /** The memory tier, for tests that check which tier holds an item. */
     public MemoryTier memory() {
-        return tiers.memory;
+        return tiers.memory();
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     /** A fetch's hit: noted in the item's read history, bumped, counted. */
     private Item fetched(Entry entry, long now) {
         entry.markFetched(now);
-        tiers.memory.recordAccess(entry);
+        tiers.memory().recordAccess(entry);
         stats.getHits.increment();
         return entry;
     }
@@ -191,8 +191,8 @@ public final class TieredCache implements Cache, AutoCloseable {
                 if (current == null) {
                     yield stored(newVersion(k, null, flags, expiresAt, value, now), storedCas, now);
                 }
-                if (tiers.memory.get(k) == current) {
-                    tiers.memory.recordAccess(current); // a failed add still bumps the item, as in memcached
+                if (tiers.memory().get(k) == current) {
+                    tiers.memory().recordAccess(current); // a failed add still bumps the item, as in memcached
                 }
                 yield Completed.of(StoreResult.NOT_STORED);
             }
@@ -256,19 +256,19 @@ public final class TieredCache implements Cache, AutoCloseable {
         if (atMillis <= now) {
             // give the memory and the disk back now rather than at the next sweep
             sweeper.sweepSoon();
-            tiers.l2.reclaimSoon();
+            tiers.l2().reclaimSoon();
         }
-        return tiers.l2.writesThrough() ? state.saved() : Completed.NOTHING;
+        return tiers.l2().writesThrough() ? state.saved() : Completed.NOTHING;
     }
 
     @Override
     public boolean writesBackedUp() {
-        return tiers.l2.backedUp();
+        return tiers.l2().backedUp();
     }
 
     @Override
     public void whenWritable(Runnable action) {
-        tiers.l2.whenDrained(action);
+        tiers.l2().whenDrained(action);
     }
 
     /** One sweep of expired and flushed items from memory, now, on this thread. */
@@ -283,9 +283,9 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public void close() {
         sweeper.close();
-        tiers.l2.drain();
+        tiers.l2().drain();
         state.saveQuietly();
-        tiers.l2.close();
+        tiers.l2().close();
     }
 
     // ---- the steps of the commands above

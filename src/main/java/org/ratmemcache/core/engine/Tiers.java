@@ -10,19 +10,12 @@ import org.ratmemcache.core.memory.MemoryTier;
 /**
  * Where a key's new version goes: into memory when it fits, and on its way to the disk tier
  * (the tiers are inclusive). The caller holds the key's lock ({@link KeyLocks}).
+ *
+ * @param memory              L1
+ * @param l2                  what lies below it
+ * @param largeValueThreshold values longer than this skip memory and live on disk only
  */
-final class Tiers {
-
-    final MemoryTier memory;
-    final L2 l2;
-    private final long largeValueThreshold;
-
-    /** @param largeValueThreshold values longer than this skip memory and live on disk only */
-    Tiers(MemoryTier memory, L2 l2, long largeValueThreshold) {
-        this.memory = memory;
-        this.l2 = l2;
-        this.largeValueThreshold = largeValueThreshold;
-    }
+record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold) {
 
     /** Makes {@code entry} its key's newest version; completes once it is as durable as the policy says. */
     CompletableFuture<Void> install(Entry entry) {

@@ -9,7 +9,6 @@ import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.core.memory.Found;
-import org.ratmemcache.core.memory.MemoryTier;
 
 /**
  * Where a key's newest version is: the one question every command asks first.
@@ -30,23 +29,7 @@ import org.ratmemcache.core.memory.MemoryTier;
  * <p>{@link #newestLive} answers the same question for inspection, without counting, promoting or
  * reclaiming anything.
  */
-final class Versions {
-
-    private final Tiers tiers;
-    private final MemoryTier memory;
-    private final L2 l2;
-    private final DurableState state;
-    private final CacheStats stats;
-    private final ValueCompression compression;
-
-    Versions(Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
-        this.tiers = tiers;
-        this.memory = tiers.memory;
-        this.l2 = tiers.l2;
-        this.state = state;
-        this.stats = stats;
-        this.compression = compression;
-    }
+record Versions(Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
 
     /**
      * The key's newest version as memory knows it, and whether the disk must be read: ON_DISK only
@@ -55,20 +38,20 @@ final class Versions {
      */
     Found find(Key key, long now, Access access) {
         Found known = inMemory(key, now, access);
-        return known != Found.ON_DISK || access.readsDisk && l2.mayHold(key) ? known : Found.ABSENT;
+        return known != Found.ON_DISK || access.readsDisk && tiers.l2().mayHold(key) ? known : Found.ABSENT;
     }
 
     /** Memory's answer alone: L1, then the change waiting for the disk; ON_DISK when neither knows the key. */
     Found inMemory(Key key, long now, Access access) {
-        Entry entry = memory.get(key);
-        Found known = entry != null ? entry : l2.pending(key);
+        Entry entry = tiers.memory().get(key);
+        Found known = entry != null ? entry : tiers.l2().pending(key);
         return known instanceof Entry version && !isLive(version, now, access) ? Found.ABSENT : known;
     }
 
     /**
      * The entry for the record read from disk ({@code null} for none), promoted into memory when it
      * fits; {@code null} when there is none or it is dead (a dead record is deleted). The caller
-     * holds the key's lock and the key is busy, so nothing newer exists in memory.
+     * holds the key's lock and the key is busy, so nothing newer exists in tiers.memory().
      */
     Entry fromDisk(DiskItem onDisk, long now, Access access) {
         if (onDisk == null) {
@@ -80,7 +63,7 @@ final class Versions {
             countDeadRead(flushed, access);
             stats.l2Misses.increment();
             stats.reclaimed.increment();
-            l2.delete(onDisk.key());
+            tiers.l2().delete(onDisk.key());
             return null;
         }
         stats.l2Hits.increment();
@@ -96,11 +79,11 @@ final class Versions {
      * only when memory does not know the key. Counts, promotes and reclaims nothing.
      */
     Item newestLive(Key key, long now) throws DiskTierException {
-        Entry entry = memory.get(key);
-        Item newest = switch (entry != null ? entry : l2.pending(key)) {
+        Entry entry = tiers.memory().get(key);
+        Item newest = switch (entry != null ? entry : tiers.l2().pending(key)) {
             case Entry version -> version;
             case Found.Absent deleted -> null;
-            case Found.OnDisk onDisk -> l2.read(key);
+            case Found.OnDisk onDisk -> tiers.l2().read(key);
         };
         return newest == null || state.isDead(newest, now) ? null : newest;
     }
@@ -112,7 +95,7 @@ final class Versions {
             return true;
         }
         countDeadRead(flushed, access);
-        if (memory.remove(entry)) {
+        if (tiers.memory().remove(entry)) {
             stats.reclaimed(entry);
         }
         return false;
