@@ -1,7 +1,5 @@
 package org.ratmemcache.server;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
-
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -19,8 +17,9 @@ import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.protocol.text.MetaFlags;
 import org.ratmemcache.protocol.text.MetaReplies;
 import org.ratmemcache.protocol.text.TextError;
-import org.ratmemcache.protocol.text.TextReplies;
 import org.ratmemcache.protocol.text.TextRequest;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
 
 /**
  * The meta commands (mg, ms, md, ma, me, mn) of one text connection: turns each decoded request

@@ -12,10 +12,10 @@ import org.ratmemcache.config.InvalidSettingException;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.engine.TieredCacheBuilder;
-import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 

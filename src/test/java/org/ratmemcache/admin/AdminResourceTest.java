@@ -1,6 +1,5 @@
 package org.ratmemcache.admin;
 
-import org.ratmemcache.testing.Reads;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,6 +15,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.TextClient;
 
 import static io.restassured.RestAssured.given;

@@ -1,12 +1,12 @@
 package org.ratmemcache.core;
 
-import org.ratmemcache.testing.Reads;
-import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.Reads;
 
 import static org.ratmemcache.core.StoreMode.SET;
 

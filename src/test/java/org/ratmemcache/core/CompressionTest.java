@@ -1,14 +1,14 @@
 package org.ratmemcache.core;
 
-import org.ratmemcache.testing.Reads;
-import org.ratmemcache.core.engine.TieredCache;
 import java.time.Duration;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,5 @@
 package org.ratmemcache.core;
 
-import org.ratmemcache.testing.Reads;
-import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

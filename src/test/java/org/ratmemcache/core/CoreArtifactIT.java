@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,10 @@
 package org.ratmemcache.core;
 
-import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.engine.TieredCache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,9 @@
 package org.ratmemcache.core;
 
-import org.ratmemcache.testing.Reads;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ratmemcache.core.StoreMode.SET;

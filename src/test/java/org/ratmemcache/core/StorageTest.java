@@ -1,11 +1,11 @@
 package org.ratmemcache.core;
 
-import org.ratmemcache.testing.Reads;
-import org.ratmemcache.core.engine.TieredCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ratmemcache.core.StoreMode.ADD;

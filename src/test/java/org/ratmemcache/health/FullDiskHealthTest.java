@@ -1,6 +1,5 @@
 package org.ratmemcache.health;
 
-import org.ratmemcache.testing.Reads;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.TextClient;
 import org.ratmemcache.testing.Tmpfs;
 

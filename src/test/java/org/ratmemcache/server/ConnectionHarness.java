@@ -1,6 +1,5 @@
 package org.ratmemcache.server;
 
-import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,8 +11,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.awaitility.Awaitility;
-
 import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.testing.ManualClock;
 
 /**

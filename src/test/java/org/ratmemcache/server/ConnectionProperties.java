@@ -1,9 +1,9 @@
 package org.ratmemcache.server;
 
-import org.ratmemcache.testing.Reads;
 import java.util.List;
 
 import io.netty.buffer.Unpooled;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
@@ -11,6 +11,7 @@ import net.jqwik.api.constraints.Size;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,5 @@
 package org.ratmemcache.server;
 
-import org.ratmemcache.testing.Reads;
-import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +10,14 @@ import io.netty.buffer.Unpooled;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,5 @@
 package org.ratmemcache.server;
 
-import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 

@@ -1,6 +1,5 @@
 package org.ratmemcache.server;
 
-import org.ratmemcache.testing.Reads;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -8,6 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,13 @@
 package org.ratmemcache.testing;
 
-import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
-import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;

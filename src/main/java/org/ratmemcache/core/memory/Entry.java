@@ -1,8 +1,8 @@
 package org.ratmemcache.core.memory;
 
 import org.ratmemcache.core.Item;
-import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.compress.ValueCompression;
 
 /**
  * An item as the memory tier holds it: the immutable item, plus the bookkeeping of the eviction

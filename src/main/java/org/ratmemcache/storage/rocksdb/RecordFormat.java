@@ -3,10 +3,10 @@ package org.ratmemcache.storage.rocksdb;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.disk.DiskItem;
 
 /**
  * How an item is laid out in RocksDB. The key is the RocksDB key itself; the value is this

@@ -1,7 +1,5 @@
 package org.ratmemcache.core.memory;
 
-import org.ratmemcache.testing.Reads;
-import org.ratmemcache.core.engine.TieredCacheBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -10,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

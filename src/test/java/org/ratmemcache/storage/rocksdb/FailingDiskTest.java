@@ -1,6 +1,5 @@
 package org.ratmemcache.storage.rocksdb;
 
-import org.ratmemcache.testing.Reads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -15,14 +14,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.TextClient;
 import org.ratmemcache.testing.Tmpfs;
 

@@ -3,9 +3,9 @@ package org.ratmemcache.storage.rocksdb;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
-import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.memory.Entry;
 
 import static org.assertj.core.api.Assertions.assertThat;

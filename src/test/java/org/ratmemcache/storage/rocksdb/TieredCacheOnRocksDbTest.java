@@ -1,7 +1,5 @@
 package org.ratmemcache.storage.rocksdb;
 
-import org.ratmemcache.core.Arithmetic;
-import org.ratmemcache.testing.Reads;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,16 +15,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
-import org.ratmemcache.core.disk.DiskItem;
-import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
