@@ -2,6 +2,7 @@ package org.ratmemcache.core.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,12 +19,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
+import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 
 /**
  * The engine's get as a connection calls it, without the network: a lookup key over a request
- * buffer, on a memory-only cache of 10,000 items; a hit, and a miss. Run with
- * {@code bench/jmh.sh -prof gc EngineGet}: a get should allocate nothing.
+ * buffer, on a memory-only cache of 10,000 items; a hit, a miss, and the meta protocol's plain mg
+ * hit. Run with {@code bench/jmh.sh -prof gc EngineGet}: a get should allocate nothing.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,6 +64,12 @@ public class EngineGetBenchmark {
     public Lookup hit() {
         byte[] key = hits[next++ % KEYS];
         return cache.get(lookup.set(key, 0, key.length));
+    }
+
+    @Benchmark
+    public CompletableFuture<MetaGet.Result> metaGetHit() {
+        byte[] key = hits[next++ % KEYS];
+        return cache.metaGet(lookup.set(key, 0, key.length), MetaGet.READ);
     }
 
     @Benchmark
