@@ -28,7 +28,7 @@ for rep in 1 2; do
       dir=$before
       [ "$build" = after ] && dir=$after
       (cd "$dir" && bench/memcaslap.sh "$rounds" "$seconds" "${load[@]}") > "$out/$workload-$build-$rep.txt" 2>&1
-      echo "$workload $build $rep: $(tail -1 "$out/$workload-$build-$rep.txt")"
+      echo "$workload $build $rep: $(grep "^median:" "$out/$workload-$build-$rep.txt")"
     done
   done
 done

@@ -11,36 +11,53 @@ need() { # command package
   command -v "$1" >/dev/null || { echo "$1 is missing: apt-get install $2" >&2; exit 1; }
 }
 need memcached memcached
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+[ -x target/bin/ratmemcache ] || ./mvnw -q package -DskipTests
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
-start_memcached() { # port
-  memcached -U 0 -l 127.0.0.1 -p "$1" -m 64 -u memcache &
+start_memcached() { # port [memcached options...]: -m 64 unless options are given
+  local port=$1
+  shift
+  local -a options=("$@")
+  [ ${#options[@]} -gt 0 ] || options=(-m 64)
+  memcached -U 0 -l 127.0.0.1 -p "$port" -u memcache "${options[@]}" &
   pids+=($!)
 }
 
+# RatMemCache as users start it: target/bin/ratmemcache, the launcher, which sizes the heap from -m
+# and picks the collector. RAT_ARGS adds memcached-style flags (e.g. RAT_ARGS="-m 1024"); RAT_JVM adds
+# JVM options after the launcher's, so they win (e.g. RAT_JVM="-XX:-UseParallelGC -XX:+UseG1GC").
 start_ratmemcache() { # port name [settings...]: as shipped, on a temporary data directory
   local port=$1 name=$2
   shift 2
-  "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -Dratmemcache.server.bind=127.0.0.1 -Dratmemcache.server.port="$port" \
-    -Dquarkus.http.port=0 -Dquarkus.log.level=WARN -Dratmemcache.l2.data-dir="$work/$name" "$@" \
-    -jar target/quarkus-app/quarkus-run.jar &
+  local -a args
+  read -r -a args <<< "${RAT_ARGS:-}"
+  JAVA_OPTS="-Dratmemcache.server.bind=127.0.0.1 -Dratmemcache.server.port=$port -Dquarkus.http.port=0 \
+-Dquarkus.management.port=0 -Dquarkus.log.level=WARN -Dratmemcache.l2.data-dir=$work/$name $* ${RAT_JVM:-}" \
+    target/bin/ratmemcache "${args[@]}" &
   pids+=($!)
 }
 
-# compare ROUNDS SECONDS RUN: Debian's memcached against RatMemCache (with RAT_OPTS), one after the
-# other, A B A B after a warm-up of each; RUN PORT SECONDS prints ops/s. Prints every run, the
-# medians and their ratio.
+stop_servers() { # stops every server started so far
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  pids=()
+}
+
+# compare ROUNDS SECONDS RUN: Debian's memcached (with MC_ARGS, default -m 64) against RatMemCache
+# (with RAT_OPTS), one after the other, A B A B after a warm-up of each; RUN PORT SECONDS prints
+# ops/s. Prints every run, the medians and their ratio, and the median and range of the ratios of
+# the pairs.
 compare() {
   local rounds=$1 seconds=$2 run=$3 mc_port rat_port
-  local -a rat_opts mc_runs=() rat_runs=()
+  local -a rat_opts mc_args mc_runs=() rat_runs=() ratios=()
   read -r -a rat_opts <<< "${RAT_OPTS:-}"
+  read -r -a mc_args <<< "${MC_ARGS:-}"
   mc_port=$(free_port)
   rat_port=$(free_port)
-  start_memcached "$mc_port"
+  start_memcached "$mc_port" "${mc_args[@]}"
   start_ratmemcache "$rat_port" ratmemcache "${rat_opts[@]}"
   wait_port "$mc_port"
   wait_port "$rat_port"
@@ -48,12 +65,15 @@ compare() {
   for r in $(seq 1 "$rounds"); do
     mc_runs+=("$("$run" "$mc_port" "$seconds")")
     rat_runs+=("$("$run" "$rat_port" "$seconds")")
-    echo "round $r: memcached ${mc_runs[-1]} ops/s, ratmemcache ${rat_runs[-1]} ops/s"
+    ratios+=("$(awk "BEGIN {printf \"%.3f\", ${rat_runs[-1]} / ${mc_runs[-1]}}")")
+    echo "round $r: memcached ${mc_runs[-1]} ops/s, ratmemcache ${rat_runs[-1]} ops/s, ratio ${ratios[-1]}"
   done
   local mc_median rat_median
   mc_median=$(printf '%s\n' "${mc_runs[@]}" | median)
   rat_median=$(printf '%s\n' "${rat_runs[@]}" | median)
   echo "median: memcached $mc_median ops/s, ratmemcache $rat_median ops/s, ratio $(awk "BEGIN {printf \"%.2f\", $rat_median / $mc_median}")"
+  echo "pair ratios: median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'), min $(printf '%s\n' "${ratios[@]}" | sort -n | head -1), max $(printf '%s\n' "${ratios[@]}" | sort -n | tail -1)"
+  stop_servers
 }
 
 versions() { echo "memcached $(memcached -V | cut -d' ' -f2), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"; }

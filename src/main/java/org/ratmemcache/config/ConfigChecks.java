@@ -43,8 +43,9 @@ public final class ConfigChecks {
             range("ratmemcache.l2.background-threads", l2.backgroundThreads(), 1, 1024);
             range("ratmemcache.l2.max-write-buffer-number", l2.maxWriteBufferNumber(), 1, 64);
             range("ratmemcache.l2.write-back-queue-items", l2.writeBackQueueItems(), 1, Long.MAX_VALUE);
-            positive("ratmemcache.l2.write-back-queue-size", l2.writeBackQueueSize());
-            positive("ratmemcache.l2.write-buffer-size", l2.writeBufferSize());
+            l2.writeBackQueueSize().ifPresent(size -> positive("ratmemcache.l2.write-back-queue-size", size));
+            l2.writeBufferSize().ifPresent(size -> positive("ratmemcache.l2.write-buffer-size", size));
+            l2.blockCacheSize().ifPresent(size -> positive("ratmemcache.l2.block-cache-size", size));
             if (l2.writeBackMaxLag().isNegative() || l2.writeBackMaxLag().isZero()) {
                 throw new InvalidSettingException("ratmemcache.l2.write-back-max-lag", "must be more than 0s, was " + l2.writeBackMaxLag());
             }

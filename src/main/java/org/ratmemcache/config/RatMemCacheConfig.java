@@ -139,9 +139,11 @@ public interface RatMemCacheConfig {
         @WithDefault("100000")
         long writeBackQueueItems();
 
-        /** Bytes of changes waiting for the disk at most, before writing connections are held back. */
-        @WithDefault("64m")
-        MemorySize writeBackQueueSize();
+        /**
+         * Bytes of changes waiting for the disk at most, before writing connections are held back;
+         * derived from {@code l1.max-memory} unless set ({@link L2Memory}).
+         */
+        Optional<MemorySize> writeBackQueueSize();
 
         /** How long a change may wait for the disk, before writing connections are held back. */
         @WithDefault("100ms")
@@ -151,17 +153,18 @@ public interface RatMemCacheConfig {
         @WithDefault("4")
         int workerThreads();
 
-        /** Bytes a RocksDB memtable collects before it is written to a file. */
-        @WithDefault("64m")
-        MemorySize writeBufferSize();
+        /**
+         * Bytes a RocksDB memtable collects before it is written to a file; derived from
+         * {@code l1.max-memory} unless set ({@link L2Memory}).
+         */
+        Optional<MemorySize> writeBufferSize();
 
         /** RocksDB memtables kept in memory, the active one included. */
         @WithDefault("2")
         int maxWriteBufferNumber();
 
-        /** RocksDB's cache of uncompressed blocks. */
-        @WithDefault("64m")
-        MemorySize blockCacheSize();
+        /** RocksDB's cache of uncompressed blocks; derived from {@code l1.max-memory} unless set ({@link L2Memory}). */
+        Optional<MemorySize> blockCacheSize();
 
         /** Compression of RocksDB's blocks on disk. */
         @WithDefault("lz4")

@@ -9,6 +9,7 @@ import io.quarkus.arc.DefaultBean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.ratmemcache.config.ConfigChecks;
 import org.ratmemcache.config.InvalidSettingException;
+import org.ratmemcache.config.L2Memory;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
@@ -50,20 +51,21 @@ public class ServerBeans {
                         : ValueCompression.OFF);
         RatMemCacheConfig.L2 l2 = config.l2();
         if (l2.enabled()) {
-            builder.disk(openDiskTier(l2))
+            L2Memory memory = L2Memory.of(config.l1().maxMemory().asLongValue(), l2);
+            builder.disk(openDiskTier(l2, memory))
                     .writeThrough(l2.writePolicy() == RatMemCacheConfig.L2.WritePolicy.WRITE_THROUGH)
                     .largeValueThreshold(l2.largeValueThreshold().asLongValue())
                     .diskThreads(l2.workerThreads())
                     .maxDiskSize(l2.maxDiskSize().asLongValue())
-                    .writeBackLimits(l2.writeBackQueueItems(), l2.writeBackQueueSize().asLongValue(), l2.writeBackMaxLag());
+                    .writeBackLimits(l2.writeBackQueueItems(), memory.writeBackQueueBytes(), l2.writeBackMaxLag());
         }
         return builder.build();
     }
 
-    private static RocksDbTier openDiskTier(RatMemCacheConfig.L2 l2) {
+    private static RocksDbTier openDiskTier(RatMemCacheConfig.L2 l2, L2Memory memory) {
         try {
-            return RocksDbTier.open(new RocksDbSettings(l2.dataDir(), l2.clearOnStartup(), l2.writeBufferSize().asLongValue(),
-                    l2.maxWriteBufferNumber(), l2.blockCacheSize().asLongValue(), l2.compression(),
+            return RocksDbTier.open(new RocksDbSettings(l2.dataDir(), l2.clearOnStartup(), memory.writeBufferBytes(),
+                    l2.maxWriteBufferNumber(), memory.blockCacheBytes(), l2.compression(),
                     l2.backgroundThreads(), l2.fsync()));
         } catch (DiskTierException e) {
             throw new InvalidSettingException("ratmemcache.l2.data-dir", e.getMessage(), e);

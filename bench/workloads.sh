@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The workloads RatMemCache is measured on against Debian's memcached (issue 9's table), each on
+# fresh servers, memcached and RatMemCache one after the other, A B A B after a warm-up of each.
+# memcaslap -T 2 -c 50 with 16-byte keys throughout:
+#   get90     90% get, 10% set, 100 B values, 2k keys per connection        memcached -t 2 -m 1024
+#   set       100% set, 1 KiB values, 90% overwrite                         memcached -t 2 -m 1024
+#   mget      get of 50 keys (and 10% set), 100 B values                    memcached -t 2 -m 1024
+#   mget100   get of 100 keys, 100 B values                                 memcached -t 2 -m 1024
+#   big       90% get, 10% set, 100 KiB values, 100 keys per connection      memcached -t 2 -m 1024
+#   conns1000 get90 over 1,000 connections, 100 keys each                    memcached -t 2 -m 1024
+#   tenx      90% get, 10% set, 1 KiB values, 12k keys per connection: a working set of about
+#             660 MB, ten times a 64 MB L1 (RatMemCache with L2 on; memcached -m 64 misses instead)
+# RatMemCache gets the same -m as memcached; RAT_OPTS adds its settings (-Dratmemcache.l2.enabled=false
+# for memory only, -Dratmemcache.l2.write-policy=write-through), RAT_JVM adds JVM options after the launcher's.
+#
+# Usage: bench/workloads.sh [rounds] [seconds-per-run] [workload ...]   (defaults: 5 20 get90 set mget)
+# Needs: memcached, memcaslap (apt-get install memcached libmemcached-tools), a JDK 21+ as JAVA_HOME.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+need memcaslap libmemcached-tools
+
+rounds=${1:-5}
+seconds=${2:-20}
+shift $(( $# > 2 ? 2 : $# ))
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(get90 set mget)
+
+config() { # name value-bytes set-share -> a memcaslap configuration file with 16-byte keys
+  local file="$work/$1.cfg"
+  printf 'key\n16 16 1\nvalue\n%s %s 1\ncmd\n0 %s\n1 %s\n' "$2" "$2" "$3" "$(awk "BEGIN {print 1 - $3}")" > "$file"
+  echo "$file"
+}
+
+run() { # port seconds -> ops/s
+  memcaslap -s "127.0.0.1:$1" -t "${2}s" "${load[@]}" 2>&1 | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
+}
+
+echo "$rounds rounds of ${seconds}s; $(versions); RAT_OPTS=${RAT_OPTS:-} RAT_JVM=${RAT_JVM:-}"
+for workload in "${workloads[@]}"; do
+  megabytes=1024
+  case $workload in
+    get90) load=(-F "$(config get90 100 0.1)" -T 2 -c 50 -w 2k) ;;
+    set) load=(-F "$(config set 1024 1)" -T 2 -c 50 -o 0.9) ;;
+    mget) load=(-F "$(config mget 100 0.1)" -T 2 -c 50 -d 50) ;;
+    mget100) load=(-F "$(config mget100 100 0.1)" -T 2 -c 50 -d 100) ;;
+    big) load=(-F "$(config big 102400 0.1)" -T 2 -c 50 -w 100) ;;
+    conns1000) load=(-F "$(config conns1000 100 0.1)" -T 2 -c 1000 -w 100) ;;
+    tenx) megabytes=64; load=(-F "$(config tenx 1024 0.1)" -T 2 -c 50 -w 12k) ;;
+    *) echo "unknown workload $workload" >&2; exit 64 ;;
+  esac
+  echo "== $workload: memcaslap ${load[*]//$work\//}; -m $megabytes"
+  MC_ARGS="-t 2 -m $megabytes" RAT_ARGS="-m $megabytes ${RAT_ARGS:-}" compare "$rounds" "$seconds" run
+done

@@ -1,0 +1,104 @@
+package org.ratmemcache.service;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.testing.Ports;
+import org.ratmemcache.testing.TextClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code target/bin/ratmemcache}, the way the README says to run the packaged server: memcached's
+ * flags reach the server, the heap follows -m, the collector and flags are the launcher's, and
+ * JAVA_OPTS comes last. It {@code exec}s the JVM, so the launcher's process is the server's.
+ */
+class LauncherIT {
+
+    private static final Path LAUNCHER = Path.of("target", "bin", "ratmemcache");
+    private static final Path OLD_JDK = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+
+    @TempDir
+    Path dir;
+
+    private Process launch(Map<String, String> environment, String... flags) throws Exception {
+        assertThat(LAUNCHER).as("the launcher, laid out by ./mvnw package").isExecutable();
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
+        command.addAll(List.of(flags));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPTS", "-Dquarkus.http.port=0 -Dquarkus.management.port=0 -Dratmemcache.l2.data-dir="
+                + dir.resolve("l2"));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    @Test
+    void startsTheServerWithMemcachedsFlagsOnAHeapSizedFromM() throws Exception {
+        int port = Ports.free();
+        Process server = launch(Map.of(), "-p", Integer.toString(port), "-l", "127.0.0.1", "-m", "48", "-c", "100", "-t", "2");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                assertThat(server.isAlive()).as(log()).isTrue();
+                return Ports.accepts(port);
+            });
+            try (TextClient client = new TextClient(port)) {
+                client.send("stats settings\r\nversion\r\n");
+                assertThat(client.readUntilVersion()).contains("STAT maxbytes 50331648\r\n", "STAT maxconns 100\r\n",
+                        "STAT tcpport " + port + "\r\n", "STAT num_threads 2\r\n");
+            }
+            List<String> jvm = List.of(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow());
+            // 48 MB of data, a quarter more, a 12 MB write-back queue (48 / 4) and 96 MB for the server
+            assertThat(jvm).contains("-Xms168m", "-Xmx168m", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders",
+                    "--enable-native-access=ALL-UNNAMED");
+            assertThat(jvm.indexOf("-Dquarkus.http.port=0")).as("JAVA_OPTS after the launcher's options")
+                    .isGreaterThan(jvm.indexOf("-Xmx168m"));
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void ratmemcacheHeapReplacesTheDerivedHeap() throws Exception {
+        int port = Ports.free();
+        Process server = launch(Map.of("RATMEMCACHE_HEAP", "300m"), "-p", Integer.toString(port), "-l", "127.0.0.1");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                assertThat(server.isAlive()).as(log()).isTrue();
+                return Ports.accepts(port);
+            });
+            assertThat(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow())
+                    .contains("-Xms300m", "-Xmx300m");
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void refusesAJavaOlderThan21() throws Exception {
+        assumeThat(OLD_JDK.resolve("bin/java")).as("a JDK 17 to try, as Debian 12 installs it").isExecutable();
+        Process launcher = launch(Map.of("JAVA_HOME", OLD_JDK.toString()), "-p", Integer.toString(Ports.free()));
+        assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(launcher.exitValue()).isEqualTo(69);
+        assertThat(log()).contains("is Java 17; RatMemCache needs Java 21 or newer");
+    }
+
+    private String log() throws Exception {
+        Path out = dir.resolve("out.log");
+        return Files.exists(out) ? Files.readString(out) : "";
+    }
+}
