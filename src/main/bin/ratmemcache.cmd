@@ -71,12 +71,23 @@ if defined RATMEMCACHE_HEAP (
   set "HEAP=!HEAP_MB!m"
 )
 
-set "JVM=-Xms%HEAP% -Xmx%HEAP% -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+set "JVM=-Xms%HEAP% -Xmx%HEAP% -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 if %FEATURE% GEQ 25 (
   set "JVM=%JVM% -XX:+UseCompactObjectHeaders"
 ) else if %FEATURE% GEQ 24 (
   set "JVM=%JVM% -XX:+UnlockExperimentalVMOptions -XX:+UseCompactObjectHeaders"
 )
 
-"%JAVA%" %JVM% %JAVA_OPTS% -jar "%JAR%" %*
+rem Class data sharing, as bin/ratmemcache does: the JVM archives the classes it loaded at exit and
+rem maps them at the next start, rebuilding the archive when the JDK, the flags or the jars change.
+if defined RATMEMCACHE_CDS_ARCHIVE (
+  set "ARCHIVE=%RATMEMCACHE_CDS_ARCHIVE%"
+) else (
+  set "ARCHIVE=%HOME_DIR%\quarkus-app\ratmemcache.jsa"
+)
+
+set "CDS=-XX:+AutoCreateSharedArchive -Xlog:cds=off"
+if %FEATURE% GEQ 25 set "CDS=%CDS% -Xlog:aot=off"
+
+"%JAVA%" %JVM% %CDS% "-XX:SharedArchiveFile=%ARCHIVE%" %JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%

@@ -59,29 +59,36 @@ class LauncherIT {
             }
             List<String> jvm = List.of(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow());
             // 48 MB of data, a quarter more, a 12 MB write-back queue (48 / 4) and 96 MB for the server
-            assertThat(jvm).contains("-Xms168m", "-Xmx168m", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders",
-                    "--enable-native-access=ALL-UNNAMED");
+            assertThat(jvm).contains("-Xms168m", "-Xmx168m", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders");
             assertThat(jvm.indexOf("-Dquarkus.http.port=0")).as("JAVA_OPTS after the launcher's options")
                     .isGreaterThan(jvm.indexOf("-Xmx168m"));
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+            assertThat(log()).as("the JVM's own complaints: class data sharing, native access")
+                    .doesNotContain("[error]", "[warning]", "restricted method");
         } finally {
             server.destroyForcibly();
         }
     }
 
     @Test
-    void ratmemcacheHeapReplacesTheDerivedHeap() throws Exception {
+    void ratmemcacheHeapReplacesTheDerivedHeapAndTheClassArchiveIsWrittenAtExit() throws Exception {
         int port = Ports.free();
-        Process server = launch(Map.of("RATMEMCACHE_HEAP", "300m"), "-p", Integer.toString(port), "-l", "127.0.0.1");
+        Path archive = dir.resolve("cds").resolve("ratmemcache.jsa");
+        Files.createDirectories(archive.getParent());
+        Process server = launch(Map.of("RATMEMCACHE_HEAP", "300m", "RATMEMCACHE_CDS_ARCHIVE", archive.toString()),
+                "-p", Integer.toString(port), "-l", "127.0.0.1");
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 assertThat(server.isAlive()).as(log()).isTrue();
                 return Ports.accepts(port);
             });
             assertThat(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow())
-                    .contains("-Xms300m", "-Xmx300m");
+                    .contains("-Xms300m", "-Xmx300m", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(archive).as("the class-data archive, written as the JVM exits").isNotEmptyFile();
         } finally {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);

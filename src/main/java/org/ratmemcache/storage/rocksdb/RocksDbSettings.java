@@ -8,8 +8,9 @@ import java.nio.file.Path;
  * @param dataDir              the directory holding the database
  * @param clearOnStartup       delete whatever the directory holds before opening
  * @param writeBufferSize      bytes a memtable collects before it is flushed to a file
- * @param maxWriteBufferNumber memtables kept in memory, the active one included
- * @param blockCacheSize       bytes of uncompressed blocks cached in memory
+ * @param maxWriteBufferNumber memtables kept in memory, the active one included; times
+ *                             {@code writeBufferSize}, the budget of every column family's memtables
+ * @param blockCacheSize       bytes of uncompressed blocks cached in memory, beside that budget
  * @param compression          block compression of the files on disk
  * @param backgroundThreads    RocksDB's threads for flushes and compactions
  * @param fsync                sync the write-ahead log on every write, so that writes survive a
