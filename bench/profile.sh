@@ -46,15 +46,15 @@ measure() { # name pid port [profile-event]: warm up, then measure (and profile)
   local name=$1 pid=$2 port=$3 event=${4:-}
   memcaslap -s "127.0.0.1:$port" -t "${warm}s" "${load[@]}" > /dev/null 2>&1
   if [ -n "$event" ]; then
-    "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "start,event=$event" > /dev/null
+    "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "\"start,event=$event\"" > /dev/null
   fi
   local before after ops
   before=$(cpu_ticks "$pid")
   ops=$(memcaslap -s "127.0.0.1:$port" -t "${seconds}s" "${load[@]}" 2>&1 | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1)
   after=$(cpu_ticks "$pid")
   if [ -n "$event" ]; then
-    "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "dump,flat=25,traces=0,file=$out/$workload-$event.txt" > /dev/null
-    "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "stop,file=$out/$workload-$event.html" > /dev/null
+    "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "\"dump,flat=25,traces=0,file=$out/$workload-$event.txt\"" > /dev/null
+    "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "\"stop,file=$out/$workload-$event.html\"" > /dev/null
   fi
   echo "$name: $ops ops/s, server CPU $(awk "BEGIN {printf \"%.2f\", ($after - $before) / $ticks_per_second * 1e6 / ($ops * $seconds)}") us per request"
 }
@@ -71,6 +71,7 @@ for event in "" cpu alloc; do
   port=$(free_port)
   RAT_JVM="${RAT_JVM:-} -XX:+EnableDynamicAgentLoading" RAT_ARGS="-m $megabytes" start_ratmemcache "$port" "profile-${event:-none}" "${rat_opts[@]}"
   wait_port "$port"
+  # jcmd hands the agent its options only when they are quoted
   measure "ratmemcache${event:+ (profiling $event)}" "${pids[-1]}" "$port" "$event"
   stop_servers
 done

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.rocksdb.KeyMayExist;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -13,7 +15,8 @@ import org.rocksdb.WriteOptions;
 /**
  * One atomic write: records, their index entries (see {@link RocksDbTier}'s layout), and the
  * totals they change. A put or delete first reads the header of the record it replaces (the
- * Bloom filter skips keys that are new), so that the totals and both indexes stay exact. Reads
+ * Bloom filter skips keys that are new), so that the totals and both indexes stay exact; a put
+ * then overwrites the record, without a tombstone before it. Reads
  * see the database as it was before the batch, so a batch touches each key at most once.
  */
 final class RecordBatch implements AutoCloseable {
@@ -26,6 +29,9 @@ final class RecordBatch implements AutoCloseable {
     private final WriteBatch batch = new WriteBatch();
     /** Scratch for existence checks: only a record's header is copied out. */
     private final byte[] header = new byte[RecordFormat.HEADER];
+    /** The same lookups through direct buffers, as RocksDB's one-call existence check takes them. */
+    private final ByteBuffer keyBuffer = ByteBuffer.allocateDirect(Key.MAX_LENGTH);
+    private final ByteBuffer headerBuffer = ByteBuffer.allocateDirect(RecordFormat.HEADER);
     /** Changes to the totals. */
     private long items;
     private long bytes;
@@ -41,10 +47,10 @@ final class RecordBatch implements AutoCloseable {
         this.keepCompressed = keepCompressed;
     }
 
-    /** Stores the item, replacing its key's record if there is one. */
+    /** Stores the item, replacing its key's record if there is one (a put overwrites it in place). */
     void put(Item item) throws RocksDBException, RecordFormat.UnreadableRecordException {
         byte[] key = item.key().toBytes();
-        delete(key);
+        forgetRecord(key);
         byte[] record = RecordFormat.encode(item, keepCompressed);
         batch.put(open.items, key, record);
         batch.put(open.age, bigEndian(item.cas()), key);
@@ -58,6 +64,18 @@ final class RecordBatch implements AutoCloseable {
 
     /** Deletes the key's record and its index entries; returns whether there was one. */
     boolean delete(byte[] key) throws RocksDBException, RecordFormat.UnreadableRecordException {
+        if (!forgetRecord(key)) {
+            return false;
+        }
+        batch.delete(open.items, key);
+        return true;
+    }
+
+    /**
+     * Takes the key's current record, if there is one, out of the indexes and the totals; the
+     * caller deletes or overwrites the record itself. Returns whether there was one.
+     */
+    private boolean forgetRecord(byte[] key) throws RocksDBException, RecordFormat.UnreadableRecordException {
         int size = readHeader(key);
         if (size == RocksDB.NOT_FOUND) {
             return false;
@@ -67,7 +85,6 @@ final class RecordBatch implements AutoCloseable {
         if (expiresAt != Expiry.NEVER) {
             batch.delete(open.expiry, expiryKey(expiresAt, key));
         }
-        batch.delete(open.items, key);
         items--;
         bytes -= key.length + size;
         changed = true;
@@ -108,12 +125,21 @@ final class RecordBatch implements AutoCloseable {
 
     /**
      * Reads the header of the key's record into {@link #header}; returns the record's length, or
-     * {@link RocksDB#NOT_FOUND}. The Bloom filter answers most new keys without a read.
+     * {@link RocksDB#NOT_FOUND}. One lookup answers most keys: the Bloom filters rule out a new
+     * key, and a record in a memtable or the block cache comes back with the answer (a replaced
+     * item usually sits there, written moments ago); only the rest costs a read.
      */
     private int readHeader(byte[] key) throws RocksDBException {
-        if (!open.db.keyMayExist(open.items, key, null)) {
-            return RocksDB.NOT_FOUND;
-        }
-        return open.db.get(open.items, readOptions, key, 0, key.length, header, 0, header.length);
+        keyBuffer.clear().put(key).flip();
+        headerBuffer.clear();
+        KeyMayExist found = open.db.keyMayExist(open.items, readOptions, keyBuffer, headerBuffer);
+        return switch (found.exists) {
+            case kNotExist -> RocksDB.NOT_FOUND;
+            case kExistsWithValue -> {
+                headerBuffer.get(0, header, 0, Math.min(header.length, found.valueLength));
+                yield found.valueLength;
+            }
+            case kExistsWithoutValue -> open.db.get(open.items, readOptions, key, 0, key.length, header, 0, header.length);
+        };
     }
 }
