@@ -25,6 +25,8 @@ final class ConnectionHarness implements AutoCloseable {
     final ManualClock clock = new ManualClock();
     final TieredCache cache;
     final EmbeddedChannel channel;
+    /** Where the handlers' hand-offs from disk threads wait for the test's thread. */
+    private final HarnessExecutor handlerLoop = new HarnessExecutor();
 
     ConnectionHarness() {
         this(TieredCache.builder());
@@ -37,7 +39,10 @@ final class ConnectionHarness implements AutoCloseable {
         StatsReport report = new StatsReport(cache.view(), stats, server,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> null, "embedded");
         Commands commands = new Commands(cache, stats, report, "test");
-        channel = new EmbeddedChannel(new ProtocolDetector(
+        channel = new EmbeddedChannel();
+        // The detector, and the handler that replaces it, run on handlerLoop, which takes tasks
+        // from any thread (the channel's own loop must only be fed from the test's).
+        channel.pipeline().addLast(handlerLoop, new ProtocolDetector(
                 () -> new TextConnectionHandler(1, commands, stats),
                 () -> new BinaryConnectionHandler(1, commands, stats)));
     }
@@ -58,6 +63,7 @@ final class ConnectionHarness implements AutoCloseable {
     /** Runs the event loop's tasks until the connection holds no request back. */
     void awaitAnswered() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+            handlerLoop.runTasks();
             channel.runPendingTasks();
             ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
             return handler == null || handler.idle();
