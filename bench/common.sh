@@ -76,4 +76,27 @@ compare() {
   stop_servers
 }
 
+# memcaslap_config NAME VALUE-BYTES SET-SHARE: a memcaslap configuration file with 16-byte keys
+memcaslap_config() {
+  local file="$work/$1.cfg"
+  printf 'key\n16 16 1\nvalue\n%s %s 1\ncmd\n0 %s\n1 %s\n' "$2" "$2" "$3" "$(awk "BEGIN {print 1 - $3}")" > "$file"
+  echo "$file"
+}
+
+# workload NAME: sets load (memcaslap's arguments) and megabytes (both servers' -m) for one of
+# issue 9's workloads (bench/workloads.sh lists them), memcaslap -T 2 -c 50 unless it says otherwise.
+workload() {
+  megabytes=1024
+  case $1 in
+    get90) load=(-F "$(memcaslap_config get90 100 0.1)" -T 2 -c 50 -w 2k) ;;
+    set) load=(-F "$(memcaslap_config set 1024 1)" -T 2 -c 50 -o 0.9) ;;
+    mget) load=(-F "$(memcaslap_config mget 100 0.1)" -T 2 -c 50 -d 50) ;;
+    mget100) load=(-F "$(memcaslap_config mget100 100 0.1)" -T 2 -c 50 -d 100) ;;
+    big) load=(-F "$(memcaslap_config big 102400 0.1)" -T 2 -c 50 -w 100) ;;
+    conns1000) load=(-F "$(memcaslap_config conns1000 100 0.1)" -T 2 -c 1000 -w 100) ;;
+    tenx) megabytes=64; load=(-F "$(memcaslap_config tenx 1024 0.1)" -T 2 -c 50 -w 12k) ;;
+    *) echo "unknown workload $1" >&2; exit 64 ;;
+  esac
+}
+
 versions() { echo "memcached $(memcached -V | cut -d' ' -f2), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"; }

@@ -74,11 +74,11 @@ for part in "${parts[@]}"; do
       done
       ;;
     load)
-      printf 'key\n16 16 1\nvalue\n1024 1024 1\ncmd\n0 1\n1 0\n' > "$work/set.cfg"
+      config=$(memcaslap_config set 1024 1)
       for name in memcached rat-l2-on rat-l2-off; do
         port=$(free_port)
         start "$name" "$port" -m 256
-        memcaslap -s "127.0.0.1:$port" -t 30s -F "$work/set.cfg" -T 2 -c 50 -w 12k > "$work/load.txt" 2>&1
+        memcaslap -s "127.0.0.1:$port" -t 30s -F "$config" -T 2 -c 50 -w 12k > "$work/load.txt" 2>&1
         echo "load $name -m 256: RSS $(mib "$(rss_kb "$server")") after $(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' "$work/load.txt" | tail -1) sets/s for 30 s"
         stop_servers
       done

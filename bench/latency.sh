@@ -40,11 +40,11 @@ for workload in "${workloads[@]}"; do
     set) value=1024; keys=500000; share=1 ;;
     *) echo "unknown workload $workload" >&2; exit 64 ;;
   esac
-  printf 'key\n16 16 1\nvalue\n%s %s 1\ncmd\n0 %s\n1 %s\n' "$value" "$value" "$share" "$(awk "BEGIN {print 1 - $share}")" > "$work/$workload.cfg"
+  config=$(memcaslap_config "$workload" "$value" "$share")
   port=$(free_port)
   start_memcached "$port" -t 2 -m 1024
   wait_port "$port"
-  top=$(saturated "$port" "$work/$workload.cfg")
+  top=$(saturated "$port" "$config")
   stop_servers
   rate=$((top / 2))
   echo "== $workload: memcached saturates at $top ops/s (memcaslap -T 2 -c 50); open loop at $rate ops/s"

@@ -3,7 +3,7 @@
 # system time of the server process over the measured run, divided by the requests memcaslap
 # completed), and async-profiler's CPU and allocation profiles of RatMemCache over the same run
 # (flame graphs and a flat list of the hottest frames, kernel frames included where perf allows).
-# The workloads are bench/workloads.sh's (get90, set, mget, ...): same memcaslap load, same -m.
+# The workloads are bench/workloads.sh's (get90, set, mget, ...; bench/common.sh defines them).
 #
 # Usage: bench/profile.sh [workload] [seconds]   (defaults: get90 20; a warm-up of 15 s runs first)
 #   RAT_OPTS adds RatMemCache settings (-Dratmemcache.l2.enabled=false for memory only).
@@ -25,19 +25,7 @@ agent=$work/linux-x64/libasyncProfiler.so
 out=target/profile
 mkdir -p "$out"
 
-config() { # value-bytes set-share
-  printf 'key\n16 16 1\nvalue\n%s %s 1\ncmd\n0 %s\n1 %s\n' "$1" "$1" "$2" "$(awk "BEGIN {print 1 - $2}")" > "$work/load.cfg"
-  echo "$work/load.cfg"
-}
-megabytes=1024
-case $workload in
-  get90) load=(-F "$(config 100 0.1)" -T 2 -c 50 -w 2k) ;;
-  set) load=(-F "$(config 1024 1)" -T 2 -c 50 -o 0.9) ;;
-  mget) load=(-F "$(config 100 0.1)" -T 2 -c 50 -d 50) ;;
-  mget100) load=(-F "$(config 100 0.1)" -T 2 -c 50 -d 100) ;;
-  big) load=(-F "$(config 102400 0.1)" -T 2 -c 50 -w 100) ;;
-  *) echo "unknown workload $workload" >&2; exit 64 ;;
-esac
+workload "$workload"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)

@@ -26,29 +26,13 @@ shift $(( $# > 2 ? 2 : $# ))
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(get90 set mget)
 
-config() { # name value-bytes set-share -> a memcaslap configuration file with 16-byte keys
-  local file="$work/$1.cfg"
-  printf 'key\n16 16 1\nvalue\n%s %s 1\ncmd\n0 %s\n1 %s\n' "$2" "$2" "$3" "$(awk "BEGIN {print 1 - $3}")" > "$file"
-  echo "$file"
-}
-
 run() { # port seconds -> ops/s
   memcaslap -s "127.0.0.1:$1" -t "${2}s" "${load[@]}" 2>&1 | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
 }
 
 echo "$rounds rounds of ${seconds}s; $(versions); RAT_OPTS=${RAT_OPTS:-} RAT_JVM=${RAT_JVM:-}"
 for workload in "${workloads[@]}"; do
-  megabytes=1024
-  case $workload in
-    get90) load=(-F "$(config get90 100 0.1)" -T 2 -c 50 -w 2k) ;;
-    set) load=(-F "$(config set 1024 1)" -T 2 -c 50 -o 0.9) ;;
-    mget) load=(-F "$(config mget 100 0.1)" -T 2 -c 50 -d 50) ;;
-    mget100) load=(-F "$(config mget100 100 0.1)" -T 2 -c 50 -d 100) ;;
-    big) load=(-F "$(config big 102400 0.1)" -T 2 -c 50 -w 100) ;;
-    conns1000) load=(-F "$(config conns1000 100 0.1)" -T 2 -c 1000 -w 100) ;;
-    tenx) megabytes=64; load=(-F "$(config tenx 1024 0.1)" -T 2 -c 50 -w 12k) ;;
-    *) echo "unknown workload $workload" >&2; exit 64 ;;
-  esac
+  workload "$workload"
   echo "== $workload: memcaslap ${load[*]//$work\//}; -m $megabytes"
   MC_ARGS="-t 2 -m $megabytes" RAT_ARGS="-m $megabytes ${RAT_ARGS:-}" compare "$rounds" "$seconds" run
 done
