@@ -66,6 +66,18 @@ class RocksDbTierTest {
     }
 
     @Test
+    void aDeleteFindsTheRecordTheBatchBeforeWrote() throws Exception {
+        try (RocksDbTier tier = open()) {
+            for (int value = 1; value <= 200; value *= 3) {
+                tier.write(List.of(item("k", "v".repeat(value), value)), List.of());
+                tier.write(List.of(), List.of(Key.of("k")));
+                assertThat(tier.read(Key.of("k"))).as("deleted after a %d-byte value", value).isNull();
+                assertThat(tier.itemCount()).isZero();
+            }
+        }
+    }
+
+    @Test
     void anOverwriteOfARecordInAFileKeepsTheTotalsAndIndexesExact() throws Exception {
         try (RocksDbTier tier = open()) {
             tier.write(List.of(item("k", "old", 1, 1000), item("other", "x", 2)), List.of());
