@@ -92,8 +92,8 @@ workload() {
     set) load=(-F "$(memcaslap_config set 1024 1)" -T 2 -c 50 -o 0.9) ;;
     mget) load=(-F "$(memcaslap_config mget 100 0.1)" -T 2 -c 50 -d 50) ;;
     mget100) load=(-F "$(memcaslap_config mget100 100 0.1)" -T 2 -c 50 -d 100) ;;
-    big) load=(-F "$(memcaslap_config big 102400 0.1)" -T 2 -c 50 -w 100) ;;
-    conns1000) load=(-F "$(memcaslap_config conns1000 100 0.1)" -T 2 -c 1000 -w 100) ;;
+    big) load=(-F "$(memcaslap_config big 102400 0.1)" -T 2 -c 4 -w 1k) ;; # memcaslap takes no window under 1k
+    conns1000) load=(-F "$(memcaslap_config conns1000 100 0.1)" -T 2 -c 1000 -w 1k) ;;
     tenx) megabytes=64; load=(-F "$(memcaslap_config tenx 1024 0.1)" -T 2 -c 50 -w 12k) ;;
     *) echo "unknown workload $1" >&2; exit 64 ;;
   esac

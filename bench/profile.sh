@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What bounds a workload: server CPU per request for Debian's memcached and RatMemCache (user and
 # system time of the server process over the measured run, divided by the requests memcaslap
-# completed), and async-profiler's CPU and allocation profiles of RatMemCache over the same run
-# (flame graphs and a flat list of the hottest frames, kernel frames included where perf allows).
+# completed, user and system apart, and the context switches of all its threads per request),
+# and async-profiler's CPU and allocation profiles of RatMemCache over the same run (flame graphs
+# and a flat list of the hottest frames, kernel frames included where perf allows).
 # The workloads are bench/workloads.sh's (get90, set, mget, ...; bench/common.sh defines them).
 #
 # Usage: bench/profile.sh [workload] [seconds]   (defaults: get90 20; a warm-up of 15 s runs first)
@@ -27,7 +28,8 @@ mkdir -p "$out"
 
 workload "$workload"
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, system
+switches() { cat /proc/"$1"/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s}'; }
 ticks_per_second=$(getconf CLK_TCK)
 
 measure() { # name pid port [profile-event]: warm up, then measure (and profile) one run
@@ -36,15 +38,19 @@ measure() { # name pid port [profile-event]: warm up, then measure (and profile)
   if [ -n "$event" ]; then
     "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "\"start,event=$event\"" > /dev/null
   fi
-  local before after ops
-  before=$(cpu_ticks "$pid")
+  local user0 sys0 user1 sys1 switched ops
+  read -r user0 sys0 <<< "$(cpu_ticks "$pid")"
+  switched=$(switches "$pid")
   ops=$(memcaslap -s "127.0.0.1:$port" -t "${seconds}s" "${load[@]}" 2>&1 | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1)
-  after=$(cpu_ticks "$pid")
+  read -r user1 sys1 <<< "$(cpu_ticks "$pid")"
+  switched=$(( $(switches "$pid") - switched ))
   if [ -n "$event" ]; then
     "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "\"dump,flat=25,traces=0,file=$out/$workload-$event.txt\"" > /dev/null
     "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$agent" "\"stop,file=$out/$workload-$event.html\"" > /dev/null
   fi
-  echo "$name: $ops ops/s, server CPU $(awk "BEGIN {printf \"%.2f\", ($after - $before) / $ticks_per_second * 1e6 / ($ops * $seconds)}") us per request"
+  awk -v name="$name" -v ops="$ops" -v n="$((ops * seconds))" -v hz="$ticks_per_second" -v u="$((user1 - user0))" \
+      -v s="$((sys1 - sys0))" -v c="$switched" 'BEGIN {printf "%s: %d ops/s, server CPU %.2f us per request (user %.2f, system %.2f), %.3f context switches per request\n",
+      name, ops, (u + s) / hz * 1e6 / n, u / hz * 1e6 / n, s / hz * 1e6 / n, c / n}'
 }
 
 echo "$workload: memcaslap ${load[*]//$work\//}; -m $megabytes; $(versions); RAT_OPTS=${RAT_OPTS:-}"

@@ -6,8 +6,8 @@
 #   set       100% set, 1 KiB values, 90% overwrite                         memcached -t 2 -m 1024
 #   mget      get of 50 keys (and 10% set), 100 B values                    memcached -t 2 -m 1024
 #   mget100   get of 100 keys, 100 B values                                 memcached -t 2 -m 1024
-#   big       90% get, 10% set, 100 KiB values, 100 keys per connection      memcached -t 2 -m 1024
-#   conns1000 get90 over 1,000 connections, 100 keys each                    memcached -t 2 -m 1024
+#   big       90% get, 10% set, 100 KiB values, 4 connections of 1k keys      memcached -t 2 -m 1024
+#   conns1000 get90 over 1,000 connections, 1k keys each                     memcached -t 2 -m 1024
 #   tenx      90% get, 10% set, 1 KiB values, 12k keys per connection: a working set of about
 #             660 MB, ten times a 64 MB L1 (RatMemCache with L2 on; memcached -m 64 misses instead)
 # RatMemCache gets the same -m as memcached; RAT_OPTS adds its settings (-Dratmemcache.l2.enabled=false
@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 need memcaslap libmemcached-tools
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # conns1000 opens 1,000 sockets on each side
 
 rounds=${1:-5}
 seconds=${2:-20}

@@ -1,0 +1,131 @@
+package org.ratmemcache.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.protocol.binary.BinaryParser;
+import org.ratmemcache.protocol.binary.BinaryReplies;
+import org.ratmemcache.protocol.text.TextParser;
+import org.ratmemcache.protocol.text.TextReplies;
+
+/**
+ * The parsers and encoders as a connection drives them, without the network: a text get line, a
+ * text get of 50 keys, a text set of 100 bytes, a binary get; and the replies to a hit in both
+ * protocols, written into a pooled direct buffer as the server's are. Run with
+ * {@code bench/jmh.sh -prof gc Codec}: parsing a get and encoding a hit should allocate nothing;
+ * a set allocates its value (the item keeps it).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CodecBenchmark {
+
+    private static final long ITEM_SIZE_MAX = 1024 * 1024;
+
+    private final TextParser textParser = new TextParser(ITEM_SIZE_MAX);
+    private final BinaryParser binaryParser = new BinaryParser(ITEM_SIZE_MAX);
+    private final TextReplies textReplies = new TextReplies();
+    private ByteBuf textGet;
+    private ByteBuf textMultiGet;
+    private ByteBuf textSet;
+    private ByteBuf binaryGet;
+    private ByteBuf out;
+    private Entry hit;
+    private byte[] value;
+
+    @Setup(Level.Trial)
+    public void requests() {
+        textGet = request("get key:0000000000012\r\n".getBytes(StandardCharsets.US_ASCII));
+        StringBuilder multi = new StringBuilder("get");
+        for (int i = 0; i < 50; i++) {
+            multi.append(" key:").append(String.format("%011d", i));
+        }
+        textMultiGet = request(multi.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        byte[] setLine = "set key:0000000000012 0 0 100\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] set = new byte[setLine.length + 102];
+        System.arraycopy(setLine, 0, set, 0, setLine.length);
+        set[set.length - 2] = '\r';
+        set[set.length - 1] = '\n';
+        textSet = request(set);
+        byte[] key = "key:0000000000012".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf get = Unpooled.buffer();
+        get.writeByte(0x80).writeByte(0x00).writeShort(key.length).writeByte(0).writeByte(0).writeShort(0)
+                .writeInt(key.length).writeInt(7).writeLong(0).writeBytes(key);
+        binaryGet = request(ByteBufUtil.getBytes(get));
+        value = new byte[100];
+        hit = Entry.of(Key.of(key), value, 0, 0, 1234567, 0, ValueCompression.OFF);
+        out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
+    }
+
+    private static ByteBuf request(byte[] bytes) {
+        return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+    }
+
+    @TearDown(Level.Trial)
+    public void release() {
+        out.release();
+    }
+
+    @Benchmark
+    public Parsed textGet() {
+        textGet.readerIndex(0);
+        return textParser.parse(textGet);
+    }
+
+    @Benchmark
+    public Parsed textMultiGet() {
+        textMultiGet.readerIndex(0);
+        return textParser.parse(textMultiGet);
+    }
+
+    @Benchmark
+    public Parsed textSet() {
+        textSet.readerIndex(0);
+        return textParser.parse(textSet);
+    }
+
+    @Benchmark
+    public Parsed binaryGet() {
+        binaryGet.readerIndex(0);
+        return binaryParser.parse(binaryGet);
+    }
+
+    @Benchmark
+    public int textHit() {
+        out.clear();
+        textReplies.valueHeader(out, hit, value.length, false);
+        out.writeBytes(value);
+        out.writeBytes(TextReplies.CRLF);
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    public int binaryHit() {
+        out.clear();
+        BinaryReplies.item(out, binaryParser.request(), hit, false, value);
+        return out.writerIndex();
+    }
+}
