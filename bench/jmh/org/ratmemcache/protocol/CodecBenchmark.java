@@ -25,6 +25,7 @@ import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.protocol.binary.BinaryParser;
 import org.ratmemcache.protocol.binary.BinaryReplies;
+import org.ratmemcache.protocol.binary.Opcode;
 import org.ratmemcache.protocol.text.TextParser;
 import org.ratmemcache.protocol.text.TextReplies;
 
@@ -58,26 +59,25 @@ public class CodecBenchmark {
 
     @Setup(Level.Trial)
     public void requests() {
-        textGet = request("get key:0000000000012\r\n".getBytes(StandardCharsets.US_ASCII));
+        textGet = request("get key:0000000000012\r\n");
         StringBuilder multi = new StringBuilder("get");
         for (int i = 0; i < 50; i++) {
             multi.append(" key:").append(String.format("%011d", i));
         }
-        textMultiGet = request(multi.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-        byte[] setLine = "set key:0000000000012 0 0 100\r\n".getBytes(StandardCharsets.US_ASCII);
-        byte[] set = new byte[setLine.length + 102];
-        System.arraycopy(setLine, 0, set, 0, setLine.length);
-        set[set.length - 2] = '\r';
-        set[set.length - 1] = '\n';
-        textSet = request(set);
+        textMultiGet = request(multi.append("\r\n").toString());
+        textSet = request("set key:0000000000012 0 0 100\r\n" + "v".repeat(100) + "\r\n");
         byte[] key = "key:0000000000012".getBytes(StandardCharsets.US_ASCII);
-        ByteBuf get = Unpooled.buffer();
-        get.writeByte(0x80).writeByte(0x00).writeShort(key.length).writeByte(0).writeByte(0).writeShort(0)
+        ByteBuf get = Unpooled.buffer(); // magic, opcode, key length, extras, type, vbucket, body, opaque, cas
+        get.writeByte(0x80).writeByte(Opcode.GET).writeShort(key.length).writeByte(0).writeByte(0).writeShort(0)
                 .writeInt(key.length).writeInt(7).writeLong(0).writeBytes(key);
         binaryGet = request(ByteBufUtil.getBytes(get));
         value = new byte[100];
         hit = Entry.of(Key.of(key), value, 0, 0, 1234567, 0, ValueCompression.OFF);
         out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
+    }
+
+    private static ByteBuf request(String ascii) {
+        return request(ascii.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static ByteBuf request(byte[] bytes) {
