@@ -28,6 +28,8 @@ final class ReopenableDatabase {
     private final LongAdder inFlight = new LongAdder();
     private volatile RocksDatabase database;
     private volatile boolean reopening;
+    /** Why the last reopen failed, while the database stays closed because of it; else null. */
+    private volatile String reopenFailure;
 
     ReopenableDatabase(Path dir, RocksDbSettings settings, RocksDatabase database) {
         this.dir = dir;
@@ -71,10 +73,18 @@ final class ReopenableDatabase {
                 old.close();
             }
             RocksDatabase reopened = RocksDatabase.open(dir, settings);
-            prepare.call(reopened);
+            try {
+                prepare.call(reopened);
+            } catch (RocksDBException | RecordFormat.UnreadableRecordException | RuntimeException e) {
+                reopened.close(); // else it keeps the directory's lock, and every later reopen fails on it
+                throw e;
+            }
             database = reopened;
+            reopenFailure = null;
         } catch (RocksDBException | RecordFormat.UnreadableRecordException e) {
-            throw failure("reopen", e);
+            DiskTierException failure = failure("reopen", e);
+            reopenFailure = failure.getMessage();
+            throw failure;
         } finally {
             reopening = false;
         }
@@ -84,10 +94,12 @@ final class ReopenableDatabase {
     synchronized void close() {
         reopening = true;
         awaitNoneInside();
+        reopenFailure = null;
         if (database != null) {
             database.close();
             database = null;
         }
+        reopening = false; // calls now fail as closed, not as reopening
     }
 
     /** Counted first, then checked: see the class comment. */
@@ -96,9 +108,18 @@ final class ReopenableDatabase {
         RocksDatabase open = database;
         if (reopening || open == null) {
             inFlight.decrement();
-            throw new DiskTierException("the L2 tier in " + dir + " is " + (reopening ? "reopening" : "closed"));
+            throw notOpen();
         }
         return open;
+    }
+
+    /** The failure of a call while the database is not open, with the cause of a failed reopen: health checks show it. */
+    private DiskTierException notOpen() {
+        if (reopening) {
+            return new DiskTierException("the L2 tier in " + dir + " is reopening");
+        }
+        String why = reopenFailure;
+        return new DiskTierException("the L2 tier in " + dir + " is closed" + (why == null ? "" : " since " + why));
     }
 
     private void exit() {
