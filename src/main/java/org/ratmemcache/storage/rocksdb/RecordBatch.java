@@ -1,9 +1,14 @@
 package org.ratmemcache.storage.rocksdb;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -16,6 +21,11 @@ import org.rocksdb.WriteOptions;
  * Bloom filters rule out most keys that are new without a read), so that the totals and both indexes stay exact; a put
  * then overwrites the record, without a tombstone before it. Reads
  * see the database as it was before the batch, so a batch touches each key at most once.
+ *
+ * <p>The index entries are added at the commit, sorted by their keys: RocksDB's memtable inserts
+ * a run of sorted keys starting from where the previous one ended, whereas the entries of the
+ * records a batch replaces lie anywhere in the index (the batch's records are put in key order,
+ * so their CAS uniques come in no order).
  */
 final class RecordBatch implements AutoCloseable {
 
@@ -25,6 +35,8 @@ final class RecordBatch implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final boolean keepCompressed;
     private final WriteBatch batch = new WriteBatch();
+    private final List<IndexWrite> ageWrites = new ArrayList<>();
+    private final List<IndexWrite> expiryWrites = new ArrayList<>();
     /** Scratch for existence checks: only a record's header is copied out. */
     private final byte[] header = new byte[RecordFormat.HEADER];
     /** Changes to the totals. */
@@ -48,9 +60,9 @@ final class RecordBatch implements AutoCloseable {
         forgetRecord(key);
         byte[] record = RecordFormat.encode(item, keepCompressed);
         batch.put(open.items, key, record);
-        batch.put(open.age, bigEndian(item.cas()), key);
+        ageWrites.add(new IndexWrite(bigEndian(item.cas()), key));
         if (item.expiresAt() != Expiry.NEVER) {
-            batch.put(open.expiry, expiryKey(item.expiresAt(), key), bigEndian(item.cas()));
+            expiryWrites.add(new IndexWrite(expiryKey(item.expiresAt(), key), bigEndian(item.cas())));
         }
         items++;
         bytes += key.length + record.length;
@@ -75,10 +87,10 @@ final class RecordBatch implements AutoCloseable {
         if (size == RocksDB.NOT_FOUND) {
             return false;
         }
-        batch.delete(open.age, bigEndian(RecordFormat.cas(header)));
+        ageWrites.add(new IndexWrite(bigEndian(RecordFormat.cas(header)), null));
         long expiresAt = RecordFormat.expiresAt(header);
         if (expiresAt != Expiry.NEVER) {
-            batch.delete(open.expiry, expiryKey(expiresAt, key));
+            expiryWrites.add(new IndexWrite(expiryKey(expiresAt, key), null));
         }
         items--;
         bytes -= key.length + size;
@@ -98,6 +110,8 @@ final class RecordBatch implements AutoCloseable {
         }
         long count = totals.items + items;
         long total = totals.bytes + bytes;
+        addSorted(open.age, ageWrites);
+        addSorted(open.expiry, expiryWrites);
         MetaRecords.Totals.put(open, batch, count, total);
         open.db.write(writeOptions, batch);
         totals.items = count;
@@ -107,6 +121,26 @@ final class RecordBatch implements AutoCloseable {
     @Override
     public void close() {
         batch.close();
+    }
+
+    /**
+     * An index entry to put, or with no value to delete. The sort is stable: a delete and a put of
+     * the same entry (a touch keeps the CAS) stay in that order.
+     */
+    private record IndexWrite(byte[] key, byte[] value) {
+        static final Comparator<IndexWrite> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key, b.key);
+    }
+
+    private void addSorted(ColumnFamilyHandle index, List<IndexWrite> writes) throws RocksDBException {
+        writes.sort(IndexWrite.BY_KEY);
+        for (IndexWrite write : writes) {
+            if (write.value == null) {
+                batch.delete(index, write.key);
+            } else {
+                batch.put(index, write.key, write.value);
+            }
+        }
+        writes.clear();
     }
 
     /** An expiry index key: the expiry, then the item's key, so that a scan runs in expiry order. */

@@ -156,10 +156,12 @@ public final class RocksDbTier implements DiskTier {
     public void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException {
         database.inside("write", open -> {
             try (RecordBatch batch = batch(open)) {
-                for (Item item : puts) {
+                // In key order, so that each memtable insert starts its search where the last one
+                // ended, and the header reads walk the files in order (a batch holds a key once).
+                for (Item item : puts.stream().sorted(Comparator.comparing(Item::key)).toList()) {
                     batch.put(item);
                 }
-                for (Key key : deletes) {
+                for (Key key : deletes.stream().sorted().toList()) {
                     batch.delete(key.toBytes());
                 }
                 batch.commit();

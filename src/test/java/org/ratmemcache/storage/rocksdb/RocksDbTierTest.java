@@ -65,6 +65,20 @@ class RocksDbTierTest {
         }
     }
 
+    /** The batch sorts its index entries: the delete and the put of one entry must keep their order. */
+    @Test
+    void anOverwriteThatKeepsTheCasAndExpiryKeepsItsIndexEntries() throws Exception {
+        try (RocksDbTier tier = open()) {
+            tier.write(List.of(item("k", "same", 5, 1000), item("j", "x", 4, 3000)), List.of());
+            tier.write(List.of(item("k", "same", 5, 1000), item("j", "x", 6, 3000)), List.of());
+            assertThat(tier.itemCount()).isEqualTo(2);
+            assertThat(tier.reclaim(1000, 0, 100)).as("k's expiry entry is still there").isEqualTo(1);
+            assertThat(tier.reclaim(1000, 6, 100)).as("j's new CAS entry is there, its old one gone").isEqualTo(1);
+            assertThat(tier.itemCount()).isZero();
+            assertThat(tier.reclaim(10_000, 10, 100)).as("nothing stale").isZero();
+        }
+    }
+
     @Test
     void aDeleteFindsTheRecordTheBatchBeforeWrote() throws Exception {
         try (RocksDbTier tier = open()) {
