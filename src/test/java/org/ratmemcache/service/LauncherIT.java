@@ -62,6 +62,12 @@ class LauncherIT {
             assertThat(jvm).contains("-Xms168m", "-Xmx168m", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders");
             assertThat(jvm.indexOf("-Dquarkus.http.port=0")).as("JAVA_OPTS after the launcher's options")
                     .isGreaterThan(jvm.indexOf("-Xmx168m"));
+            Path nativeDir = LAUNCHER.toAbsolutePath().getParent().resolveSibling("quarkus-app").resolve("native");
+            assertThat(jvm).contains("-Djava.library.path=" + nativeDir);
+            try (var kept = Files.list(nativeDir)) {
+                assertThat(kept.map(p -> p.getFileName().toString())).as("RocksDB's library, kept for the next start")
+                        .anyMatch(name -> name.startsWith("librocksdbjni") && !name.endsWith(".source"));
+            }
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as("exit code after SIGTERM").isIn(0, 143);

@@ -42,7 +42,7 @@ final class RocksDatabase implements AutoCloseable {
     private static final double MEMTABLE_BLOOM_RATIO = 0.01;
 
     static {
-        RocksDB.loadLibrary();
+        RocksDbLibrary.load();
     }
 
     final RocksDB db;
