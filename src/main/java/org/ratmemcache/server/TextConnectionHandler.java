@@ -29,7 +29,8 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final TextParser parser;
     private final TextRequest request;
     private final TextReplies replies = new TextReplies();
-    private final MetaCommands meta;
+    /** Made on the connection's first meta command: most connections never send one (~200 B each). */
+    private MetaCommands meta;
     private final StatsReport.Sink statLines = this::statLine;
 
     // Continuations of the commands that may wait for the disk, made once per connection.
@@ -51,7 +52,13 @@ final class TextConnectionHandler extends ConnectionHandler {
         this.commands = commands;
         this.parser = new TextParser(commands.itemSizeMax());
         this.request = parser.request();
-        this.meta = new MetaCommands(request, this, commands);
+    }
+
+    private MetaCommands meta() {
+        if (meta == null) {
+            meta = new MetaCommands(request, this, commands);
+        }
+        return meta;
     }
 
     /** A retrieval that stopped part-way (for the disk, or a slow client) continues first. */
@@ -101,13 +108,13 @@ final class TextConnectionHandler extends ConnectionHandler {
             }
             case QUIT -> closeAfterReplies();
             case STATS -> stats();
-            case META_GET -> meta.get();
-            case META_SET -> meta.set();
-            case META_SET_TOO_LARGE -> meta.setTooLarge();
-            case META_DELETE -> meta.delete();
-            case META_ARITHMETIC -> meta.arithmetic();
-            case META_DEBUG -> meta.debug();
-            case META_NOOP -> meta.noop();
+            case META_GET -> meta().get();
+            case META_SET -> meta().set();
+            case META_SET_TOO_LARGE -> meta().setTooLarge();
+            case META_DELETE -> meta().delete();
+            case META_ARITHMETIC -> meta().arithmetic();
+            case META_DEBUG -> meta().debug();
+            case META_NOOP -> meta().noop();
             case INVALID -> reply(request.error().line());
         }
     }

@@ -66,7 +66,8 @@ public final class TextParser {
     /** DATA and SWALLOW: the data block's bytes. */
     private final ValueReader data = new ValueReader();
 
-    private byte[] line = new byte[256];
+    /** Grows to the longest line the connection has sent; most lines (get, set, delete) fit 64 bytes. */
+    private byte[] line = new byte[64];
     private int[] starts = new int[MAX_TOKENS];
     private int[] ends = new int[MAX_TOKENS];
 
