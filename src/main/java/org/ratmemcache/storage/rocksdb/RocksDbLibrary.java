@@ -32,16 +32,14 @@ final class RocksDbLibrary {
 
     private static final System.Logger LOG = System.getLogger(RocksDbLibrary.class.getName());
 
-    private static boolean loaded;
-
     private RocksDbLibrary() {
     }
 
-    /** Loads the library once; before any other RocksJava class, or RocksJava has loaded it its own way. */
-    static synchronized void load() {
-        if (loaded) {
-            return;
-        }
+    /**
+     * Loads the library: called once, by {@link RocksDatabase}'s initialisation, the first use of
+     * RocksJava (where another RocksJava class comes first, RocksJava has loaded it its own way).
+     */
+    static void load() {
         String directory = System.getProperty(DIRECTORY_PROPERTY, "");
         if (!directory.isBlank()) {
             try {
@@ -52,7 +50,6 @@ final class RocksDbLibrary {
             }
         }
         RocksDB.loadLibrary();
-        loaded = true;
     }
 
     /** Copies this platform's library out of the jar into {@code directory}, unless it is there already. */

@@ -91,7 +91,6 @@ public final class RocksDbTier implements DiskTier {
 
     /** Opens (and creates, the first time) the database in the settings' data directory. */
     public static RocksDbTier open(RocksDbSettings settings) throws DiskTierException {
-        RocksDbLibrary.load();
         Path dir = settings.dataDir().toAbsolutePath();
         try {
             if (settings.clearOnStartup()) {
