@@ -40,9 +40,15 @@ public abstract class TranscriptPlayer implements AutoCloseable {
 
     /** Plays every step; returns the masked replies of each. */
     public List<List<String>> play(Transcript transcript) {
+        return play(transcript, () -> { });
+    }
+
+    /** Plays every step, running {@code beforeEachStep} first; returns the masked replies of each. */
+    public List<List<String>> play(Transcript transcript, Runnable beforeEachStep) {
         List<List<String>> replies = new ArrayList<>();
         for (Transcript.Step step : transcript.steps()) {
             try {
+                beforeEachStep.run();
                 replies.add(play(step));
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("line " + step.lineNumber() + ": " + step.source() + ": " + e, e);
