@@ -102,6 +102,56 @@ class LauncherIT {
     }
 
     @Test
+    void withoutMTheCacheIsTheLargestThatFitsInTheMemoryLimit() throws Exception {
+        int port = Ports.free();
+        Process server = launch(Map.of("RATMEMCACHE_MEMORY_LIMIT", "512"), "-p", Integer.toString(port), "-l", "127.0.0.1");
+        try {
+            awaitServing(server, port);
+            // -m 137: a 301 MiB heap (137 + 34 + a 34 MiB queue + 96), RocksDB's 17 + 2 x 17 MiB and
+            // 160 MiB outside the heap make 512; -m 138 would need 515
+            try (TextClient client = new TextClient(port)) {
+                client.send("stats settings\r\nversion\r\n");
+                assertThat(client.readUntilVersion()).contains("STAT maxbytes " + 137 * 1024 * 1024 + "\r\n");
+            }
+            assertThat(jvmArguments(server)).contains("-Xmx301m");
+            assertThat(log()).contains("ratmemcache: -m 137, the most that fits in the memory limit of 512 MiB");
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theMemorySettingSizesTheHeapAndACacheTooLargeForTheLimitIsReported() throws Exception {
+        int port = Ports.free();
+        Process server = launch(Map.of("RATMEMCACHE_L1_MAX_MEMORY", "1g", "RATMEMCACHE_MEMORY_LIMIT", "1024"),
+                "-p", Integer.toString(port), "-l", "127.0.0.1");
+        try {
+            awaitServing(server, port);
+            try (TextClient client = new TextClient(port)) {
+                client.send("stats settings\r\nversion\r\n");
+                assertThat(client.readUntilVersion()).contains("STAT maxbytes " + (1L << 30) + "\r\n");
+            }
+            assertThat(jvmArguments(server)).contains("-Xmx1440m").doesNotContain("-m");
+            assertThat(log()).contains("ratmemcache: -m 1024 needs about 1856 MiB, more than the memory limit of 1024 MiB");
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void awaitServing(Process server, int port) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            assertThat(server.isAlive()).as(log()).isTrue();
+            return Ports.accepts(port);
+        });
+    }
+
+    private static List<String> jvmArguments(Process server) {
+        return List.of(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow());
+    }
+
+    @Test
     void refusesAJavaOlderThan21() throws Exception {
         assumeThat(OLD_JDK.resolve("bin/java")).as("a JDK 17 to try, as Debian 12 installs it").isExecutable();
         Process launcher = launch(Map.of("JAVA_HOME", OLD_JDK.toString()), "-p", Integer.toString(Ports.free()));
