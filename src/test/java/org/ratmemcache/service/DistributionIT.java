@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +17,12 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.testing.LaunchedServer;
 import org.ratmemcache.testing.Ports;
 import org.ratmemcache.testing.TextClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The distribution for plain hosts, as a user gets it: the tar.gz and the zip that {@code ./mvnw
@@ -75,40 +75,29 @@ class DistributionIT {
     @Test
     void startsFromTheUnpackedArchiveWithMemcachedsFlags() throws Exception {
         int port = Ports.free();
-        Process server = start("-p", Integer.toString(port), "-m", "64", "-l", "127.0.0.1");
-        try {
-            awaitServing(server, port);
+        try (LaunchedServer server = start("-p", Integer.toString(port), "-m", "64", "-l", "127.0.0.1").awaitServing(port)) {
             try (TextClient client = new TextClient(port)) {
                 client.send("set unpacked 0 0 2\r\nok\r\nget unpacked\r\nstats settings\r\nversion\r\n");
                 assertThat(client.readUntilVersion()).startsWith("STORED\r\nVALUE unpacked 0 2\r\nok\r\nEND\r\n")
                         .contains("STAT maxbytes " + (64 << 20) + "\r\n");
             }
-            server.destroy();
-            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(server.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+            server.stop();
             assertThat(home.resolve("data/l2")).as("L2 in the working directory").isDirectory();
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void theSampleSettingsFileSizesTheCacheAndTheHeap() throws Exception {
         int port = Ports.free();
-        Process server = start("--config", "ratmemcache.toml", "-p", Integer.toString(port), "-l", "127.0.0.1");
-        try {
-            awaitServing(server, port);
+        try (LaunchedServer server = start("--config", "ratmemcache.toml", "-p", Integer.toString(port), "-l", "127.0.0.1")
+                .awaitServing(port)) {
             try (TextClient client = new TextClient(port)) {
                 client.send("stats settings\r\nversion\r\n");
                 assertThat(client.readUntilVersion()).contains("STAT maxbytes " + (1024L << 20) + "\r\n");
             }
             // max_memory_mb = 1024: the heap of -m 1024, as the launcher derives it
-            assertThat(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow()).contains("-Xmx1440m");
-            assertThat(log()).doesNotContain("not a known key");
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+            assertThat(server.jvmArguments()).contains("-Xmx1440m");
+            assertThat(server.log()).doesNotContain("not a known key");
         }
     }
 
@@ -127,25 +116,8 @@ class DistributionIT {
         assertThat(Files.readString(unit)).contains("SuccessExitStatus=143");
     }
 
-    private static Process start(String... flags) throws IOException {
-        List<String> command = Stream.concat(Stream.of(home.resolve("bin/ratmemcache").toString()), Stream.of(flags)).toList();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(home.resolve("server.log").toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JAVA_OPTS", "-Dquarkus.http.port=0 -Dquarkus.management.port=0");
-        return builder.start();
-    }
-
-    private static void awaitServing(Process server, int port) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            assertThat(server.isAlive()).as(log()).isTrue();
-            return Ports.accepts(port);
-        });
-    }
-
-    private static String log() throws IOException {
-        Path log = home.resolve("server.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+    private static LaunchedServer start(String... flags) {
+        return LaunchedServer.start(home.resolve("bin/ratmemcache"), home, Map.of(), flags);
     }
 
     private static Path only(String suffix) throws IOException {

@@ -2,14 +2,13 @@ package org.ratmemcache.service;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.testing.LaunchedServer;
 import org.ratmemcache.testing.Ports;
 import org.ratmemcache.testing.TextClient;
 
@@ -19,8 +18,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code target/bin/ratmemcache}, the way the README says to run the packaged server: memcached's
- * flags reach the server, the heap follows -m, the collector and flags are the launcher's, and
- * JAVA_OPTS comes last. It {@code exec}s the JVM, so the launcher's process is the server's.
+ * flags reach the server, the heap follows -m (or a memory limit), the collector and flags are the
+ * launcher's, and JAVA_OPTS comes last. It {@code exec}s the JVM, so the launcher's process is the
+ * server's.
  */
 class LauncherIT {
 
@@ -30,34 +30,28 @@ class LauncherIT {
     @TempDir
     Path dir;
 
-    private Process launch(Map<String, String> environment, String... flags) throws Exception {
-        assertThat(LAUNCHER).as("the launcher, laid out by ./mvnw package").isExecutable();
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
-        command.addAll(List.of(flags));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JAVA_OPTS", "-Dquarkus.http.port=0 -Dquarkus.management.port=0 -Dratmemcache.l2.data-dir="
-                + dir.resolve("l2"));
-        builder.environment().putAll(environment);
-        return builder.start();
+    private LaunchedServer launch(Map<String, String> environment, String... flags) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("JAVA_OPTS", "-Dquarkus.http.port=0 -Dquarkus.management.port=0 -Dratmemcache.l2.data-dir=" + dir.resolve("l2"));
+        settings.putAll(environment);
+        return LaunchedServer.start(LAUNCHER, dir, settings, flags);
+    }
+
+    private static String settings(int port) {
+        try (TextClient client = new TextClient(port)) {
+            client.send("stats settings\r\nversion\r\n");
+            return client.readUntilVersion();
+        }
     }
 
     @Test
     void startsTheServerWithMemcachedsFlagsOnAHeapSizedFromM() throws Exception {
         int port = Ports.free();
-        Process server = launch(Map.of(), "-p", Integer.toString(port), "-l", "127.0.0.1", "-m", "48", "-c", "100", "-t", "2");
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                assertThat(server.isAlive()).as(log()).isTrue();
-                return Ports.accepts(port);
-            });
-            try (TextClient client = new TextClient(port)) {
-                client.send("stats settings\r\nversion\r\n");
-                assertThat(client.readUntilVersion()).contains("STAT maxbytes 50331648\r\n", "STAT maxconns 100\r\n",
-                        "STAT tcpport " + port + "\r\n", "STAT num_threads 2\r\n");
-            }
-            List<String> jvm = List.of(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow());
+        try (LaunchedServer server = launch(Map.of(), "-p", Integer.toString(port), "-l", "127.0.0.1", "-m", "48", "-c", "100",
+                "-t", "2").awaitServing(port)) {
+            assertThat(settings(port)).contains("STAT maxbytes 50331648\r\n", "STAT maxconns 100\r\n",
+                    "STAT tcpport " + port + "\r\n", "STAT num_threads 2\r\n");
+            List<String> jvm = server.jvmArguments();
             // 48 MB of data, a quarter more, a 12 MB write-back queue (48 / 4) and 96 MB for the server
             assertThat(jvm).contains("-Xms168m", "-Xmx168m", "-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders");
             assertThat(jvm.indexOf("-Dquarkus.http.port=0")).as("JAVA_OPTS after the launcher's options")
@@ -68,13 +62,9 @@ class LauncherIT {
                 assertThat(kept.map(p -> p.getFileName().toString())).as("RocksDB's library, kept for the next start")
                         .anyMatch(name -> name.startsWith("librocksdbjni") && !name.endsWith(".source"));
             }
-            server.destroy();
-            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(server.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
-            assertThat(log()).as("the JVM's own complaints: class data sharing, native access")
+            server.stop();
+            assertThat(server.log()).as("the JVM's own complaints: class data sharing, native access")
                     .doesNotContain("[error]", "[warning]", "restricted method");
-        } finally {
-            server.destroyForcibly();
         }
     }
 
@@ -83,85 +73,45 @@ class LauncherIT {
         int port = Ports.free();
         Path archive = dir.resolve("cds").resolve("ratmemcache.jsa");
         Files.createDirectories(archive.getParent());
-        Process server = launch(Map.of("RATMEMCACHE_HEAP", "300m", "RATMEMCACHE_CDS_ARCHIVE", archive.toString()),
-                "-p", Integer.toString(port), "-l", "127.0.0.1");
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                assertThat(server.isAlive()).as(log()).isTrue();
-                return Ports.accepts(port);
-            });
-            assertThat(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow())
+        try (LaunchedServer server = launch(Map.of("RATMEMCACHE_HEAP", "300m", "RATMEMCACHE_CDS_ARCHIVE", archive.toString()),
+                "-p", Integer.toString(port), "-l", "127.0.0.1").awaitServing(port)) {
+            assertThat(server.jvmArguments())
                     .contains("-Xms300m", "-Xmx300m", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
-            server.destroy();
-            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            server.stop();
             assertThat(archive).as("the class-data archive, written as the JVM exits").isNotEmptyFile();
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
-    void withoutMTheCacheIsTheLargestThatFitsInTheMemoryLimit() throws Exception {
+    void withoutMTheCacheIsTheLargestThatFitsInTheMemoryLimit() {
         int port = Ports.free();
-        Process server = launch(Map.of("RATMEMCACHE_MEMORY_LIMIT", "512"), "-p", Integer.toString(port), "-l", "127.0.0.1");
-        try {
-            awaitServing(server, port);
+        try (LaunchedServer server = launch(Map.of("RATMEMCACHE_MEMORY_LIMIT", "512"), "-p", Integer.toString(port), "-l",
+                "127.0.0.1").awaitServing(port)) {
             // -m 137: a 301 MiB heap (137 + 34 + a 34 MiB queue + 96), RocksDB's 17 + 2 x 17 MiB and
             // 160 MiB outside the heap make 512; -m 138 would need 515
-            try (TextClient client = new TextClient(port)) {
-                client.send("stats settings\r\nversion\r\n");
-                assertThat(client.readUntilVersion()).contains("STAT maxbytes " + 137 * 1024 * 1024 + "\r\n");
-            }
-            assertThat(jvmArguments(server)).contains("-Xmx301m");
-            assertThat(log()).contains("ratmemcache: -m 137, the most that fits in the memory limit of 512 MiB");
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+            assertThat(settings(port)).contains("STAT maxbytes " + 137 * 1024 * 1024 + "\r\n");
+            assertThat(server.jvmArguments()).contains("-Xmx301m");
+            assertThat(server.log()).contains("ratmemcache: -m 137, the most that fits in the memory limit of 512 MiB");
         }
     }
 
     @Test
-    void theMemorySettingSizesTheHeapAndACacheTooLargeForTheLimitIsReported() throws Exception {
+    void theMemorySettingSizesTheHeapAndACacheTooLargeForTheLimitIsReported() {
         int port = Ports.free();
-        Process server = launch(Map.of("RATMEMCACHE_L1_MAX_MEMORY", "1g", "RATMEMCACHE_MEMORY_LIMIT", "1024"),
-                "-p", Integer.toString(port), "-l", "127.0.0.1");
-        try {
-            awaitServing(server, port);
-            try (TextClient client = new TextClient(port)) {
-                client.send("stats settings\r\nversion\r\n");
-                assertThat(client.readUntilVersion()).contains("STAT maxbytes " + (1L << 30) + "\r\n");
-            }
-            assertThat(jvmArguments(server)).contains("-Xmx1440m").doesNotContain("-m");
-            assertThat(log()).contains("ratmemcache: -m 1024 needs about 1856 MiB, more than the memory limit of 1024 MiB");
-        } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+        try (LaunchedServer server = launch(Map.of("RATMEMCACHE_L1_MAX_MEMORY", "1g", "RATMEMCACHE_MEMORY_LIMIT", "1024"),
+                "-p", Integer.toString(port), "-l", "127.0.0.1").awaitServing(port)) {
+            assertThat(settings(port)).contains("STAT maxbytes " + (1L << 30) + "\r\n");
+            assertThat(server.jvmArguments()).contains("-Xmx1440m").doesNotContain("-m");
+            assertThat(server.log()).contains("ratmemcache: -m 1024 needs about 1856 MiB, more than the memory limit of 1024 MiB");
         }
     }
 
-    private void awaitServing(Process server, int port) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            assertThat(server.isAlive()).as(log()).isTrue();
-            return Ports.accepts(port);
-        });
-    }
-
-    private static List<String> jvmArguments(Process server) {
-        return List.of(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow());
-    }
-
     @Test
-    void refusesAJavaOlderThan21() throws Exception {
+    void refusesAJavaOlderThan21() {
         assumeThat(OLD_JDK.resolve("bin/java")).as("a JDK 17 to try, as Debian 12 installs it").isExecutable();
-        Process launcher = launch(Map.of("JAVA_HOME", OLD_JDK.toString()), "-p", Integer.toString(Ports.free()));
-        assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(launcher.exitValue()).isEqualTo(69);
-        assertThat(log()).contains("is Java 17; RatMemCache needs Java 21 or newer");
-    }
-
-    private String log() throws Exception {
-        Path out = dir.resolve("out.log");
-        return Files.exists(out) ? Files.readString(out) : "";
+        try (LaunchedServer launcher = launch(Map.of("JAVA_HOME", OLD_JDK.toString()), "-p", Integer.toString(Ports.free()))) {
+            await().until(() -> launcher.log().contains("is Java 17; RatMemCache needs Java 21 or newer"));
+            assertThat(launcher.exitCode()).isEqualTo(69);
+        }
     }
 }
