@@ -33,8 +33,17 @@ public final class LaunchFlags {
     @Option(names = {"-p", "--port"}, paramLabel = "NUM", description = "TCP port to listen on (default: 11211)")
     Integer port;
 
-    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR", description = "interface to listen on, optionally ADDR:PORT (default: 0.0.0.0)")
+    @Option(names = {"-l", "--listen"}, paramLabel = "ADDR", description = "interfaces to listen on, comma-separated, "
+            + "each optionally ADDR:PORT (default: 0.0.0.0)")
     String listen;
+
+    @Option(names = {"-s", "--unix-socket"}, paramLabel = "FILE", description = "Unix-domain socket to listen on "
+            + "(disables network support)")
+    Path unixSocket;
+
+    @Option(names = {"-a", "--unix-mask"}, paramLabel = "MASK", description = "access mask for the Unix-domain socket, "
+            + "in octal (default: 700)")
+    String unixMask;
 
     @Option(names = {"-m", "--memory-limit"}, paramLabel = "MB", description = "item memory in megabytes (default: 64)")
     Long memoryMegabytes;
@@ -79,13 +88,21 @@ public final class LaunchFlags {
             throw invalid("--bind takes HOST:PORT, e.g. 0.0.0.0:11211 or [::1]:11211, not '" + bind + "'");
         }
         if (listen != null) {
-            if (listen.contains(",")) {
-                throw invalid("-l takes one address; several listeners are not supported");
+            // as memcached: ADDR, ADDR:PORT or [V6]:PORT, several separated by commas; an address
+            // without a port takes -p's
+            if (listen.isBlank() || listen.contains(",,") || listen.startsWith(",") || listen.endsWith(",")) {
+                throw invalid("-l takes addresses separated by commas, e.g. 127.0.0.1,[::1]:11212, not '" + listen + "'");
             }
-            // as memcached: ADDR, or ADDR:PORT with an IPv6 address in brackets
-            if (!putHostPort(listen, settings)) {
-                settings.put("ratmemcache.server.bind", listen);
+            settings.put("ratmemcache.server.bind", listen);
+        }
+        if (unixSocket != null) {
+            settings.put("ratmemcache.server.unix-socket", unixSocket.toString());
+        }
+        if (unixMask != null) {
+            if (!unixMask.matches("[0-7]{1,4}")) {
+                throw invalid("-a takes octal permission bits, e.g. 700 or 770, not '" + unixMask + "'");
             }
+            settings.put("ratmemcache.server.unix-socket-mask", unixMask);
         }
         if (port != null) {
             settings.put("ratmemcache.server.port", Integer.toString(port));

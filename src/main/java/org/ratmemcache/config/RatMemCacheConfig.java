@@ -54,13 +54,23 @@ public interface RatMemCacheConfig {
     /** The memcached listener. */
     interface Server {
 
-        /** Address to listen on: every interface by default, as memcached and a container need. */
+        /**
+         * Addresses to listen on, comma-separated as memcached's -l, each ADDR or ADDR:PORT ([V6]:PORT
+         * for IPv6): every interface by default, as memcached and a container need.
+         */
         @WithDefault("0.0.0.0")
         String bind();
 
-        /** TCP port for the memcached protocols; 0 picks a free one. */
+        /** TCP port for the memcached protocols, for addresses that name none; 0 picks a free one. */
         @WithDefault("11211")
         int port();
+
+        /** A Unix-domain socket to listen on instead of TCP, as memcached's -s (which serves no TCP then). */
+        Optional<Path> unixSocket();
+
+        /** The socket file's permission bits, in octal, as memcached's -a. */
+        @WithDefault("700")
+        String unixSocketMask();
 
         /** Event-loop threads; by default one per available processor. */
         OptionalInt ioThreads();

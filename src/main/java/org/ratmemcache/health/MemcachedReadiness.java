@@ -41,7 +41,7 @@ public class MemcachedReadiness implements HealthCheck {
                 .withData("l2", diskConfigured ? (diskOpen ? "open" : "not open") : "off")
                 .withData("stopping", stopping);
         if (listening) {
-            response.withData("port", lifecycle.server().address().getPort());
+            response.withData("listen", lifecycle.server().listenAddresses().toString());
         }
         return response.build();
     }

@@ -1,6 +1,9 @@
 package org.ratmemcache.server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +17,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -35,8 +39,8 @@ import org.ratmemcache.core.CacheView;
 import org.ratmemcache.protocol.text.TextError;
 
 /**
- * The memcached TCP server: Netty, with native epoll where the platform offers it and NIO
- * elsewhere (macOS, Windows, a native image).
+ * The memcached server: Netty, with native epoll where the platform offers it and NIO elsewhere
+ * (macOS, Windows, a native image), on TCP addresses or a Unix-domain socket.
  *
  * <p>Plain Java with an explicit lifecycle, {@link #start()} then {@link #stop(Duration)}, so that
  * tests can run it without Quarkus and Quarkus can start and stop it on its lifecycle events.
@@ -58,7 +62,7 @@ public final class MemcachedServer {
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile EventLoopGroup acceptor;
     private volatile EventLoopGroup workers;
-    private volatile Channel listener;
+    private volatile List<Channel> listeners = List.of();
     private volatile StatsReport statsReport;
     private volatile Commands commands;
     private volatile String transport;
@@ -70,59 +74,107 @@ public final class MemcachedServer {
         this.view = view;
     }
 
-    /** Binds and starts serving; returns once the port accepts connections. */
+    /** Binds every listen address and starts serving; returns once they all accept connections. */
     public synchronized void start() {
-        if (listener != null) {
+        if (!listeners.isEmpty()) {
             throw new IllegalStateException("already started");
         }
         boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
-        Class<? extends ServerChannel> channelType;
         if (epoll) {
             acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory("memcached-accept"));
             workers = new EpollEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("memcached-io"));
-            channelType = EpollServerSocketChannel.class;
         } else {
             acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("memcached-accept"));
             workers = new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("memcached-io"));
-            channelType = NioServerSocketChannel.class;
         }
-        statsReport = new StatsReport(view, stats, settings, connections,
-                () -> listener == null ? null : listener.localAddress(), epoll ? "netty-epoll" : "netty-nio");
+        statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio");
         commands = new Commands(cache, stats, statsReport, settings.version());
-        try {
-            listener = new ServerBootstrap()
-                    .group(acceptor, workers)
-                    .channel(channelType)
-                    .option(ChannelOption.SO_BACKLOG, BACKLOG)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            accept(channel);
-                        }
-                    })
-                    .bind(settings.bind(), settings.port())
-                    .syncUninterruptibly()
-                    .channel();
-        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
-            releaseThreads(Duration.ZERO);
-            throw new IllegalStateException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
+        // the listeners are the first entries of stats conns, as memcached's listening sockets
+        connectionIds.set(settings.listen().size() - 1);
+        List<Channel> bound = new ArrayList<>();
+        for (ListenAddress address : settings.listen()) {
+            try {
+                bound.add(switch (address) {
+                    case ListenAddress.Tcp tcp -> bindTcp(tcp, epoll);
+                    case ListenAddress.UnixSocket socket -> bindUnixSocket(socket, epoll);
+                });
+            } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+                bound.forEach(channel -> channel.close().syncUninterruptibly());
+                releaseThreads(Duration.ZERO);
+                throw new IllegalStateException("cannot listen on " + address + ": " + e.getMessage(), e);
+            }
         }
+        listeners = List.copyOf(bound);
         transport = epoll ? "epoll" : "nio";
-        LOG.debugf("memcached protocol listening on %s", address());
+        LOG.debugf("memcached protocol listening on %s", listenAddresses());
     }
 
-    /** The address the server listens on; the real port when it was started on port 0. */
+    private Channel bindTcp(ListenAddress.Tcp tcp, boolean epoll) {
+        return new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(acceptor())
+                .bind(tcp.host(), tcp.port())
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    private Channel bindUnixSocket(ListenAddress.UnixSocket socket, boolean epoll) throws IOException {
+        UnixSocketFile.removeStale(socket.path());
+        Channel channel = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .childHandler(acceptor())
+                .bind(epoll ? new DomainSocketAddress(socket.path().toFile()) : UnixDomainSocketAddress.of(socket.path()))
+                .syncUninterruptibly()
+                .channel();
+        UnixSocketFile.restrict(socket.path(), socket.mask());
+        return channel;
+    }
+
+    private ChannelInitializer<Channel> acceptor() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                accept(channel);
+            }
+        };
+    }
+
+    /** The first TCP address the server listens on; the real port when it was started on port 0. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.localAddress();
+        return listeners.stream().map(Channel::localAddress).filter(InetSocketAddress.class::isInstance)
+                .map(InetSocketAddress.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("not listening on TCP: " + settings.listen()));
     }
 
-    /** True while the server listens: started, and not stopped. */
+    /** Where the server listens, as bound: the real ports of addresses given port 0. */
+    public List<ListenAddress> listenAddresses() {
+        List<ListenAddress> bound = new ArrayList<>();
+        List<Channel> channels = listeners;
+        for (int i = 0; i < channels.size(); i++) {
+            ListenAddress configured = settings.listen().get(i);
+            bound.add(configured instanceof ListenAddress.Tcp tcp
+                    ? new ListenAddress.Tcp(tcp.host(), ((InetSocketAddress) channels.get(i).localAddress()).getPort())
+                    : configured);
+        }
+        return bound;
+    }
+
+    /** The listeners' own addresses, as their sockets report them. */
+    public List<SocketAddress> boundAddresses() {
+        return listeners.stream().map(Channel::localAddress).toList();
+    }
+
+    /** True while the server listens: started, not stopped, and every listener open. */
     public boolean listening() {
-        Channel channel = listener;
-        return channel != null && channel.isActive();
+        List<Channel> channels = listeners;
+        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
     }
 
     /**
@@ -177,11 +229,16 @@ public final class MemcachedServer {
      * releases the threads.
      */
     public synchronized void stop(Duration timeout) {
-        if (listener == null) {
+        if (listeners.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        listener.close().syncUninterruptibly();
+        listeners.forEach(channel -> channel.close().syncUninterruptibly());
+        for (ListenAddress address : settings.listen()) {
+            if (address instanceof ListenAddress.UnixSocket socket) {
+                UnixSocketFile.remove(socket.path());
+            }
+        }
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> {
                 ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
@@ -197,11 +254,11 @@ public final class MemcachedServer {
             connections.close().awaitUninterruptibly();
         }
         releaseThreads(Duration.ofNanos(remaining(deadline)));
-        listener = null;
+        listeners = List.of();
         LOG.info("memcached protocol stopped");
     }
 
-    private void accept(SocketChannel channel) {
+    private void accept(Channel channel) {
         if (!stats.tryOpen(settings.maxConnections())) {
             // As memcached: say why, then hang up, without reading a byte of the request.
             channel.config().setAutoRead(false);

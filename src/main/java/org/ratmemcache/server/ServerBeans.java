@@ -1,5 +1,7 @@
 package org.ratmemcache.server;
 
+import java.util.List;
+
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -88,9 +90,25 @@ public class ServerBeans {
     MemcachedServer server(RatMemCacheConfig config, TieredCache cache,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         RatMemCacheConfig.Server server = config.server();
-        ServerSettings settings = new ServerSettings(server.bind(), server.port(),
+        ServerSettings settings = new ServerSettings(listen(server),
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version, server.nativeTransport());
         return new MemcachedServer(settings, cache, cache.view());
+    }
+
+    /** memcached's -s replaces every TCP listener; otherwise the -l list. */
+    static List<ListenAddress> listen(RatMemCacheConfig.Server server) {
+        if (server.unixSocket().isPresent()) {
+            try {
+                return List.of(new ListenAddress.UnixSocket(server.unixSocket().get(), ListenAddress.parseMask(server.unixSocketMask())));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("ratmemcache.server.unix-socket-mask", e.getMessage(), e);
+            }
+        }
+        try {
+            return List.copyOf(ListenAddress.parseAll(server.bind(), server.port()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ratmemcache.server.bind", e.getMessage(), e);
+        }
     }
 }

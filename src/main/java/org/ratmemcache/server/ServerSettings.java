@@ -1,24 +1,28 @@
 package org.ratmemcache.server;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the memcached server listens.
  *
- * @param bind           the address to listen on; 0.0.0.0 for every interface
- * @param port           the TCP port; 0 picks a free one
- * @param ioThreads      event-loop threads serving connections
- * @param maxConnections client connections served at once; more are refused, as memcached's -c
- * @param idleTimeout    a connection idle this long is closed; zero never closes one
- * @param version        what the version command reports
+ * @param listen          where it accepts connections: TCP addresses, or one Unix-domain socket
+ * @param ioThreads       event-loop threads serving connections
+ * @param maxConnections  client connections served at once; more are refused, as memcached's -c
+ * @param idleTimeout     a connection idle this long is closed; zero never closes one
+ * @param version         what the version command reports
  * @param nativeTransport use native epoll where the platform has it; false forces NIO
  */
-public record ServerSettings(String bind, int port, int ioThreads, int maxConnections, Duration idleTimeout,
+public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
         String version, boolean nativeTransport) {
 
     public ServerSettings {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be within 0..65535: " + port);
+        listen = List.copyOf(listen);
+        if (listen.isEmpty()) {
+            throw new IllegalArgumentException("nowhere to listen");
+        }
+        if (listen.stream().anyMatch(ListenAddress.UnixSocket.class::isInstance) && listen.size() > 1) {
+            throw new IllegalArgumentException("a Unix-domain socket is the only listener, as memcached's -s: " + listen);
         }
         if (ioThreads < 1) {
             throw new IllegalArgumentException("io-threads must be at least 1: " + ioThreads);
@@ -29,5 +33,11 @@ public record ServerSettings(String bind, int port, int ioThreads, int maxConnec
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout must not be negative: " + idleTimeout);
         }
+    }
+
+    /** One TCP listener on {@code host} and {@code port}. */
+    public ServerSettings(String host, int port, int ioThreads, int maxConnections, Duration idleTimeout, String version,
+            boolean nativeTransport) {
+        this(List.of(new ListenAddress.Tcp(host, port)), ioThreads, maxConnections, idleTimeout, version, nativeTransport);
     }
 }

@@ -1,6 +1,6 @@
 package org.ratmemcache.server;
 
-import java.net.InetSocketAddress;
+import java.util.stream.Collectors;
 
 import io.quarkus.runtime.configuration.MemorySize;
 
@@ -13,13 +13,12 @@ final class StartupSummary {
     }
 
     static String of(RatMemCacheConfig config, MemcachedServer server) {
-        InetSocketAddress address = server.address();
         ServerSettings settings = server.settings();
         RatMemCacheConfig.L1 l1 = config.l1();
         RatMemCacheConfig.L2 l2 = config.l2();
         StringBuilder line = new StringBuilder(256)
                 .append("RatMemCache serving memcached (text, meta, binary) on ")
-                .append(settings.bind()).append(':').append(address.getPort())
+                .append(server.listenAddresses().stream().map(ListenAddress::toString).collect(Collectors.joining(", ")))
                 .append(" [").append(server.transport()).append(", ").append(settings.ioThreads()).append(" io threads, ")
                 .append(settings.maxConnections()).append(" connections, items up to ")
                 .append(size(config.server().itemSizeMax())).append("]; L1 ")

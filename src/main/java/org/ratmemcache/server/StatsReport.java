@@ -2,17 +2,23 @@ package org.ratmemcache.server;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.NetUtil;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
@@ -46,17 +52,17 @@ final class StatsReport {
     private final ServerStats server;
     private final ServerSettings settings;
     private final ChannelGroup connections;
-    private final Supplier<SocketAddress> listenAddress;
+    private final Supplier<List<SocketAddress>> boundAddresses;
     private final String transport;
     private final long startedMillis;
 
     StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
-            Supplier<SocketAddress> listenAddress, String transport) {
+            Supplier<List<SocketAddress>> boundAddresses, String transport) {
         this.cache = cache;
         this.server = server;
         this.settings = settings;
         this.connections = connections;
-        this.listenAddress = listenAddress;
+        this.boundAddresses = boundAddresses;
         this.transport = transport;
         this.startedMillis = cache.clock().millis();
     }
@@ -196,15 +202,21 @@ final class StatsReport {
     }
 
     private void settings(Sink out) {
-        InetSocketAddress address = (InetSocketAddress) listenAddress.get();
+        Optional<InetSocketAddress> tcp = boundAddresses.get().stream().filter(InetSocketAddress.class::isInstance)
+                .map(InetSocketAddress.class::cast).findFirst();
+        List<String> hosts = settings.listen().stream().filter(ListenAddress.Tcp.class::isInstance)
+                .map(address -> ((ListenAddress.Tcp) address).host()).toList();
+        Optional<ListenAddress.UnixSocket> socket = settings.listen().stream().filter(ListenAddress.UnixSocket.class::isInstance)
+                .map(ListenAddress.UnixSocket.class::cast).findFirst();
         out.stat("maxbytes", cache.memory().maxBytes());
         out.stat("maxconns", settings.maxConnections());
-        out.stat("tcpport", address == null ? settings.port() : address.getPort());
+        out.stat("tcpport", tcp.map(InetSocketAddress::getPort).orElse(0));
         out.stat("udpport", 0);
-        out.stat("inter", settings.bind());
+        out.stat("inter", hosts.isEmpty() ? "NULL" : String.join(",", hosts));
         out.stat("verbosity", server.verbosity);
         out.stat("evictions", "on");
-        out.stat("domain_socket", "NULL");
+        out.stat("domain_socket", socket.map(unix -> unix.path().toString()).orElse("NULL"));
+        out.stat("umask", Integer.toOctalString(socket.map(ListenAddress.UnixSocket::mask).orElse(0700)));
         out.stat("shutdown_command", "no");
         out.stat("num_threads", settings.ioThreads());
         out.stat("detail_enabled", "no");
@@ -286,10 +298,12 @@ final class StatsReport {
 
     private void conns(Sink out, long requester) {
         long now = cache.clock().millis();
-        SocketAddress listen = listenAddress.get();
-        out.stat("0:addr", address(listen));
-        out.stat("0:state", "conn_listening");
-        out.stat("0:secs_since_last_cmd", (now - startedMillis) / 1000);
+        List<SocketAddress> listen = boundAddresses.get();
+        for (int i = 0; i < listen.size(); i++) {
+            out.stat(i + ":addr", address(listen.get(i)));
+            out.stat(i + ":state", "conn_listening");
+            out.stat(i + ":secs_since_last_cmd", (now - startedMillis) / 1000);
+        }
         for (Channel channel : connections) {
             ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
             if (handler == null) {
@@ -297,17 +311,23 @@ final class StatsReport {
             }
             String id = Long.toString(handler.id());
             out.stat(id + ":addr", address(channel.remoteAddress()));
-            out.stat(id + ":listen_addr", address(listen));
+            out.stat(id + ":listen_addr", address(channel.parent() == null ? null : channel.parent().localAddress()));
             out.stat(id + ":state", handler.id() == requester ? "conn_parse_cmd" : "conn_waiting");
             out.stat(id + ":secs_since_last_cmd", (now - handler.lastCommandMillis()) / 1000);
         }
     }
 
+    /** memcached's form: tcp:ADDR:PORT, tcp6:[ADDR]:PORT, unix:PATH. */
     private static String address(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return "tcp:" + inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+        return switch (address) {
+            case InetSocketAddress inet when inet.getAddress() instanceof Inet6Address v6 ->
+                    "tcp6:[" + NetUtil.toAddressString(v6) + "]:" + inet.getPort();
+            case InetSocketAddress inet -> "tcp:" + inet.getAddress().getHostAddress() + ":" + inet.getPort();
+            case UnixDomainSocketAddress unix -> "unix:" + unix.getPath();
+            case DomainSocketAddress unix -> "unix:" + unix.path();
+            case null -> "unix:";
+            default -> String.valueOf(address);
+        };
     }
 
     private static void item(Sink out, String name, long value) {

@@ -71,4 +71,19 @@ class ArchitectureTest {
                     "org.ratmemcache.server.Commands")
             .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.protocol..", "io.netty..")
             .because("Commands is the layer the text, meta and binary front ends share");
+
+    @ArchTest
+    static final ArchRule posixOnlyApisStayBehindTheirCheck = noClasses()
+            .that().doNotHaveFullyQualifiedName("org.ratmemcache.server.UnixSocketFile")
+            .should().dependOnClassesThat().haveNameMatching("java\\.nio\\.file\\.attribute\\.Posix.*")
+            .orShould().dependOnClassesThat().haveNameMatching("com\\.sun\\.security\\.auth\\.module\\.Unix.*")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("sun.misc.Signal")
+            .because("RatMemCache runs on Windows and macOS too: the one POSIX-only call, a socket file's permissions, "
+                    + "is made by UnixSocketFile where the file system has them");
+
+    @ArchTest
+    static final ArchRule epollOnlyWhereItIsCheckedFor = noClasses()
+            .that().doNotHaveFullyQualifiedName("org.ratmemcache.server.MemcachedServer")
+            .should().dependOnClassesThat().resideInAPackage("io.netty.channel.epoll..")
+            .because("Linux's epoll transport is chosen by MemcachedServer only where Epoll.isAvailable() says so; NIO elsewhere");
 }

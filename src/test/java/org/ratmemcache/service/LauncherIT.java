@@ -1,7 +1,15 @@
 package org.ratmemcache.service;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +111,35 @@ class LauncherIT {
             assertThat(settings(port)).contains("STAT maxbytes " + (1L << 30) + "\r\n");
             assertThat(server.jvmArguments()).contains("-Xmx1440m").doesNotContain("-m");
             assertThat(server.log()).contains("ratmemcache: -m 1024 needs about 1856 MiB, more than the memory limit of 1024 MiB");
+        }
+    }
+
+    @Test
+    void servesAUnixSocketAndSeveralAddressesAsMemcachedsFlagsSay() throws Exception {
+        Path socket = dir.resolve("memcached.sock");
+        try (LaunchedServer server = launch(Map.of(), "-s", socket.toString(), "-a", "770")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                assertThat(server.log()).doesNotContain("ERROR");
+                try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                    channel.write(ByteBuffer.wrap("version\r\n".getBytes(StandardCharsets.US_ASCII)));
+                    ByteBuffer reply = ByteBuffer.allocate(64);
+                    channel.read(reply);
+                    return new String(reply.array(), 0, reply.position(), StandardCharsets.US_ASCII).startsWith("VERSION ");
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rwxrwx---");
+            assertThat(server.log()).contains("RatMemCache serving memcached (text, meta, binary) on unix:" + socket + " [");
+            server.stop();
+        }
+        int first = Ports.free();
+        int second = Ports.free();
+        try (LaunchedServer server = launch(Map.of(), "-l", "127.0.0.1:" + first + ",[::1]:" + second).awaitServing(first)) {
+            try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("::1", second))) {
+                assertThat(channel.isConnected()).isTrue();
+            }
+            assertThat(server.log()).contains("on 127.0.0.1:" + first + ", [::1]:" + second + " [");
         }
     }
 

@@ -64,6 +64,11 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
+    /** Listening as {@code settings} say (the version command still answers {@link #VERSION} if they give it). */
+    public static RunningServer start(ServerSettings settings) {
+        return new RunningServer(UnaryOperator.identity(), settings);
+    }
+
     /** On Java NIO, as on a platform without epoll (macOS, Windows, a native image). */
     public static RunningServer startOnNio() {
         return new RunningServer(UnaryOperator.identity(),
