@@ -73,6 +73,20 @@ class DistributionIT {
     }
 
     @Test
+    void rocksDbsLibraryShipsForWindowsMacOsAndLinux() throws Exception {
+        Path lib = home.resolve("quarkus-app/lib/main");
+        Path rocksdb;
+        try (Stream<Path> jars = Files.list(lib)) {
+            rocksdb = jars.filter(jar -> jar.getFileName().toString().startsWith("org.rocksdb.rocksdbjni-")).findFirst().orElseThrow();
+        }
+        try (ZipFile jar = new ZipFile(rocksdb.toFile())) {
+            assertThat(jar.stream().map(ZipEntry::getName).toList()).contains("librocksdbjni-win64.dll",
+                    "librocksdbjni-osx-x86_64.jnilib", "librocksdbjni-osx-arm64.jnilib", "librocksdbjni-linux64.so",
+                    "librocksdbjni-linux-aarch64.so");
+        }
+    }
+
+    @Test
     void startsFromTheUnpackedArchiveWithMemcachedsFlags() throws Exception {
         int port = Ports.free();
         try (LaunchedServer server = start("-p", Integer.toString(port), "-m", "64", "-l", "127.0.0.1").awaitServing(port)) {
