@@ -7,6 +7,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.ImageMode;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.ratmemcache.config.ConfigChecks;
@@ -92,8 +93,14 @@ public class ServerBeans {
         RatMemCacheConfig.Server server = config.server();
         ServerSettings settings = new ServerSettings(listen(server),
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
-                server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version, server.nativeTransport());
+                server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version,
+                nativeTransport(server.nativeTransport(), ImageMode.current()));
         return new MemcachedServer(settings, cache, cache.view());
+    }
+
+    /** epoll where asked for, on a JVM; NIO in a native image, which is built without Netty's JNI transport. */
+    static boolean nativeTransport(boolean asked, ImageMode mode) {
+        return asked && !mode.isNativeImage();
     }
 
     /** memcached's -s replaces every TCP listener; otherwise the -l list. */

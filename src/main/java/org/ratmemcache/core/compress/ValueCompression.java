@@ -21,7 +21,7 @@ public final class ValueCompression {
     /** No value is ever compressed. */
     public static final ValueCompression OFF = new ValueCompression(Integer.MAX_VALUE);
 
-    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+    private static final LZ4Factory LZ4 = factory(System.getProperty("org.graalvm.nativeimage.imagecode"));
     private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
@@ -34,6 +34,15 @@ public final class ValueCompression {
             throw new IllegalArgumentException("compression threshold must be at least 1 byte: " + threshold);
         }
         this.threshold = threshold;
+    }
+
+    /**
+     * lz4-java's fastest codec on a JVM (its JNI library, else its Unsafe one); its pure-Java one in
+     * a native image, where neither the JNI library nor Unsafe's array access is there. GraalVM sets
+     * {@code imageCode} ("buildtime", then "runtime") only while building and running an image.
+     */
+    static LZ4Factory factory(String imageCode) {
+        return imageCode == null ? LZ4Factory.fastestInstance() : LZ4Factory.safeInstance();
     }
 
     /** The LZ4 block of {@code value} if it is long enough and compressing shrinks it; else null. */
