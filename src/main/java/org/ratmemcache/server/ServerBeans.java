@@ -100,7 +100,7 @@ public class ServerBeans {
 
     /** epoll where asked for, on a JVM; NIO in a native image, which is built without Netty's JNI transport. */
     static boolean nativeTransport(boolean asked, ImageMode mode) {
-        return asked && !mode.isNativeImage();
+        return asked && mode == ImageMode.JVM;
     }
 
     /** memcached's -s replaces every TCP listener; otherwise the -l list. */
