@@ -3,6 +3,7 @@ package org.ratmemcache.server;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,7 +38,7 @@ final class ConnectionHarness implements AutoCloseable {
         ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true);
         ServerStats stats = new ServerStats();
         StatsReport report = new StatsReport(cache.view(), stats, server,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> null, "embedded");
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), List::of, "embedded");
         Commands commands = new Commands(cache, stats, report, "test");
         channel = new EmbeddedChannel();
         // The detector, and the handler that replaces it, run on handlerLoop, which takes tasks
