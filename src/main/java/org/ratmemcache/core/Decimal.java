@@ -8,7 +8,9 @@ package org.ratmemcache.core;
  * white space and a {@code +} sign are accepted, a trailing white-space byte ends the number, a
  * 32-bit field silently keeps the low 32 bits of a larger number, and a negative number is
  * refused only when it would read as a huge unsigned one. This class reproduces those rules
- * exactly, on a byte range and without allocating.
+ * exactly, on a byte range and without allocating, with one exception kept apart: where keeping
+ * the low 32 bits would store something other than what the client sent (a length, flags, an
+ * exptime), {@link #parseUnsignedFlags} and {@link #parseSigned64} refuse or keep the whole number.
  *
  * <p>An instance holds the value of the last successful parse, so a caller checks the result and
  * reads the value without boxing: {@code if (d.parseUnsigned64(b, from, to)) use(d.value())}.
@@ -45,6 +47,23 @@ public final class Decimal {
         }
         value &= 0xffff_ffffL;
         return true;
+    }
+
+    /**
+     * Client flags, a 32-bit unsigned field: as {@link #parseUnsigned32}, but a number that does
+     * not fit is refused, where memcached keeps its low 32 bits (4294967296 would be stored as 0).
+     */
+    public boolean parseUnsignedFlags(byte[] s, int from, int to) {
+        return parseUnsigned64(s, from, to) && Long.compareUnsigned(value, 0xffff_ffffL) <= 0;
+    }
+
+    /**
+     * {@code safe_strtol} on LP64 without the truncation to 32 bits: for a data length, refused
+     * when it is too large rather than read as its low bits (memcached reads 4294967296 as 0), and
+     * for an exptime, kept as the absolute time it is (memcached's 2147483648 wraps negative).
+     */
+    public boolean parseSigned64(byte[] s, int from, int to) {
+        return scan(s, from, to, true);
     }
 
     /** {@code safe_strtol} on LP64: a signed long parsed, then truncated to a 32-bit int. */

@@ -35,7 +35,8 @@ public final class Expiry {
         if (exptime <= MAX_RELATIVE_SECONDS) {
             return nowMillis + exptime * 1000;
         }
-        return Math.max(exptime * 1000, ALREADY);
+        // an absolute time past the year 292 million cannot be held in milliseconds: as good as never
+        return exptime > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : exptime * 1000;
     }
 
     /** Whether an item with this {@code expiresAt} has expired at {@code nowMillis}. */

@@ -81,4 +81,31 @@ class DecimalTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    @Test
+    void flagsThatDoNotFit32BitsAreRefusedWhereMemcachedKeepsTheirLowBits() {
+        Decimal decimal = new Decimal();
+        assertThat(decimal.parseUnsignedFlags(bytes("4294967295"), 0, 10)).isTrue();
+        assertThat(decimal.value()).isEqualTo(0xffff_ffffL);
+        assertThat(decimal.parseUnsignedFlags(bytes("4294967296"), 0, 10)).isFalse();
+        assertThat(decimal.parseUnsigned32(bytes("4294967296"), 0, 10)).as("memcached's own reading").isTrue();
+        assertThat(decimal.value()).isZero();
+        assertThat(decimal.parseUnsignedFlags(bytes("-1"), 0, 2)).isFalse();
+        assertThat(decimal.parseUnsignedFlags(bytes(" +7"), 0, 3)).isTrue();
+        assertThat(decimal.value()).isEqualTo(7);
+    }
+
+    @Test
+    void lengthsAndExptimesAreKeptWholeWhereMemcachedTruncatesThemTo32Bits() {
+        Decimal decimal = new Decimal();
+        assertThat(decimal.parseSigned64(bytes("4294967296"), 0, 10)).isTrue();
+        assertThat(decimal.value()).isEqualTo(4294967296L);
+        assertThat(decimal.parseSigned64(bytes("2147483648"), 0, 10)).isTrue();
+        assertThat(decimal.value()).isEqualTo(2147483648L);
+        assertThat(decimal.parseSigned32(bytes("2147483648"), 0, 10)).as("memcached's own reading").isTrue();
+        assertThat(decimal.value()).isEqualTo(Integer.MIN_VALUE);
+        assertThat(decimal.parseSigned64(bytes("-5"), 0, 2)).isTrue();
+        assertThat(decimal.value()).isEqualTo(-5);
+        assertThat(decimal.parseSigned64(bytes("9223372036854775808"), 0, 19)).as("beyond a long: ERANGE").isFalse();
+    }
 }

@@ -29,6 +29,14 @@ class ExpiryTest {
     }
 
     @Test
+    void anAbsoluteTimePast2038IsKeptAndOneBeyondMillisecondsIsAsGoodAsNever() {
+        assertThat(Expiry.fromExptime(2_147_483_648L, NOW)).isEqualTo(2_147_483_648_000L);
+        assertThat(Expiry.isExpired(Expiry.fromExptime(2_147_483_648L, NOW), NOW)).isFalse();
+        assertThat(Expiry.fromExptime(Long.MAX_VALUE, NOW)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Expiry.isExpired(Expiry.fromExptime(Long.MAX_VALUE, NOW), NOW)).isFalse();
+    }
+
+    @Test
     void negativeIsAlreadyExpired() {
         assertThat(Expiry.isExpired(Expiry.fromExptime(-1, NOW), NOW)).isTrue();
         assertThat(Expiry.isExpired(Expiry.fromExptime(Integer.MIN_VALUE, NOW), NOW)).isTrue();

@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  *       shows read history (fetched, last access) of items that a tiny L1 pushes to disk, and an
  *       item's copy on disk keeps the history it had when it was last written: rewriting records
  *       as they are read would cost a disk write per item read and evicted.</li>
+ *   <li>{@code @differs REASON} before a step, then its replies here as {@code = LINE} lines, one per
+ *       reply line: an intended difference from memcached, where memcached damages data or loses
+ *       track of the connection. This server must answer exactly those lines, and memcached must
+ *       not (so that a fixed memcached sends whoever edits the transcript back to the reason).</li>
  * </ul>
  * How a step's requests are written is the protocol's {@link TranscriptPlayer}'s business; text
  * is written as bytes, with the escapes {@code \r \n \t \0 \\ \xNN}, {@code {N*c}} for {@code N}
@@ -48,7 +52,12 @@ public record Transcript(List<Step> steps) {
         EXTENDED
     }
 
-    public record Step(int lineNumber, Kind kind, String source, Stats stats, boolean memoryOnly) {
+    /**
+     * One step; {@code differs} is null, or the reason this server answers {@code intended} where
+     * memcached answers otherwise.
+     */
+    public record Step(int lineNumber, Kind kind, String source, Stats stats, boolean memoryOnly, String differs,
+            List<String> intended) {
     }
 
     private static final Pattern REPEAT = Pattern.compile("\\{(\\d+)\\*(.)}");
@@ -61,6 +70,8 @@ public record Transcript(List<Step> steps) {
             List<Step> steps = new ArrayList<>();
             Stats stats = Stats.SAME;
             boolean memoryOnly = false;
+            String differs = null;
+            List<String> intended = new ArrayList<>();
             String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 String line = lines[i];
@@ -79,6 +90,17 @@ public record Transcript(List<Step> steps) {
                     memoryOnly = true;
                     continue;
                 }
+                if (line.startsWith("@differs ")) {
+                    differs = line.substring("@differs ".length());
+                    continue;
+                }
+                if (line.startsWith("= ")) {
+                    if (differs == null) {
+                        throw new IllegalArgumentException(resource + ":" + (i + 1) + ": a reply line without @differs");
+                    }
+                    intended.add(line.substring(2));
+                    continue;
+                }
                 Kind kind;
                 String source;
                 if (line.startsWith(">> ")) {
@@ -93,9 +115,14 @@ public record Transcript(List<Step> steps) {
                 } else {
                     throw new IllegalArgumentException(resource + ":" + (i + 1) + ": not a step: " + line);
                 }
-                steps.add(new Step(i + 1, kind, source, stats, memoryOnly));
+                if (differs != null && intended.isEmpty()) {
+                    throw new IllegalArgumentException(resource + ":" + (i + 1) + ": @differs without its = replies");
+                }
+                steps.add(new Step(i + 1, kind, source, stats, memoryOnly, differs, List.copyOf(intended)));
                 stats = Stats.SAME;
                 memoryOnly = false;
+                differs = null;
+                intended.clear();
             }
             return new Transcript(steps);
         } catch (IOException e) {

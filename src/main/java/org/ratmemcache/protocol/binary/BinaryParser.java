@@ -28,7 +28,8 @@ import org.ratmemcache.protocol.ValueReader;
  *       close.</li>
  *   <li>A value over the item size limit: "too large", its bytes discarded, the connection kept.</li>
  *   <li>An opcode memcached does not serve (SASL included, as authentication is off): "unknown
- *       command", and as many bytes discarded as memcached discards.</li>
+ *       command", and the rest of its body discarded (memcached discards extras and key twice,
+ *       and so loses the next request: an intended difference).</li>
  * </ol>
  *
  * <p>Not thread-safe: one parser per connection.
@@ -131,8 +132,9 @@ public final class BinaryParser {
             case Opcode.TOUCH, Opcode.GAT, Opcode.GATK -> extras == 4 && key != 0;
             case Opcode.VERBOSITY -> extras == 4 && key == 0 && body == 4;
             default -> {
-                // memcached discards a body's worth of bytes after the extras and key it has read
-                fail(r, Status.UNKNOWN_COMMAND, false, body);
+                // the rest of the body the header declares: memcached discards a whole body's worth
+                // after the extras and key it has read, so it swallows the start of the next request
+                fail(r, Status.UNKNOWN_COMMAND, false, body - extras - key);
                 yield true;
             }
         };

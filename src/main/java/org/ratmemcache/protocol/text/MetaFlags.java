@@ -106,23 +106,23 @@ public final class MetaFlags {
                 case 'N' -> {
                     hasVivify = true;
                     vivifyAfterTouch = hasTouch;
-                    vivifyExptime = signed32(line, arg, end, number);
+                    vivifyExptime = exptime(line, arg, end, number);
                 }
                 case 'T' -> {
                     hasTouch = true;
                     touchBeforeRecache = !hasRecache;
-                    touchExptime = signed32(line, arg, end, number);
+                    touchExptime = exptime(line, arg, end, number);
                 }
                 case 'R' -> {
                     hasRecache = true;
-                    recacheExptime = signed32(line, arg, end, number);
+                    recacheExptime = exptime(line, arg, end, number);
                 }
                 case 'v' -> value = true;
                 case 'u' -> noBump = true;
                 case 'q' -> quiet = true;
                 case 'I' -> invalidate = true;
                 case 'F' -> {
-                    if (number.parseUnsigned32(line, arg, end)) {
+                    if (number.parseUnsignedFlags(line, arg, end)) {
                         clientFlags = (int) number.value();
                     } else if (error == null) {
                         error = TextError.BAD_FORMAT; // memcached leaves the message as it was
@@ -152,9 +152,9 @@ public final class MetaFlags {
         return error;
     }
 
-    /** A T, N or R time; a bad one is remembered as the error, and reading goes on. */
-    private long signed32(byte[] line, int from, int to, Decimal number) {
-        if (number.parseSigned32(line, from, to)) {
+    /** A T, N or R time, kept whole (not wrapped as memcached's); a bad one is remembered as the error, and reading goes on. */
+    private long exptime(byte[] line, int from, int to, Decimal number) {
+        if (number.parseSigned64(line, from, to)) {
             return number.value();
         }
         error = TextError.BAD_TOKEN;

@@ -302,7 +302,7 @@ public final class TextParser {
         request.withCas = withCas;
         request.touch = touch;
         if (touch) {
-            if (!number.parseSigned32(line, starts[1], ends[1])) {
+            if (!number.parseSigned64(line, starts[1], ends[1])) {
                 return fail(TextError.INVALID_EXPTIME);
             }
             request.exptime = number.value();
@@ -327,15 +327,15 @@ public final class TextParser {
         if (length(1) > Key.MAX_LENGTH) {
             return fail(TextError.BAD_FORMAT);
         }
-        if (!number.parseUnsigned32(line, starts[2], ends[2])) {
+        if (!number.parseUnsignedFlags(line, starts[2], ends[2])) {
             return fail(TextError.BAD_FORMAT);
         }
         request.flags = (int) number.value();
-        if (!number.parseSigned32(line, starts[3], ends[3])) {
+        if (!number.parseSigned64(line, starts[3], ends[3])) {
             return fail(TextError.BAD_FORMAT);
         }
         request.exptime = number.value();
-        if (!number.parseSigned32(line, starts[4], ends[4])) {
+        if (!number.parseSigned64(line, starts[4], ends[4])) {
             return fail(TextError.BAD_FORMAT);
         }
         long length = number.value();
@@ -398,7 +398,7 @@ public final class TextParser {
         if (length(1) > Key.MAX_LENGTH) {
             return fail(TextError.BAD_FORMAT);
         }
-        if (!number.parseSigned32(line, starts[2], ends[2])) {
+        if (!number.parseSigned64(line, starts[2], ends[2])) {
             return fail(TextError.INVALID_EXPTIME);
         }
         request.exptime = number.value();
@@ -411,7 +411,7 @@ public final class TextParser {
         }
         boolean noreply = noreplyFromLastToken(ntokens);
         if (ntokens != (noreply ? 3 : 2)) {
-            if (!number.parseSigned32(line, starts[1], ends[1])) {
+            if (!number.parseSigned64(line, starts[1], ends[1])) {
                 return fail(TextError.INVALID_EXPTIME);
             }
             request.exptime = number.value();
@@ -464,7 +464,7 @@ public final class TextParser {
         if (lineError != null || ntokens == 3) {
             return fail(lineError != null ? lineError : TextError.BAD_FORMAT);
         }
-        if (!number.parseSigned32(line, starts[2], ends[2]) || number.value() < 0 || number.value() > Integer.MAX_VALUE - 2) {
+        if (!number.parseSigned64(line, starts[2], ends[2]) || number.value() < 0 || number.value() > Integer.MAX_VALUE - 2) {
             return fail(TextError.BAD_FORMAT);
         }
         long length = number.value();
