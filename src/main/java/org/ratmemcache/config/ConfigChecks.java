@@ -46,6 +46,9 @@ public final class ConfigChecks {
             l2.writeBackQueueSize().ifPresent(size -> positive("ratmemcache.l2.write-back-queue-size", size));
             l2.writeBufferSize().ifPresent(size -> positive("ratmemcache.l2.write-buffer-size", size));
             l2.blockCacheSize().ifPresent(size -> positive("ratmemcache.l2.block-cache-size", size));
+            if (l2.writeTimeout().isNegative() || l2.writeTimeout().isZero()) {
+                throw new InvalidSettingException("ratmemcache.l2.write-timeout", "must be more than 0s, was " + l2.writeTimeout());
+            }
             if (l2.writeBackMaxLag().isNegative() || l2.writeBackMaxLag().isZero()) {
                 throw new InvalidSettingException("ratmemcache.l2.write-back-max-lag", "must be more than 0s, was " + l2.writeBackMaxLag());
             }

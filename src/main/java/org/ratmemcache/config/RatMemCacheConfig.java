@@ -159,6 +159,13 @@ public interface RatMemCacheConfig {
         @WithDefault("100ms")
         Duration writeBackMaxLag();
 
+        /**
+         * The longest a client waits for the disk: a write-through write not on disk by then, and
+         * every write while the disk has taken none for that long, get SERVER_ERROR (binary 0x86).
+         */
+        @WithDefault("1s")
+        Duration writeTimeout();
+
         /** Threads that read the disk for commands memory cannot answer. */
         @WithDefault("4")
         int workerThreads();

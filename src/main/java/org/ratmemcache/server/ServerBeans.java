@@ -60,7 +60,8 @@ public class ServerBeans {
                     .largeValueThreshold(l2.largeValueThreshold().asLongValue())
                     .diskThreads(l2.workerThreads())
                     .maxDiskSize(l2.maxDiskSize().asLongValue())
-                    .writeBackLimits(l2.writeBackQueueItems(), memory.writeBackQueueBytes(), l2.writeBackMaxLag());
+                    .writeBackLimits(l2.writeBackQueueItems(), memory.writeBackQueueBytes(), l2.writeBackMaxLag())
+                    .writeTimeout(l2.writeTimeout());
         }
         return builder.build();
     }

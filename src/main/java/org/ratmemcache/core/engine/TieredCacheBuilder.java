@@ -33,6 +33,7 @@ public final class TieredCacheBuilder {
     private long writeBackMaxChanges = 100_000;
     private long writeBackMaxBytes = 64L << 20;
     private Duration writeBackMaxLag = Duration.ofMillis(100);
+    private Duration writeTimeout = Duration.ofSeconds(1);
     private long maxDiskSize;
     private ValueCompression compression = ValueCompression.OFF;
 
@@ -109,6 +110,18 @@ public final class TieredCacheBuilder {
     }
 
     /**
+     * The longest a client waits for the disk: a write-through write not on disk by then, and
+     * writes while the disk has taken nothing for that long, are answered as failed. Default 1 s.
+     */
+    public TieredCacheBuilder writeTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the write timeout must be more than 0: " + timeout);
+        }
+        this.writeTimeout = timeout;
+        return this;
+    }
+
+    /**
      * The bound on the disk tier's files; past it the oldest records are evicted. Checked every
      * second. Default 0: unbounded.
      */
@@ -135,7 +148,7 @@ public final class TieredCacheBuilder {
             return assemble(stats, resumed, state -> {
                 DiskUpkeep upkeep = new DiskUpkeep(disk, state, clock, stats, sweepInterval, maxDiskSize);
                 WriteBack writeBack = new WriteBack(disk, writeThrough, writeBackMaxChanges, writeBackMaxBytes,
-                        writeBackMaxLag, upkeep);
+                        writeBackMaxLag, writeTimeout, upkeep);
                 return new DiskL2(disk, threads, writeBack, upkeep, writeThrough);
             });
         } catch (DiskTierException e) {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -48,6 +50,15 @@ import org.ratmemcache.core.memory.Found;
  * <h2>Failure</h2>
  * A batch that fails is retried, with a growing pause, until it succeeds or the cache closes;
  * its changes stay pending, so reads keep seeing them.
+ *
+ * <h2>Deadlines</h2>
+ * No client waits on the disk longer than the write timeout, whatever the disk does (fails, fills
+ * up, or stalls inside RocksDB): a deadline thread, independent of the writer, completes a
+ * write-through change's future exceptionally once it has waited that long (the change stays
+ * pending and reaches the disk if the disk comes back; its client was told it failed, not that it
+ * was stored), and when the writer has taken nothing from a waiting queue for that long, reports
+ * the tier as failing (so that new writes are refused at once) and lets held-back connections go,
+ * to be answered.
  */
 final class WriteBack implements AutoCloseable {
 
@@ -90,9 +101,19 @@ final class WriteBack implements AutoCloseable {
     private volatile boolean writerIdle;
     private volatile Throwable lastFailure;
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final long writeTimeoutNanos;
+    /** Write-through changes whose clients wait, oldest first; the deadline thread drops the answered ones. */
+    private final ConcurrentLinkedQueue<Change> awaited = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService deadlines;
+    /** When the writer last wrote a batch or found nothing to write. */
+    private volatile long lastProgressNanos = System.nanoTime();
+    /** Set by the deadline thread while changes wait and the writer has taken none for the timeout. */
+    private volatile DiskTierException overdue;
 
-    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Runnable upkeep) {
+    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Duration writeTimeout,
+            Runnable upkeep) {
         this.disk = disk;
+        this.writeTimeoutNanos = writeTimeout.toNanos();
         this.upkeep = upkeep;
         this.writeThrough = writeThrough;
         this.maxChanges = maxChanges;
@@ -103,6 +124,10 @@ final class WriteBack implements AutoCloseable {
         this.idleParkNanos = Math.min(maxLagNanos / 10, TimeUnit.MILLISECONDS.toNanos(UPKEEP_PERIOD_MILLIS));
         this.writer = Thread.ofPlatform().name("ratmemcache-l2-writer").daemon().unstarted(this::run);
         writer.start();
+        // a tenth of the timeout between checks, within 10..100 ms: answers come within 1.1 timeouts
+        long period = Math.clamp(writeTimeoutNanos / 10, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(100));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ratmemcache-l2-deadlines").daemon().factory());
+        deadlines.scheduleWithFixedDelay(this::enforceDeadlines, period, period, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -133,6 +158,9 @@ final class WriteBack implements AutoCloseable {
             change.durable.whenComplete((done, failure) -> complete(replaced.durable, failure));
         }
         queue.offer(change);
+        if (writeThrough) {
+            awaited.offer(change);
+        }
         if (writerIdle && writeThrough) {
             LockSupport.unpark(writer); // write-through waits for the disk: wake the writer at once
         }
@@ -171,9 +199,42 @@ final class WriteBack implements AutoCloseable {
         return failedAttempts.get();
     }
 
-    /** The error of the last failed batch, until a batch succeeds again; else null. */
+    /**
+     * The error of the last failed batch, until a batch succeeds again; else, while the writer has
+     * taken no waiting change for the write timeout, that; else null.
+     */
     Throwable failure() {
-        return lastFailure;
+        Throwable failure = lastFailure;
+        return failure != null ? failure : overdue;
+    }
+
+    /** The deadline thread's check: see "Deadlines" above. */
+    private void enforceDeadlines() {
+        long now = System.nanoTime();
+        boolean stalled = !pending.isEmpty() && now - lastProgressNanos >= writeTimeoutNanos;
+        if (stalled && overdue == null) {
+            overdue = new DiskTierException("the disk tier has taken no write for "
+                    + Duration.ofNanos(writeTimeoutNanos).toMillis() + " ms; " + pending.size() + " changes wait");
+            LOG.log(System.Logger.Level.ERROR, overdue.getMessage() + "; writes get SERVER_ERROR until it takes them again");
+        } else if (!stalled && overdue != null) {
+            overdue = null;
+            LOG.log(System.Logger.Level.INFO, "the disk tier takes writes again");
+        }
+        for (Change change = awaited.peek(); change != null; change = awaited.peek()) {
+            if (!change.durable.isDone()) {
+                if (now - change.queuedAtNanos < writeTimeoutNanos) {
+                    break;
+                }
+                Throwable cause = failure();
+                change.durable.completeExceptionally(new DiskTierException("the disk tier did not take the write within "
+                        + Duration.ofNanos(writeTimeoutNanos).toMillis() + " ms" + (cause == null ? "" : ": " + cause.getMessage()),
+                        cause));
+            }
+            awaited.poll();
+        }
+        if (stalled) {
+            runDrainWaiters(); // held-back connections are answered: their writes are refused now
+        }
     }
 
     /** Writes everything pending, then stops the writer. */
@@ -186,6 +247,7 @@ final class WriteBack implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deadlines.shutdownNow();
     }
 
     private void run() {
@@ -201,6 +263,7 @@ final class WriteBack implements AutoCloseable {
                 takeBatch(batch);
             }
             if (batch.isEmpty()) {
+                lastProgressNanos = System.nanoTime();
                 runDrainWaiters();
                 if (closing) {
                     return;
@@ -214,6 +277,7 @@ final class WriteBack implements AutoCloseable {
             }
             try {
                 writeBatch(batch);
+                lastProgressNanos = System.nanoTime();
                 if (lastFailure != null) {
                     LOG.log(System.Logger.Level.INFO, "the disk tier accepts writes again");
                 }
