@@ -148,8 +148,7 @@ public final class MemcachedServer {
 
     /** The first TCP address the server listens on; the real port when it was started on port 0. */
     public InetSocketAddress address() {
-        return listeners.stream().map(Channel::localAddress).filter(InetSocketAddress.class::isInstance)
-                .map(InetSocketAddress.class::cast).findFirst()
+        return boundAddresses().stream().filter(InetSocketAddress.class::isInstance).map(InetSocketAddress.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("not listening on TCP: " + settings.listen()));
     }
 

@@ -74,6 +74,7 @@ class KubernetesManifestsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<JsonNode> objects;
+    private static QuarkusSettings quarkus;
 
     @TestHTTPResource(value = "/health", management = true)
     URL management;
@@ -92,6 +93,7 @@ class KubernetesManifestsTest {
             }
         }
         objects = List.copyOf(first.values());
+        quarkus = QuarkusSettings.load();
         assertThat(byKindAndName(kustomize(kubectls.getFirst(), DEPLOY.resolve("kubernetes"))).keySet())
                 .as("deploy/kubernetes is deploy/prometheus without the ServiceMonitor, which needs the Prometheus Operator")
                 .containsExactlyInAnyOrderElementsOf(first.keySet().stream().filter(key -> !key.startsWith("ServiceMonitor/")).toList());
@@ -153,7 +155,7 @@ class KubernetesManifestsTest {
         Properties shipped = shippedProperties();
         assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "memcached", Integer.parseInt(shipped.getProperty("ratmemcache.server.port")),
-                "http", Integer.parseInt(QuarkusSettings.load().defaultValue("quarkus.http.port")),
+                "http", Integer.parseInt(quarkus.defaultValue("quarkus.http.port")),
                 "management", Integer.parseInt(shipped.getProperty("quarkus.management.port"))));
         Matcher expose = Pattern.compile("(?m)^EXPOSE (.+)$").matcher(dockerfile());
         assertThat(expose.find()).isTrue();
@@ -196,7 +198,6 @@ class KubernetesManifestsTest {
     void everySettingIsOneTheApplicationReadsAtRunTime() throws IOException {
         Set<String> ours = ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(RatMemCacheConfig.class)).keySet()
                 .stream().map(KubernetesManifestsTest::environmentName).collect(Collectors.toSet());
-        QuarkusSettings quarkus = QuarkusSettings.load();
         Map<String, String> settings = new TreeMap<>(the(ConfigMap.class, "ConfigMap").getData());
         for (EnvVar env : container().getEnv()) {
             settings.put(env.getName(), env.getValue());

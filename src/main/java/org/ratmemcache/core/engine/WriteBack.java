@@ -160,9 +160,9 @@ final class WriteBack implements AutoCloseable {
         queue.offer(change);
         if (writeThrough) {
             awaited.offer(change);
-        }
-        if (writerIdle && writeThrough) {
-            LockSupport.unpark(writer); // write-through waits for the disk: wake the writer at once
+            if (writerIdle) {
+                LockSupport.unpark(writer); // write-through waits for the disk: wake the writer at once
+            }
         }
         return writeThrough ? change.durable : Completed.NOTHING;
     }
