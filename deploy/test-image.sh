@@ -88,7 +88,7 @@ run() { # name [memcached flags...]: the image, detached, on the host's network 
 await_ready() { # name: until readiness answers UP on the management port, at most 60 s
   for _ in $(seq 1 600); do
     [ "$(podman inspect -f '{{.State.Running}}' "$1")" = true ] || { podman logs "$1"; fail "$1 exited"; }
-    if curl -fsS "http://127.0.0.1:$management/q/health/ready" 2>/dev/null | grep -q '"status": *"UP"'; then
+    if grep -q '"status": *"UP"' <<<"$(curl -fsS "http://127.0.0.1:$management/q/health/ready" 2>/dev/null)"; then
       return 0
     fi
     sleep 0.1
@@ -101,7 +101,7 @@ stop() { # name: SIGTERM, as Kubernetes sends it, and the exit it gives
   local code
   code=$(podman inspect -f '{{.State.ExitCode}}' "$1")
   [ "$code" = 0 ] || [ "$code" = 143 ] || { podman logs "$1"; fail "$1 exited with $code after SIGTERM"; }
-  if podman logs "$1" 2>&1 | grep -E ' (ERROR|WARN) ' | grep -v 'Gauge already registered'; then
+  if grep -E ' (ERROR|WARN) ' <<<"$(podman logs "$1" 2>&1)" | grep -v 'Gauge already registered'; then
     fail "$1 logged the errors above"
   fi
 }
@@ -109,12 +109,14 @@ stop() { # name: SIGTERM, as Kubernetes sends it, and the exit it gives
 echo "== first container: set, get, readiness, -m from the memory limit"
 run first
 await_ready first
-podman logs first 2>&1 | grep -q 'ratmemcache: -m [0-9]*, the most that fits in the memory limit of 640 MiB' \
-  || { podman logs first; fail "the launcher did not derive -m from the container's limit"; }
-derived=$(podman logs first 2>&1 | sed -n 's/^ratmemcache: -m \([0-9]*\),.*/\1/p')
+# Logs are read whole into a variable: `podman logs | grep -q` dies of SIGPIPE under pipefail.
+logs=$(podman logs first 2>&1)
+grep -q 'ratmemcache: -m [0-9]*, the most that fits in the memory limit of 640 MiB' <<<"$logs" \
+  || { echo "$logs"; fail "the launcher did not derive -m from the container's limit"; }
+derived=$(sed -n 's/^ratmemcache: -m \([0-9]*\),.*/\1/p' <<<"$logs")
 [ "$(ask 'set greeting 5 0 5\r\nhello\r\n')" = $'STORED\r' ] || fail "set"
 [ "$(ask 'get greeting\r\n')" = $'VALUE greeting 5 5\r\nhello\r\nEND\r' ] || fail "get"
-ask 'stats settings\r\n' | grep -q "STAT maxbytes $((derived * 1048576))" || fail "maxbytes is not -m $derived"
+grep -q "STAT maxbytes $((derived * 1048576))" <<<"$(ask 'stats settings\r\n')" || fail "maxbytes is not -m $derived"
 user=$(podman exec first id -u)
 [ "$user" = 1001 ] || fail "runs as uid $user, not 1001"
 stop first
@@ -123,7 +125,7 @@ echo "== second container, same volume: the data is back"
 run second
 await_ready second
 [ "$(ask 'get greeting\r\n')" = $'VALUE greeting 5 5\r\nhello\r\nEND\r' ] || fail "the item did not survive the restart"
-podman logs second 2>&1 | grep -q 'RatMemCache serving memcached' || fail "no startup line"
+grep -q 'RatMemCache serving memcached' <<<"$(podman logs second 2>&1)" || fail "no startup line"
 stop second
 
 echo "deploy/test-image.sh: passed in $(($(date +%s) - started)) s (-m $derived derived from a 640 MiB limit)"
