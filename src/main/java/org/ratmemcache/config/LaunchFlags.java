@@ -72,6 +72,13 @@ public final class LaunchFlags {
     @Option(names = {"-P", "--pidfile", "--pid-file"}, paramLabel = "FILE", description = "write the process id to FILE")
     Path pidFile;
 
+    @Option(names = {"-D"}, paramLabel = "CHAR", description = "the delimiter between key prefixes and ids, for "
+            + "stats detail (default: ':')")
+    String prefixDelimiter;
+
+    @Option(names = {"-A", "--enable-shutdown"}, description = "let the shutdown command stop the server")
+    boolean enableShutdown;
+
     @Option(names = "--bind", paramLabel = "HOST:PORT", description = "address and port to listen on, as the original RatMemCache")
     String bind;
 
@@ -125,6 +132,15 @@ public final class LaunchFlags {
         }
         if (udpPort != null && udpPort != 0) {
             throw invalid("-U " + udpPort + ": UDP is not served (it amplifies attacks); only -U 0 is accepted");
+        }
+        if (prefixDelimiter != null) {
+            if (prefixDelimiter.length() != 1 || prefixDelimiter.charAt(0) > 0x7e || prefixDelimiter.charAt(0) <= ' ') {
+                throw invalid("-D takes one printable ASCII character, e.g. ':' or '.', not '" + prefixDelimiter + "'");
+            }
+            settings.put("ratmemcache.server.stat-key-prefix", prefixDelimiter);
+        }
+        if (enableShutdown) {
+            settings.put("ratmemcache.server.shutdown-command", "true");
         }
         if (verbosity.length >= 2) {
             settings.put("quarkus.log.category.\"org.ratmemcache\".level", "DEBUG");

@@ -91,6 +91,14 @@ public interface RatMemCacheConfig {
         @WithDefault("true")
         boolean nativeTransport();
 
+        /** What ends a key's prefix in stats detail's per-prefix counts, as memcached's -D. */
+        @WithDefault(":")
+        char statKeyPrefix();
+
+        /** Whether the shutdown command stops the server, as memcached's -A; off, it is refused. */
+        @WithDefault("false")
+        boolean shutdownCommand();
+
         /** On shutdown, how long connections get to finish the requests they have sent. */
         @WithDefault("5s")
         Duration drainTimeout();

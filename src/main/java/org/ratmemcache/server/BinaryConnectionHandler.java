@@ -47,11 +47,14 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final Consumer<Object> replyOk = done -> replyOk(0);
     private final Consumer<Object> replyTooLarge = done -> replyError(Status.E2BIG);
 
+    private final PrefixStats prefixes;
+
     BinaryConnectionHandler(long id, Commands commands, ServerStats serverStats) {
         super(id, commands, serverStats, CommandLatency.Protocol.BINARY);
         this.commands = commands;
         this.parser = new BinaryParser(commands.itemSizeMax());
         this.request = parser.request();
+        this.prefixes = commands.prefixes();
     }
 
     @Override
@@ -82,7 +85,12 @@ final class BinaryConnectionHandler extends ConnectionHandler {
             case Opcode.GAT, Opcode.GATK, Opcode.TOUCH ->
                     answer(commands.getAndTouch(request.key(), commands.expiresAt(request.expiration())), replyItem);
             case Opcode.SET, Opcode.ADD, Opcode.REPLACE, Opcode.APPEND, Opcode.PREPEND -> store();
-            case Opcode.DELETE -> answerChange(commands.delete(request.key(), request.cas()), replyDeleted);
+            case Opcode.DELETE -> {
+                if (prefixes.enabled()) {
+                    prefixes.recordDelete(request.key());
+                }
+                answerChange(commands.delete(request.key(), request.cas()), replyDeleted);
+            }
             case Opcode.INCREMENT, Opcode.DECREMENT -> answerChange(commands.delta(request.key(), arithmetic()), replyDelta);
             case Opcode.FLUSH -> answer(commands.flushAll(request.expiration()), replyOk);
             case Opcode.NOOP -> {
@@ -106,6 +114,9 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     /** A request the parser refused: the error, and for a store too large, memcached's cleanup. */
     private void refuse() {
         if (request.refusedStore() != null) {
+            if (prefixes.enabled()) {
+                prefixes.recordSet(request.key());
+            }
             answerChange(commands.storeTooLarge(request.refusedStore(), request.key()), replyTooLarge);
             return;
         }
@@ -116,6 +127,9 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     }
 
     private void store() {
+        if (prefixes.enabled()) {
+            prefixes.recordSet(request.key());
+        }
         StoreMode mode = switch (request.command()) {
             case Opcode.APPEND -> StoreMode.APPEND;
             case Opcode.PREPEND -> StoreMode.PREPEND;
@@ -136,7 +150,11 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                 request.delta(), request.cas(), request.initial(), createExpiresAt, Expiry.UNCHANGED);
     }
 
+    /** get, getk, gat, gatk and touch: memcached counts each as a get in stats detail. */
     private void replyItem(Item item) {
+        if (prefixes.enabled()) {
+            prefixes.recordGet(request.key(), item != null);
+        }
         boolean withKey = request.command() == Opcode.GETK || request.command() == Opcode.GATK;
         if (item == null) {
             if (request.quiet()) {
@@ -195,12 +213,32 @@ final class BinaryConnectionHandler extends ConnectionHandler {
      */
     private void stats() {
         String group = request.statGroup();
+        if (group.startsWith("detail")) {
+            statsDetail(group.substring("detail".length()));
+            return;
+        }
         Commands.StatsOutcome outcome = group.equals("conns") ? Commands.StatsOutcome.UNKNOWN_GROUP
                 : commands.stats(group, statPackets, id());
         switch (outcome) {
             case REPORTED, RESET -> BinaryReplies.stat(out(), request, "", "");
             case UNKNOWN_GROUP -> replyError(Status.KEY_ENOENT);
         }
+    }
+
+    /**
+     * stats detail: memcached matches the key's start, so "detail onward" turns it on; a dump is
+     * one packet, "detailed", holding the text protocol's lines.
+     */
+    private void statsDetail(String action) {
+        if (action.startsWith(" dump")) {
+            BinaryReplies.stat(out(), request, "detailed", prefixes.dump());
+        } else if (action.startsWith(" on") || action.startsWith(" off")) {
+            prefixes.enable(action.startsWith(" on"));
+        } else {
+            replyError(Status.KEY_ENOENT);
+            return;
+        }
+        BinaryReplies.stat(out(), request, "", "");
     }
 
     private void statPacket(String name, Object value) {

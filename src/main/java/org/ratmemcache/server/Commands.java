@@ -136,6 +136,11 @@ final class Commands {
         return statsReport.report(group, sink, requester) ? StatsOutcome.REPORTED : StatsOutcome.UNKNOWN_GROUP;
     }
 
+    /** stats detail's per-prefix counters, which the front ends feed as memcached's do. */
+    PrefixStats prefixes() {
+        return statsReport.prefixes();
+    }
+
     /** What version reports. */
     String version() {
         return version;

@@ -95,7 +95,8 @@ public class ServerBeans {
         ServerSettings settings = new ServerSettings(listen(server),
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version,
-                nativeTransport(server.nativeTransport(), ImageMode.current()));
+                nativeTransport(server.nativeTransport(), ImageMode.current()), server.statKeyPrefix(),
+                server.shutdownCommand());
         return new MemcachedServer(settings, cache, cache.view());
     }
 

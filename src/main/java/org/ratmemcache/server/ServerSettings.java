@@ -12,9 +12,14 @@ import java.util.List;
  * @param idleTimeout     a connection idle this long is closed; zero never closes one
  * @param version         what the version command reports
  * @param nativeTransport use native epoll where the platform has it; false forces NIO
+ * @param statKeyPrefix   what ends a key's prefix for {@code stats detail}, as memcached's -D
+ * @param shutdownCommand whether the shutdown command stops the server, as memcached's -A
  */
 public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
-        String version, boolean nativeTransport) {
+        String version, boolean nativeTransport, char statKeyPrefix, boolean shutdownCommand) {
+
+    /** memcached's default prefix delimiter. */
+    public static final char DEFAULT_STAT_KEY_PREFIX = ':';
 
     public ServerSettings {
         listen = List.copyOf(listen);
@@ -33,6 +38,15 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout must not be negative: " + idleTimeout);
         }
+        if (statKeyPrefix == 0 || statKeyPrefix > 0x7f) {
+            throw new IllegalArgumentException("the stats prefix delimiter must be one ASCII character: " + (int) statKeyPrefix);
+        }
+    }
+
+    /** memcached's defaults for the admin commands: ':' ends a prefix, shutdown is refused. */
+    public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
+            String version, boolean nativeTransport) {
+        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false);
     }
 
     /** One TCP listener on {@code host} and {@code port}. */

@@ -39,6 +39,8 @@ import org.ratmemcache.core.CacheView;
  *   <li>{@code stats conns}: the listener and each connection, numbered by connection id.</li>
  *   <li>{@code stats sizes}: size tracking is off, as by default in memcached.</li>
  *   <li>{@code stats reset}: counters back to zero.</li>
+ *   <li>{@code stats detail on|off|dump}: per-prefix counts ({@link PrefixStats}), handled by
+ *       {@link Commands} since its outcomes are not a group of figures.</li>
  * </ul>
  * The protocols frame the figures: text lines ending with {@code END}, or binary packets ending
  * with an empty one.
@@ -55,6 +57,7 @@ final class StatsReport {
     private final Supplier<List<SocketAddress>> boundAddresses;
     private final String transport;
     private final long startedMillis;
+    private final PrefixStats prefixes;
 
     StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
             Supplier<List<SocketAddress>> boundAddresses, String transport) {
@@ -65,6 +68,12 @@ final class StatsReport {
         this.boundAddresses = boundAddresses;
         this.transport = transport;
         this.startedMillis = cache.clock().millis();
+        this.prefixes = new PrefixStats(settings.statKeyPrefix());
+    }
+
+    /** The per-prefix counters of stats detail. */
+    PrefixStats prefixes() {
+        return prefixes;
     }
 
     /** Receives one statistic: a text line, or a binary packet. */
@@ -95,10 +104,11 @@ final class StatsReport {
         return true;
     }
 
-    /** memcached's stats reset: every counter back to zero. */
+    /** memcached's stats reset: every counter back to zero, every prefix forgotten. */
     void reset() {
         cache.stats().reset();
         server.reset();
+        prefixes.clear();
     }
 
     /** Seconds since the server started, as memcached's uptime. */
@@ -217,9 +227,10 @@ final class StatsReport {
         out.stat("evictions", "on");
         out.stat("domain_socket", socket.map(unix -> unix.path().toString()).orElse("NULL"));
         out.stat("umask", Integer.toOctalString(socket.map(ListenAddress.UnixSocket::mask).orElse(0700)));
-        out.stat("shutdown_command", "no");
+        out.stat("shutdown_command", settings.shutdownCommand() ? "yes" : "no");
         out.stat("num_threads", settings.ioThreads());
-        out.stat("detail_enabled", "no");
+        out.stat("stat_key_prefix", prefixes.delimiter());
+        out.stat("detail_enabled", prefixes.enabled() ? "yes" : "no");
         out.stat("cas_enabled", "yes");
         out.stat("tcp_backlog", MemcachedServer.BACKLOG);
         out.stat("binding_protocol", "ascii");

@@ -1,5 +1,6 @@
 package org.ratmemcache.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -29,6 +30,7 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final TextParser parser;
     private final TextRequest request;
     private final TextReplies replies = new TextReplies();
+    private final PrefixStats prefixes;
     /** Made on the connection's first meta command: most connections never send one (~200 B each). */
     private MetaCommands meta;
     private final StatsReport.Sink statLines = this::statLine;
@@ -52,6 +54,7 @@ final class TextConnectionHandler extends ConnectionHandler {
         this.commands = commands;
         this.parser = new TextParser(commands.itemSizeMax());
         this.request = parser.request();
+        this.prefixes = commands.prefixes();
     }
 
     private MetaCommands meta() {
@@ -93,10 +96,25 @@ final class TextConnectionHandler extends ConnectionHandler {
                 retrievalExpiresAt = request.touch() ? commands.expiresAt(request.exptime()) : 0;
                 retrieve();
             }
-            case STORE -> answerChange(commands.store(request.storeMode(), request.key(), request.flags(),
+            case STORE -> {
+                if (prefixes.enabled()) {
+                    prefixes.recordSet(request.key());
+                }
+                answerChange(commands.store(request.storeMode(), request.key(), request.flags(),
                     commands.expiresAt(request.exptime()), request.value(), request.cas(), Cache.NO_CAS_WANTED), replyStored);
-            case STORE_TOO_LARGE -> answerChange(commands.storeTooLarge(request.storeMode(), request.key()), replyTooLarge);
-            case DELETE -> answerChange(commands.delete(request.key(), 0), replyDeleted);
+            }
+            case STORE_TOO_LARGE -> {
+                if (prefixes.enabled()) {
+                    prefixes.recordSet(request.key());
+                }
+                answerChange(commands.storeTooLarge(request.storeMode(), request.key()), replyTooLarge);
+            }
+            case DELETE -> {
+                if (prefixes.enabled()) {
+                    prefixes.recordDelete(request.key());
+                }
+                answerChange(commands.delete(request.key(), 0), replyDeleted);
+            }
             case DELTA -> answerChange(commands.delta(request.key(), Arithmetic.of(request.increment()
                     ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR, request.delta())), replyDelta);
             case TOUCH -> answerChange(commands.touch(request.key(), commands.expiresAt(request.exptime())), replyTouched);
@@ -133,7 +151,10 @@ final class TextConnectionHandler extends ConnectionHandler {
                             writeItem(item);
                             yield true;
                         }
-                        case Lookup.Miss miss -> true;
+                        case Lookup.Miss miss -> {
+                            writeItem(null);
+                            yield true;
+                        }
                         case Lookup.Pending pending -> answer(pending.item(), retrieved);
                     };
             if (!answered || retrievalNextKey < keys && !mayContinue()) {
@@ -144,7 +165,11 @@ final class TextConnectionHandler extends ConnectionHandler {
         out().writeBytes(TextReplies.END);
     }
 
+    /** One key's answer in a retrieval, null for a miss. */
     private void writeItem(Item item) {
+        if (prefixes.enabled()) {
+            prefixes.recordGet(request.key(retrievalNextKey - 1), item != null);
+        }
         if (item == null) {
             return;
         }
@@ -158,11 +183,28 @@ final class TextConnectionHandler extends ConnectionHandler {
     /** stats [group]: the group's lines and END; RESET for reset; ERROR for an unknown group. */
     private void stats() {
         String group = request.argumentCount() == 0 ? "" : request.argument(0);
+        if (group.equals("detail")) {
+            statsDetail();
+            return;
+        }
         out().writeBytes(switch (commands.stats(group, statLines, id())) {
             case REPORTED -> TextReplies.END;
             case RESET -> TextReplies.RESET;
             case UNKNOWN_GROUP -> TextError.UNKNOWN_COMMAND.line();
         });
+    }
+
+    /** stats detail on|off|dump: the word after "detail" decides; more tokens are ignored. */
+    private void statsDetail() {
+        String action = request.argumentCount() < 2 ? "" : request.argument(1);
+        switch (action) {
+            case "on", "off" -> {
+                prefixes.enable(action.equals("on"));
+                out().writeBytes(TextReplies.OK);
+            }
+            case "dump" -> out().writeCharSequence(prefixes.dump(), StandardCharsets.ISO_8859_1);
+            default -> out().writeBytes(TextError.DETAIL_USAGE.line());
+        }
     }
 
     private void statLine(String name, Object value) {

@@ -34,8 +34,11 @@ final class ConnectionHarness implements AutoCloseable {
     }
 
     ConnectionHarness(TieredCacheBuilder settings) {
+        this(settings, new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true));
+    }
+
+    ConnectionHarness(TieredCacheBuilder settings, ServerSettings server) {
         cache = settings.clock(clock).sweepInterval(Duration.ZERO).build();
-        ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true);
         ServerStats stats = new ServerStats();
         StatsReport report = new StatsReport(cache.view(), stats, server,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), List::of, "embedded");
@@ -54,11 +57,16 @@ final class ConnectionHarness implements AutoCloseable {
      * reply byte the batches produced.
      */
     String exchange(byte[]... chunks) {
+        return new String(exchangeBytes(chunks), StandardCharsets.ISO_8859_1);
+    }
+
+    /** As {@link #exchange(byte[]...)}, the replies as bytes. */
+    byte[] exchangeBytes(byte[]... chunks) {
         for (byte[] chunk : chunks) {
             channel.writeInbound(Unpooled.wrappedBuffer(chunk));
             awaitAnswered();
         }
-        return replies();
+        return replyBytes();
     }
 
     /** Runs the event loop's tasks until the connection holds no request back. */

@@ -15,6 +15,7 @@ public enum TextError {
     TOO_LARGE("SERVER_ERROR object too large for cache"),
     OUT_OF_MEMORY("SERVER_ERROR out of memory storing object"),
     SHUTDOWN_DISABLED("ERROR: shutdown not enabled"),
+    DETAIL_USAGE("CLIENT_ERROR usage: stats detail on|off|dump"),
     // The meta commands' own.
     DUPLICATE_FLAG("CLIENT_ERROR duplicate flag"),
     INVALID_FLAG("CLIENT_ERROR invalid flag"),
