@@ -79,6 +79,9 @@ public final class LaunchFlags {
     @Option(names = {"-A", "--enable-shutdown"}, description = "let the shutdown command stop the server")
     boolean enableShutdown;
 
+    @Option(names = {"-X", "--disable-dumping"}, description = "refuse stats cachedump and lru_crawler metadump")
+    boolean disableDumping;
+
     @Option(names = "--bind", paramLabel = "HOST:PORT", description = "address and port to listen on, as the original RatMemCache")
     String bind;
 
@@ -138,6 +141,9 @@ public final class LaunchFlags {
                 throw invalid("-D takes one printable ASCII character, e.g. ':' or '.', not '" + prefixDelimiter + "'");
             }
             settings.put("ratmemcache.server.stat-key-prefix", prefixDelimiter);
+        }
+        if (disableDumping) {
+            settings.put("ratmemcache.server.dump-commands", "false");
         }
         if (enableShutdown) {
             settings.put("ratmemcache.server.shutdown-command", "true");

@@ -99,6 +99,13 @@ public interface RatMemCacheConfig {
         @WithDefault("false")
         boolean shutdownCommand();
 
+        /**
+         * Whether stats cachedump and lru_crawler metadump/mgdump list keys; false refuses them, as
+         * memcached's -X (keys can be private data).
+         */
+        @WithDefault("true")
+        boolean dumpCommands();
+
         /** On shutdown, how long connections get to finish the requests they have sent. */
         @WithDefault("5s")
         Duration drainTimeout();

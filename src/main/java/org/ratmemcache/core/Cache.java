@@ -1,5 +1,6 @@
 package org.ratmemcache.core;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
@@ -112,6 +113,20 @@ public interface Cache {
 
     /** Runs {@code action} once writes are no longer backed up: at once, or later on another thread. */
     void whenWritable(Runnable action);
+
+    // ---- memcached's admin commands
+
+    /** lru_crawler crawl: a sweep of expired items now, in the background; false if background sweeps are off. */
+    boolean crawlNow();
+
+    /** lru_crawler enable|disable: false, changing nothing, if sweeps already run so or have no thread. */
+    boolean sweepInBackground(boolean on);
+
+    /** cache_memlimit: the memory tier's byte budget from now on; it evicts down to it at once. */
+    void resizeMemory(long maxBytes);
+
+    /** stats cachedump: up to {@code limit} items of the memory tier, those it would evict last first. */
+    List<? extends Item> memoryItems(int limit);
 
     /**
      * An item's size as memcached measures it against the item size limit: its 48-byte header,

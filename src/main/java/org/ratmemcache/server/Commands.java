@@ -1,6 +1,8 @@
 package org.ratmemcache.server;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 import org.ratmemcache.core.Arithmetic;
@@ -11,6 +13,7 @@ import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyPage;
 import org.ratmemcache.core.Lookup;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
@@ -46,12 +49,15 @@ final class Commands {
     private final ServerStats serverStats;
     private final StatsReport statsReport;
     private final String version;
+    private final long startingMaxBytes;
+    private volatile Consumer<Boolean> shutdown = graceful -> { };
 
     Commands(Cache cache, ServerStats serverStats, StatsReport statsReport, String version) {
         this.cache = cache;
         this.serverStats = serverStats;
         this.statsReport = statsReport;
         this.version = version;
+        this.startingMaxBytes = statsReport.maxBytes();
     }
 
     Clock clock() {
@@ -139,6 +145,66 @@ final class Commands {
     /** stats detail's per-prefix counters, which the front ends feed as memcached's do. */
     PrefixStats prefixes() {
         return statsReport.prefixes();
+    }
+
+    /** lru_crawler crawl: a sweep now; false when the crawler is off. */
+    boolean crawlNow() {
+        return cache.crawlNow();
+    }
+
+    /** lru_crawler enable|disable; false when it already is so, or cannot run. */
+    boolean crawl(boolean on) {
+        return cache.sweepInBackground(on);
+    }
+
+    /** Whether the background sweeps (memcached's LRU crawler) run. */
+    boolean crawling() {
+        return statsReport.crawling();
+    }
+
+    /** cache_memlimit: L1's budget from now on. */
+    void resizeMemory(long maxBytes) {
+        cache.resizeMemory(maxBytes);
+    }
+
+    /** stats cachedump: L1's items, those it keeps longest first. */
+    List<? extends Item> memoryItems(int limit) {
+        return cache.memoryItems(limit);
+    }
+
+    /** One page of the live keys of both tiers, after {@code after}, for lru_crawler's dumps. */
+    CompletableFuture<KeyPage> keys(Key after, int limit) {
+        return statsReport.keys(after, limit);
+    }
+
+    /** An item without counting it as read, for the dumps. */
+    CompletableFuture<Item> peek(Key key) {
+        return cache.peek(key);
+    }
+
+    /** Whether memcached's -A lets the shutdown command stop the server. */
+    boolean shutdownEnabled() {
+        return statsReport.settings().shutdownCommand();
+    }
+
+    /** Whether the dump commands may list keys (memcached's -X turns them off). */
+    boolean dumpsEnabled() {
+        return statsReport.settings().dumpCommands();
+    }
+
+    /** The memory tier's budget when the server started, the most cache_memlimit may set. */
+    long startingMaxBytes() {
+        return startingMaxBytes;
+    }
+
+    /** The shutdown command: what {@link #onShutdown} set, or nothing. */
+    void shutdown(boolean graceful) {
+        shutdown.accept(graceful);
+    }
+
+    /** What the shutdown command does, when memcached's -A allows it (the application exits). */
+    void onShutdown(Consumer<Boolean> action) {
+        this.shutdown = action;
     }
 
     /** What version reports. */

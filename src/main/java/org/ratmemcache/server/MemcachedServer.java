@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -66,6 +67,7 @@ public final class MemcachedServer {
     private volatile StatsReport statsReport;
     private volatile Commands commands;
     private volatile String transport;
+    private volatile Consumer<Boolean> onShutdownCommand = graceful -> { };
 
     /** A server for {@code cache}, whose figures {@code view} reads for the stats command. */
     public MemcachedServer(ServerSettings settings, Cache cache, CacheView view) {
@@ -89,6 +91,7 @@ public final class MemcachedServer {
         }
         statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio");
         commands = new Commands(cache, stats, statsReport, settings.version());
+        commands.onShutdown(graceful -> onShutdownCommand.accept(graceful));
         // the listeners are the first entries of stats conns, as memcached's listening sockets
         connectionIds.set(settings.listen().size() - 1);
         List<Channel> bound = new ArrayList<>();
@@ -212,6 +215,14 @@ public final class MemcachedServer {
     /** The Netty transport serving connections: "epoll" or "nio". */
     public String transport() {
         return transport;
+    }
+
+    /**
+     * What the shutdown command does when {@link ServerSettings#shutdownCommand} allows it; told
+     * whether the client asked for a graceful one. Runs on an event loop: keep it short.
+     */
+    public void onShutdownCommand(Consumer<Boolean> action) {
+        onShutdownCommand = action;
     }
 
     public ServerSettings settings() {

@@ -96,7 +96,7 @@ public class ServerBeans {
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version,
                 nativeTransport(server.nativeTransport(), ImageMode.current()), server.statKeyPrefix(),
-                server.shutdownCommand());
+                server.shutdownCommand(), server.dumpCommands());
         return new MemcachedServer(settings, cache, cache.view());
     }
 

@@ -3,6 +3,7 @@ package org.ratmemcache.server;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,6 +30,11 @@ public class ServerLifecycle {
 
     void start(@Observes StartupEvent event) {
         LaunchConfigSources.warnings().forEach(LOG::warn);
+        // memcached's shutdown command (with -A): the application's own graceful stop, either way
+        server.onShutdownCommand(graceful -> {
+            LOG.info("stopping: a client sent the shutdown command");
+            Quarkus.asyncExit();
+        });
         try {
             server.start();
         } catch (IllegalStateException e) {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param nativeTransport use native epoll where the platform has it; false forces NIO
  * @param statKeyPrefix   what ends a key's prefix for {@code stats detail}, as memcached's -D
  * @param shutdownCommand whether the shutdown command stops the server, as memcached's -A
+ * @param dumpCommands    whether stats cachedump and lru_crawler's dumps list keys; memcached's -X turns them off
  */
 public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
-        String version, boolean nativeTransport, char statKeyPrefix, boolean shutdownCommand) {
+        String version, boolean nativeTransport, char statKeyPrefix, boolean shutdownCommand,
+        boolean dumpCommands) {
 
     /** memcached's default prefix delimiter. */
     public static final char DEFAULT_STAT_KEY_PREFIX = ':';
@@ -43,10 +45,10 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
         }
     }
 
-    /** memcached's defaults for the admin commands: ':' ends a prefix, shutdown is refused. */
+    /** memcached's defaults for the admin commands: ':' ends a prefix, shutdown is refused, dumps are allowed. */
     public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
             String version, boolean nativeTransport) {
-        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false);
+        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false, true);
     }
 
     /** One TCP listener on {@code host} and {@code port}. */

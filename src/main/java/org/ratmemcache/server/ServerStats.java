@@ -17,6 +17,12 @@ public final class ServerStats {
     final LongAdder metaCommands = new LongAdder();
     /** The level last set by the verbosity command, capped as memcached caps it. */
     volatile int verbosity;
+    // memcached's tunables that its admin commands set and stats settings shows; the machinery they
+    // tune (slab pages, the crawler's pacing) does not exist here, so they change nothing else.
+    volatile int slabAutomove = 1;
+    volatile double slabAutomoveRatio = 0.8;
+    volatile long crawlerSleepMicros = 100;
+    volatile long crawlerToCrawl;
     /** Where command latencies go; set once, before connections are accepted. */
     volatile CommandLatency latency = CommandLatency.NONE;
 

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
@@ -22,6 +23,8 @@ import io.netty.util.NetUtil;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyPage;
 
 /**
  * memcached's {@code stats} command and its groups, with memcached 1.6's field names in
@@ -70,6 +73,27 @@ final class StatsReport {
         this.startedMillis = cache.clock().millis();
         this.prefixes = new PrefixStats(settings.statKeyPrefix());
     }
+
+    /** The memory tier's byte budget now. */
+    long maxBytes() {
+        return cache.memory().maxBytes();
+    }
+
+    ServerSettings settings() {
+        return settings;
+    }
+
+    /** Whether expired items are swept in the background, memcached's lru_crawler. */
+    boolean crawling() {
+        return cache.sweeps();
+    }
+
+    /** A page of the live keys of both tiers, for the dumps. */
+    CompletableFuture<KeyPage> keys(Key after, int limit) {
+        return cache.keys(NO_PREFIX, after, limit);
+    }
+
+    private static final byte[] NO_PREFIX = new byte[0];
 
     /** The per-prefix counters of stats detail. */
     PrefixStats prefixes() {
@@ -240,7 +264,7 @@ final class StatsReport {
         out.stat("maxconns_fast", "yes");
         out.stat("lru_crawler", cache.sweeps() ? "yes" : "no");
         out.stat("flush_enabled", "yes");
-        out.stat("dump_enabled", "no");
+        out.stat("dump_enabled", settings.dumpCommands() ? "yes" : "no");
         out.stat("lru_segmented", "no");
         out.stat("temp_lru", "no");
         out.stat("idle_timeout", settings.idleTimeout().toSeconds());

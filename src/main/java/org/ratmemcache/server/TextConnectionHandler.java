@@ -30,9 +30,14 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final TextParser parser;
     private final TextRequest request;
     private final TextReplies replies = new TextReplies();
+    private final ServerStats serverStats;
     private final PrefixStats prefixes;
     /** Made on the connection's first meta command: most connections never send one (~200 B each). */
     private MetaCommands meta;
+    /** Made on the connection's first admin command. */
+    private AdminCommands admin;
+    /** An lru_crawler dump in progress, or null. */
+    private ItemDump dump;
     private final StatsReport.Sink statLines = this::statLine;
 
     // Continuations of the commands that may wait for the disk, made once per connection.
@@ -52,9 +57,29 @@ final class TextConnectionHandler extends ConnectionHandler {
     TextConnectionHandler(long id, Commands commands, ServerStats serverStats) {
         super(id, commands, serverStats, CommandLatency.Protocol.TEXT);
         this.commands = commands;
+        this.serverStats = serverStats;
         this.parser = new TextParser(commands.itemSizeMax());
         this.request = parser.request();
         this.prefixes = commands.prefixes();
+    }
+
+    private AdminCommands admin() {
+        if (admin == null) {
+            admin = new AdminCommands(request, this, commands, serverStats);
+        }
+        return admin;
+    }
+
+    /** Starts an lru_crawler dump; it runs ahead of the connection's later requests until it ends. */
+    void startDump(ItemDump started) {
+        dump = started;
+        proceedWithDump();
+    }
+
+    private void proceedWithDump() {
+        if (dump.proceed()) {
+            dump = null;
+        }
     }
 
     private MetaCommands meta() {
@@ -71,6 +96,10 @@ final class TextConnectionHandler extends ConnectionHandler {
             retrieve();
             return Step.PROGRESS;
         }
+        if (dump != null) {
+            proceedWithDump();
+            return Step.PROGRESS;
+        }
         return super.step();
     }
 
@@ -81,8 +110,11 @@ final class TextConnectionHandler extends ConnectionHandler {
 
     @Override
     protected void replyFailure(Throwable failure) {
-        // A retrieval treats a key it could not read as a miss and goes on.
-        if (retrievalNextKey < 0) {
+        // A retrieval treats a key it could not read as a miss and goes on; a dump ends.
+        if (dump != null) {
+            dump = null;
+            out().writeBytes(TextError.STORAGE_FAILURE.line());
+        } else if (retrievalNextKey < 0) {
             reply(TextError.STORAGE_FAILURE.line());
         }
     }
@@ -133,6 +165,7 @@ final class TextConnectionHandler extends ConnectionHandler {
             case META_ARITHMETIC -> meta().arithmetic();
             case META_DEBUG -> meta().debug();
             case META_NOOP -> meta().noop();
+            case ADMIN -> admin().execute();
             case INVALID -> reply(request.error().line());
         }
     }
@@ -185,6 +218,10 @@ final class TextConnectionHandler extends ConnectionHandler {
         String group = request.argumentCount() == 0 ? "" : request.argument(0);
         if (group.equals("detail")) {
             statsDetail();
+            return;
+        }
+        if (group.equals("cachedump")) {
+            AdminCommands.cachedump(request, out(), commands, commands.clock().millis());
             return;
         }
         out().writeBytes(switch (commands.stats(group, statLines, id())) {

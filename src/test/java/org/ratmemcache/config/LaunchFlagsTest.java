@@ -52,6 +52,16 @@ class LaunchFlagsTest {
     }
 
     @Test
+    void theAdminCommandsFlagsAsMemcachedTakesThem() {
+        assertThat(parse("-D", ".", "-A", "-X").settings()).containsOnly(
+                entry("ratmemcache.server.stat-key-prefix", "."),
+                entry("ratmemcache.server.shutdown-command", "true"),
+                entry("ratmemcache.server.dump-commands", "false"));
+        assertThatThrownBy(() -> parse("-D", "::").settings()).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("one printable ASCII character");
+    }
+
+    @Test
     void aUnixSocketAndItsMaskAsMemcachedTakesThem() {
         assertThat(parse("-s", "/run/ratmemcache.sock", "-a", "770").settings()).containsOnly(
                 entry("ratmemcache.server.unix-socket", "/run/ratmemcache.sock"), entry("ratmemcache.server.unix-socket-mask", "770"));

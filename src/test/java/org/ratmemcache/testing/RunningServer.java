@@ -51,9 +51,15 @@ public final class RunningServer implements AutoCloseable {
      * paths), and LZ4 for values of 64 bytes and more.
      */
     public static RunningServer startWithDisk(Path dataDir, long l1Entries, boolean writeThrough) {
-        return new RunningServer(b -> b.maxEntries(l1Entries).writeThrough(writeThrough).disk(openTier(dataDir))
+        return startWithDisk(dataDir, l1Entries, writeThrough, UnaryOperator.identity());
+    }
+
+    /** As {@link #startWithDisk(Path, long, boolean)}, with more settings. */
+    public static RunningServer startWithDisk(Path dataDir, long l1Entries, boolean writeThrough,
+            UnaryOperator<TieredCacheBuilder> more) {
+        return new RunningServer(b -> more.apply(b.maxEntries(l1Entries).writeThrough(writeThrough).disk(openTier(dataDir))
                 .writeBackLimits(100_000, 64L << 20, Duration.ofMillis(1))
-                .compression(new ValueCompression(64)), DEFAULTS);
+                .compression(new ValueCompression(64))), DEFAULTS);
     }
 
     private static RocksDbTier openTier(Path dataDir) {
@@ -67,6 +73,11 @@ public final class RunningServer implements AutoCloseable {
     /** Listening as {@code settings} say (the version command still answers {@link #VERSION} if they give it). */
     public static RunningServer start(ServerSettings settings) {
         return new RunningServer(UnaryOperator.identity(), settings);
+    }
+
+    /** With both the cache's and the server's settings given. */
+    public static RunningServer start(UnaryOperator<TieredCacheBuilder> cacheSettings, ServerSettings settings) {
+        return new RunningServer(cacheSettings, settings);
     }
 
     /** On Java NIO, as on a platform without epoll (macOS, Windows, a native image). */

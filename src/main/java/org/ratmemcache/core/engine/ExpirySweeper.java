@@ -24,6 +24,8 @@ final class ExpirySweeper implements AutoCloseable {
     private final Clock clock;
     private final CacheStats stats;
     private final Optional<ScheduledExecutorService> thread;
+    /** memcached's lru_crawler disable: the thread stays, and skips its sweeps. */
+    private volatile boolean paused;
 
     ExpirySweeper(MemoryTier memory, DurableState state, Clock clock, CacheStats stats, Duration interval) {
         this.memory = memory;
@@ -37,18 +39,40 @@ final class ExpirySweeper implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ratmemcache-expiry-sweeper").daemon().factory());
         long period = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::scheduledSweep, period, period, TimeUnit.MILLISECONDS);
         return scheduler;
     }
 
-    /** Whether sweeps run in the background. */
+    /** Whether sweeps run in the background: there is a thread, and it is not paused. */
     boolean running() {
-        return thread.isPresent();
+        return thread.isPresent() && !paused;
     }
 
-    /** Sweeps on the sweeper thread now, rather than at the next interval (after a flush). */
-    void sweepSoon() {
-        thread.ifPresent(scheduler -> scheduler.execute(this::sweep));
+    /**
+     * Pauses or resumes the background sweeps; false, changing nothing, when they are already so
+     * or there is no thread to pause or resume.
+     */
+    boolean run(boolean on) {
+        if (thread.isEmpty() || paused == !on) {
+            return false;
+        }
+        paused = !on;
+        return true;
+    }
+
+    /** Sweeps on the sweeper thread now, rather than at the next interval (after a flush); false if none runs. */
+    boolean sweepSoon() {
+        if (!running()) {
+            return false;
+        }
+        thread.get().execute(this::sweep);
+        return true;
+    }
+
+    private void scheduledSweep() {
+        if (!paused) {
+            sweep();
+        }
     }
 
     /** One sweep over memory, on the caller's thread. */

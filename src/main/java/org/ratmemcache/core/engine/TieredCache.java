@@ -1,5 +1,6 @@
 package org.ratmemcache.core.engine;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -269,6 +270,26 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public void whenWritable(Runnable action) {
         tiers.l2().whenDrained(action);
+    }
+
+    @Override
+    public boolean crawlNow() {
+        return sweeper.sweepSoon();
+    }
+
+    @Override
+    public boolean sweepInBackground(boolean on) {
+        return sweeper.run(on);
+    }
+
+    @Override
+    public void resizeMemory(long maxBytes) {
+        tiers.memory().resize(maxBytes);
+    }
+
+    @Override
+    public List<? extends Item> memoryItems(int limit) {
+        return tiers.memory().keptLongest(limit);
     }
 
     /** One sweep of expired and flushed items from memory, now, on this thread. */

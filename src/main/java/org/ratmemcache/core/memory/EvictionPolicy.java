@@ -1,5 +1,7 @@
 package org.ratmemcache.core.memory;
 
+import java.util.List;
+
 /**
  * Decides which entry the memory tier gives up when it is over budget.
  *
@@ -19,4 +21,10 @@ public interface EvictionPolicy {
 
     /** The entry to evict next, still linked; {@code null} when the policy holds none. */
     Entry victim();
+
+    /**
+     * Up to {@code limit} entries, those the policy would evict last first: memcached's
+     * {@code stats cachedump} order.
+     */
+    List<Entry> keptLongest(int limit);
 }

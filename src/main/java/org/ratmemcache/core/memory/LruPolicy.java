@@ -1,5 +1,8 @@
 package org.ratmemcache.core.memory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Least recently used: a doubly linked list through the entries, most recent at the head.
  * Every operation is O(1) and allocates nothing; the links live in the entries themselves.
@@ -35,6 +38,15 @@ final class LruPolicy implements EvictionPolicy {
     @Override
     public Entry victim() {
         return head.prev == head ? null : head.prev;
+    }
+
+    @Override
+    public List<Entry> keptLongest(int limit) {
+        List<Entry> entries = new ArrayList<>();
+        for (Entry e = head.next; e != head && entries.size() < limit; e = e.next) {
+            entries.add(e);
+        }
+        return entries;
     }
 
     private void linkFirst(Entry entry) {

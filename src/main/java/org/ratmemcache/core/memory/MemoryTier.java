@@ -51,7 +51,8 @@ public final class MemoryTier implements CacheView.MemoryFigures {
     private final EvictionPolicy policy;
     private final Consumer<Entry> replayRead = this::replayRead;
     private final Consumer<Entry> onEvicted;
-    private final long maxBytes;
+    /** Changed only under the eviction lock ({@link #resize}); volatile for readers without it. */
+    private volatile long maxBytes;
     private final long maxEntries;
 
     /** Guarded by the eviction lock; volatile so that statistics read them without it. */
@@ -205,6 +206,31 @@ public final class MemoryTier implements CacheView.MemoryFigures {
     @Override
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /** A new byte budget from now on, as memcached's cache_memlimit: evicts down to it at once. */
+    public void resize(long newMaxBytes) {
+        if (newMaxBytes <= 0) {
+            throw new IllegalArgumentException("memory tier bound must be positive: " + newMaxBytes);
+        }
+        evictionLock.lock();
+        try {
+            maxBytes = newMaxBytes;
+            evictOverflow();
+        } finally {
+            evictionLock.unlock();
+        }
+    }
+
+    /** Up to {@code limit} entries, those the policy would evict last first (stats cachedump). */
+    public List<Entry> keptLongest(int limit) {
+        evictionLock.lock();
+        try {
+            readBuffer.drain(replayRead);
+            return policy.keptLongest(limit);
+        } finally {
+            evictionLock.unlock();
+        }
     }
 
     @Override

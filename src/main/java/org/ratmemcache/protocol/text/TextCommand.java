@@ -31,6 +31,11 @@ public enum TextCommand {
     META_DEBUG,
     /** mn. */
     META_NOOP,
+    /**
+     * A command that manages the server rather than items: slabs, lru_crawler, cache_memlimit,
+     * shutdown. Its tokens are read by name, as {@link TextRequest#argument} strings.
+     */
+    ADMIN,
     /** A request that earns an error reply: {@link TextRequest#error()}. */
     INVALID
 }

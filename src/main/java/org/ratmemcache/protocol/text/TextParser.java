@@ -238,8 +238,15 @@ public final class TextParser {
                 if (is(0, "stats")) {
                     return command(TextCommand.STATS);
                 }
+                if (is(0, "slabs")) {
+                    // memcached's noreply applies to slabs automove alone
+                    if (ntokens >= 4 && is(1, "automove")) {
+                        noreplyFromLastToken(ntokens);
+                    }
+                    return command(TextCommand.ADMIN);
+                }
                 if (is(0, "shutdown")) {
-                    return fail(TextError.SHUTDOWN_DISABLED);
+                    return command(TextCommand.ADMIN);
                 }
                 return fail(TextError.UNKNOWN_COMMAND);
             case 'a':
@@ -251,7 +258,14 @@ public final class TextParser {
                 }
                 return fail(TextError.UNKNOWN_COMMAND);
             case 'c':
-                return is(0, "cas") ? storage(StoreMode.CAS, ntokens) : fail(TextError.UNKNOWN_COMMAND);
+                if (is(0, "cas")) {
+                    return storage(StoreMode.CAS, ntokens);
+                }
+                if (is(0, "cache_memlimit") && (ntokens == 3 || ntokens == 4)) {
+                    noreplyFromLastToken(ntokens);
+                    return command(TextCommand.ADMIN);
+                }
+                return fail(TextError.UNKNOWN_COMMAND);
             case 'i':
                 return is(0, "incr") ? delta(true, ntokens) : fail(TextError.UNKNOWN_COMMAND);
             case 'd':
@@ -287,6 +301,9 @@ public final class TextParser {
         }
         if (is(0, "verbosity")) {
             return verbosity(ntokens);
+        }
+        if (is(0, "lru_crawler")) {
+            return command(TextCommand.ADMIN);
         }
         // An HTTP request line: memcached hangs up on it.
         int last = ntokens - 2;
