@@ -82,6 +82,14 @@ public final class LaunchFlags {
     @Option(names = {"-X", "--disable-dumping"}, description = "refuse stats cachedump and lru_crawler metadump")
     boolean disableDumping;
 
+    @Option(names = {"-Z", "--enable-ssl"}, description = "serve TLS on the memcached port (give -o ssl_chain_cert and ssl_key)")
+    boolean enableTls;
+
+    @Option(names = {"-o", "--extended"}, paramLabel = "OPT", split = ",", description = "memcached's extended options, "
+            + "comma-separated: ssl_chain_cert=FILE, ssl_key=FILE, ssl_ca_cert=FILE, ssl_verify_mode=0-3, ssl_ciphers=LIST, "
+            + "ssl_min_version=tlsv1.2|tlsv1.3; others are accepted with a warning")
+    List<String> extended = new ArrayList<>();
+
     @Option(names = "--bind", paramLabel = "HOST:PORT", description = "address and port to listen on, as the original RatMemCache")
     String bind;
 
@@ -148,6 +156,20 @@ public final class LaunchFlags {
         if (enableShutdown) {
             settings.put("ratmemcache.server.shutdown-command", "true");
         }
+        if (enableTls) {
+            settings.put("ratmemcache.server.tls.enabled", "true");
+        }
+        for (String option : extended) {
+            int equals = option.indexOf('=');
+            String name = equals < 0 ? option : option.substring(0, equals);
+            String setting = TLS_OPTIONS.get(name);
+            if (setting != null) {
+                if (equals < 0 || equals == option.length() - 1) {
+                    throw invalid("-o " + name + " takes a value: " + name + "=...");
+                }
+                settings.put(setting, option.substring(equals + 1));
+            }
+        }
         if (verbosity.length >= 2) {
             settings.put("quarkus.log.category.\"org.ratmemcache\".level", "DEBUG");
         }
@@ -165,9 +187,24 @@ public final class LaunchFlags {
         return true;
     }
 
+    /** memcached's -o options with a setting here. */
+    private static final Map<String, String> TLS_OPTIONS = Map.of(
+            "ssl_chain_cert", "ratmemcache.server.tls.certificate-chain",
+            "ssl_key", "ratmemcache.server.tls.private-key",
+            "ssl_ca_cert", "ratmemcache.server.tls.client-ca",
+            "ssl_verify_mode", "ratmemcache.server.tls.verify-mode",
+            "ssl_ciphers", "ratmemcache.server.tls.ciphers",
+            "ssl_min_version", "ratmemcache.server.tls.min-version");
+
     /** One-line warnings for flags accepted for compatibility but without effect. */
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        for (String option : extended) {
+            String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+            if (!TLS_OPTIONS.containsKey(name)) {
+                warnings.add("-o " + name + " ignored: a memcached tuning option with no counterpart here");
+            }
+        }
         if (daemon) {
             warnings.add("-d ignored: a JVM does not daemonise itself; run RatMemCache under systemd or in a container");
         }

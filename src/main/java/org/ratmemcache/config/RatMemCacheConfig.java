@@ -106,9 +106,40 @@ public interface RatMemCacheConfig {
         @WithDefault("true")
         boolean dumpCommands();
 
+        /** TLS on the memcached port, as memcached's -Z and -o ssl_*. */
+        Tls tls();
+
         /** On shutdown, how long connections get to finish the requests they have sent. */
         @WithDefault("5s")
         Duration drainTimeout();
+    }
+
+    /** TLS on the memcached port. */
+    interface Tls {
+
+        /** Serve TLS on every TCP listener not given as notls:ADDR:PORT, as memcached's -Z. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** PEM certificate chain, the server's certificate first (memcached's ssl_chain_cert). */
+        Optional<Path> certificateChain();
+
+        /** The certificate's PEM private key, PKCS#8 (ssl_key). */
+        Optional<Path> privateKey();
+
+        /** PEM certificates of the CAs whose client certificates are accepted (ssl_ca_cert). */
+        Optional<Path> clientCa();
+
+        /** Client certificates: 0 not asked for, 1 requested, 2 required, 3 once (ssl_verify_mode). */
+        @WithDefault("0")
+        int verifyMode();
+
+        /** Cipher suites, colon-separated OpenSSL or IANA names (ssl_ciphers); the provider's defaults otherwise. */
+        Optional<String> ciphers();
+
+        /** The oldest protocol served: tlsv1.2 or tlsv1.3 (ssl_min_version). */
+        @WithDefault("tlsv1.2")
+        String minVersion();
     }
 
     /** The in-memory tier. */

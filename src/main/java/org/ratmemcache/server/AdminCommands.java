@@ -14,7 +14,7 @@ import org.ratmemcache.protocol.text.TextRequest;
 /**
  * memcached's text commands that manage the server rather than items, with memcached 1.6's
  * replies, argument checks and their order: {@code slabs}, {@code lru_crawler},
- * {@code cache_memlimit}, {@code shutdown}, and the {@code stats cachedump} group.
+ * {@code cache_memlimit}, {@code shutdown}, {@code refresh_certs} and the {@code stats cachedump} group.
  *
  * <p>There are no slab classes here: every item is in class 1 (as {@code stats items} says), so
  * {@code slabs reassign} never finds a spare page to move and {@code slabs automove} only records
@@ -53,6 +53,8 @@ final class AdminCommands {
             case "lru_crawler" -> lruCrawler();
             case "cache_memlimit" -> cacheMemlimit();
             case "shutdown" -> shutdown();
+            case "refresh_certs" -> reply(commands.refreshCertificates().map(error -> error.equals("TLS not enabled")
+                    ? "Error TLS not enabled" : "ERROR " + error).orElse("OK"));
             default -> throw new IllegalStateException("not an admin command: " + word(0));
         }
     }

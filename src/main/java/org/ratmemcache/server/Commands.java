@@ -1,6 +1,7 @@
 package org.ratmemcache.server;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -180,6 +181,14 @@ final class Commands {
     /** An item without counting it as read, for the dumps. */
     CompletableFuture<Item> peek(Key key) {
         return cache.peek(key);
+    }
+
+    /**
+     * refresh_certs: the TLS certificates read again. Empty when they loaded, else memcached's
+     * error line's text.
+     */
+    Optional<String> refreshCertificates() {
+        return statsReport.tls().map(TlsContext::refresh).orElse(Optional.of("TLS not enabled"));
     }
 
     /** Whether memcached's -A lets the shutdown command stop the server. */

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  */
 public sealed interface ListenAddress {
 
-    /** A TCP address: a host name or IP address, and a port (0 picks a free one). */
-    record Tcp(String host, int port) implements ListenAddress {
+    /**
+     * A TCP address: a host name or IP address, and a port (0 picks a free one); {@code notls}
+     * keeps it plain when TLS is on, as memcached's {@code -l notls:ADDR:PORT}.
+     */
+    record Tcp(String host, int port, boolean notls) implements ListenAddress {
 
         public Tcp {
             if (host.isBlank()) {
@@ -25,11 +28,23 @@ public sealed interface ListenAddress {
             }
         }
 
+        public Tcp(String host, int port) {
+            this(host, port, false);
+        }
+
+        /** The same listener on another port (the one a port 0 was given). */
+        public Tcp withPort(int newPort) {
+            return new Tcp(host, newPort, notls);
+        }
+
         @Override
         public String toString() {
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            return (notls ? NOTLS : "") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
+
+    /** memcached's prefix for a listener that stays plain when TLS is on. */
+    String NOTLS = "notls:";
 
     /**
      * A Unix-domain socket at {@code path}, whose file gets the permission bits {@code mask}
@@ -53,20 +68,24 @@ public sealed interface ListenAddress {
     Pattern HOST_PORT = Pattern.compile("\\[([^]]+)](?::(\\d+))?|([^:]+):(\\d+)");
 
     /**
-     * memcached's {@code -l} list: {@code 127.0.0.1,[::1]:11212,10.0.0.1:11213}; an address
+     * memcached's {@code -l} list: {@code 127.0.0.1,[::1]:11212,notls:10.0.0.1:11213}; an address
      * without a port takes {@code defaultPort}.
      */
     static List<Tcp> parseAll(String list, int defaultPort) {
         List<Tcp> addresses = new ArrayList<>();
         for (String entry : list.split(",", -1)) {
             String address = entry.strip();
+            boolean notls = address.startsWith(NOTLS);
+            if (notls) {
+                address = address.substring(NOTLS.length());
+            }
             Matcher hostPort = HOST_PORT.matcher(address);
             if (!hostPort.matches()) {
-                addresses.add(new Tcp(address, defaultPort));
+                addresses.add(new Tcp(address, defaultPort, notls));
             } else if (hostPort.group(1) != null) {
-                addresses.add(new Tcp(hostPort.group(1), hostPort.group(2) == null ? defaultPort : port(hostPort.group(2))));
+                addresses.add(new Tcp(hostPort.group(1), hostPort.group(2) == null ? defaultPort : port(hostPort.group(2)), notls));
             } else {
-                addresses.add(new Tcp(hostPort.group(3), port(hostPort.group(4))));
+                addresses.add(new Tcp(hostPort.group(3), port(hostPort.group(4)), notls));
             }
         }
         return List.copyOf(addresses);

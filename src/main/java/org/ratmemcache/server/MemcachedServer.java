@@ -7,6 +7,7 @@ import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -28,6 +29,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -54,6 +56,8 @@ public final class MemcachedServer {
 
     /** Pending connections the kernel queues for accept, as memcached's default -b. */
     static final int BACKLOG = 1024;
+    /** How often the TLS certificate files are checked for changes. */
+    static final int CERTIFICATE_CHECK_SECONDS = 5;
 
     private final ServerSettings settings;
     private final Cache cache;
@@ -67,6 +71,7 @@ public final class MemcachedServer {
     private volatile StatsReport statsReport;
     private volatile Commands commands;
     private volatile String transport;
+    private volatile Optional<TlsContext> tls = Optional.empty();
     private volatile Consumer<Boolean> onShutdownCommand = graceful -> { };
 
     /** A server for {@code cache}, whose figures {@code view} reads for the stats command. */
@@ -89,7 +94,10 @@ public final class MemcachedServer {
             acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("memcached-accept"));
             workers = new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("memcached-io"));
         }
-        statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio");
+        tls = settings.tls().map(t -> TlsContext.load(t, settings.nativeTransport(), view.clock()));
+        tls.ifPresent(context -> acceptor.next().scheduleWithFixedDelay(context::refreshIfChanged,
+                CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS));
+        statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio", tls);
         commands = new Commands(cache, stats, statsReport, settings.version());
         commands.onShutdown(graceful -> onShutdownCommand.accept(graceful));
         // the listeners are the first entries of stats conns, as memcached's listening sockets
@@ -120,7 +128,7 @@ public final class MemcachedServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(acceptor())
+                .childHandler(acceptor(tls.isPresent() && !tcp.notls()))
                 .bind(tcp.host(), tcp.port())
                 .syncUninterruptibly()
                 .channel();
@@ -132,7 +140,7 @@ public final class MemcachedServer {
                 .group(acceptor, workers)
                 .channel(epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
-                .childHandler(acceptor())
+                .childHandler(acceptor(false))
                 .bind(epoll ? new DomainSocketAddress(socket.path().toFile()) : UnixDomainSocketAddress.of(socket.path()))
                 .syncUninterruptibly()
                 .channel();
@@ -140,11 +148,20 @@ public final class MemcachedServer {
         return channel;
     }
 
-    private ChannelInitializer<Channel> acceptor() {
+    private ChannelInitializer<Channel> acceptor(boolean secure) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
-                accept(channel);
+                if (secure) {
+                    SslHandler handler = tls.orElseThrow().newHandler(channel.alloc());
+                    handler.handshakeFuture().addListener(done -> {
+                        if (!done.isSuccess()) {
+                            stats.tlsHandshakeErrors.increment();
+                        }
+                    });
+                    channel.pipeline().addLast("tls", handler);
+                }
+                accept(channel, secure);
             }
         };
     }
@@ -162,7 +179,7 @@ public final class MemcachedServer {
         for (int i = 0; i < channels.size(); i++) {
             ListenAddress configured = settings.listen().get(i);
             bound.add(configured instanceof ListenAddress.Tcp tcp
-                    ? new ListenAddress.Tcp(tcp.host(), ((InetSocketAddress) channels.get(i).localAddress()).getPort())
+                    ? tcp.withPort(((InetSocketAddress) channels.get(i).localAddress()).getPort())
                     : configured);
         }
         return bound;
@@ -225,6 +242,11 @@ public final class MemcachedServer {
         onShutdownCommand = action;
     }
 
+    /** Which TLS implementation serves the memcached port, "openssl" or "jdk", when TLS is on. */
+    public Optional<String> tlsProvider() {
+        return tls.map(TlsContext::provider);
+    }
+
     public ServerSettings settings() {
         return settings;
     }
@@ -268,10 +290,11 @@ public final class MemcachedServer {
         LOG.info("memcached protocol stopped");
     }
 
-    private void accept(Channel channel) {
+    private void accept(Channel channel, boolean secure) {
         if (!stats.tryOpen(settings.maxConnections())) {
-            // As memcached: say why, then hang up, without reading a byte of the request.
-            channel.config().setAutoRead(false);
+            // As memcached: say why, then hang up, without reading a byte of the request (over
+            // TLS, once the handshake has read what it needs).
+            channel.config().setAutoRead(secure);
             channel.writeAndFlush(Unpooled.wrappedBuffer(TextError.TOO_MANY_CONNECTIONS.line()))
                     .addListener(ChannelFutureListener.CLOSE);
             return;

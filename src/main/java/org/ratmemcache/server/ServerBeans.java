@@ -1,6 +1,8 @@
 package org.ratmemcache.server;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -96,8 +98,26 @@ public class ServerBeans {
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version,
                 nativeTransport(server.nativeTransport(), ImageMode.current()), server.statKeyPrefix(),
-                server.shutdownCommand(), server.dumpCommands());
+                server.shutdownCommand(), server.dumpCommands(), tls(server.tls()));
         return new MemcachedServer(settings, cache, cache.view());
+    }
+
+    /** memcached's -Z with its ssl_* options; the files are read when the server starts. */
+    static Optional<TlsSettings> tls(RatMemCacheConfig.Tls tls) {
+        if (!tls.enabled()) {
+            return Optional.empty();
+        }
+        Path chain = tls.certificateChain().orElseThrow(() -> new InvalidSettingException("ratmemcache.server.tls.certificate-chain",
+                "TLS is on (-Z): give the certificate chain (-o ssl_chain_cert=FILE)"));
+        Path key = tls.privateKey().orElseThrow(() -> new InvalidSettingException("ratmemcache.server.tls.private-key",
+                "TLS is on (-Z): give the private key (-o ssl_key=FILE)"));
+        try {
+            return Optional.of(new TlsSettings(chain, key, tls.clientCa(), TlsSettings.Verify.of(tls.verifyMode()),
+                    tls.ciphers().map(ciphers -> List.of(ciphers.split(":"))).orElse(List.of()),
+                    TlsSettings.parseMinVersion(tls.minVersion())));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ratmemcache.server.tls", e.getMessage(), e);
+        }
     }
 
     /** epoll where asked for, on a JVM; NIO in a native image, which is built without Netty's JNI transport. */

@@ -39,6 +39,9 @@ public class ServerLifecycle {
             server.start();
         } catch (IllegalStateException e) {
             throw new InvalidSettingException("ratmemcache.server.port", e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // the TLS certificate or key did not load
+            throw new InvalidSettingException("ratmemcache.server.tls", e.getMessage(), e);
         }
         LOG.info(StartupSummary.of(config, server));
     }

@@ -2,6 +2,7 @@ package org.ratmemcache.server;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How the memcached server listens.
@@ -11,14 +12,16 @@ import java.util.List;
  * @param maxConnections  client connections served at once; more are refused, as memcached's -c
  * @param idleTimeout     a connection idle this long is closed; zero never closes one
  * @param version         what the version command reports
- * @param nativeTransport use native epoll where the platform has it; false forces NIO
+ * @param nativeTransport use native libraries where the platform has them, epoll and BoringSSL; false
+ *                        keeps to the JDK's NIO and TLS (as in a native image)
  * @param statKeyPrefix   what ends a key's prefix for {@code stats detail}, as memcached's -D
  * @param shutdownCommand whether the shutdown command stops the server, as memcached's -A
  * @param dumpCommands    whether stats cachedump and lru_crawler's dumps list keys; memcached's -X turns them off
+ * @param tls             TLS on every TCP listener not marked {@code notls:}, as memcached's -Z; empty for none
  */
 public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
         String version, boolean nativeTransport, char statKeyPrefix, boolean shutdownCommand,
-        boolean dumpCommands) {
+        boolean dumpCommands, Optional<TlsSettings> tls) {
 
     /** memcached's default prefix delimiter. */
     public static final char DEFAULT_STAT_KEY_PREFIX = ':';
@@ -40,6 +43,9 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout must not be negative: " + idleTimeout);
         }
+        if (tls.isPresent() && listen.stream().noneMatch(address -> address instanceof ListenAddress.Tcp tcp && !tcp.notls())) {
+            throw new IllegalArgumentException("TLS is on, but no TCP listener serves it (each is notls: or a Unix socket): " + listen);
+        }
         if (statKeyPrefix == 0 || statKeyPrefix > 0x7f) {
             throw new IllegalArgumentException("the stats prefix delimiter must be one ASCII character: " + (int) statKeyPrefix);
         }
@@ -48,7 +54,13 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
     /** memcached's defaults for the admin commands: ':' ends a prefix, shutdown is refused, dumps are allowed. */
     public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
             String version, boolean nativeTransport) {
-        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false, true);
+        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false, true, Optional.empty());
+    }
+
+    /** These settings, with TLS as {@code tls} says. */
+    public ServerSettings withTls(TlsSettings tls) {
+        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, statKeyPrefix,
+                shutdownCommand, dumpCommands, Optional.of(tls));
     }
 
     /** One TCP listener on {@code host} and {@code port}. */

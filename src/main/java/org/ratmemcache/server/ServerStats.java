@@ -13,6 +13,8 @@ public final class ServerStats {
     final LongAdder rejectedConnections = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
+    /** TLS handshakes that failed: memcached's ssl_handshake_errors. */
+    final LongAdder tlsHandshakeErrors = new LongAdder();
     /** Meta commands that memcached counts as cmd_meta: me. */
     final LongAdder metaCommands = new LongAdder();
     /** The level last set by the verbosity command, capped as memcached caps it. */
@@ -63,6 +65,7 @@ public final class ServerStats {
         bytesRead.reset();
         bytesWritten.reset();
         metaCommands.reset();
+        tlsHandshakeErrors.reset();
     }
 
     /** Admits a new connection if fewer than {@code max} are open; counts it either way. */

@@ -19,7 +19,9 @@ final class StartupSummary {
         StringBuilder line = new StringBuilder(256)
                 .append("RatMemCache serving memcached (text, meta, binary) on ")
                 .append(server.listenAddresses().stream().map(ListenAddress::toString).collect(Collectors.joining(", ")))
-                .append(" [").append(server.transport()).append(", ").append(settings.ioThreads()).append(" io threads, ")
+                .append(" [").append(server.transport())
+                .append(server.tlsProvider().map(provider -> ", TLS (" + provider + ")").orElse(""))
+                .append(", ").append(settings.ioThreads()).append(" io threads, ")
                 .append(settings.maxConnections()).append(" connections, items up to ")
                 .append(size(config.server().itemSizeMax())).append("]; L1 ")
                 .append(size(l1.maxMemory())).append(' ').append(l1.eviction().name().toLowerCase());

@@ -61,9 +61,16 @@ final class StatsReport {
     private final String transport;
     private final long startedMillis;
     private final PrefixStats prefixes;
+    private final Optional<TlsContext> tls;
 
     StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
             Supplier<List<SocketAddress>> boundAddresses, String transport) {
+        this(cache, server, settings, connections, boundAddresses, transport, Optional.empty());
+    }
+
+    StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
+            Supplier<List<SocketAddress>> boundAddresses, String transport, Optional<TlsContext> tls) {
+        this.tls = tls;
         this.cache = cache;
         this.server = server;
         this.settings = settings;
@@ -72,6 +79,11 @@ final class StatsReport {
         this.transport = transport;
         this.startedMillis = cache.clock().millis();
         this.prefixes = new PrefixStats(settings.statKeyPrefix());
+    }
+
+    /** The memcached port's TLS, when it is on. */
+    Optional<TlsContext> tls() {
+        return tls;
     }
 
     /** The memory tier's byte budget now. */
@@ -182,6 +194,10 @@ final class StatsReport {
         out.stat("store_too_large", c.storeTooLarge.sum());
         out.stat("store_no_memory", c.storeNoMemory.sum());
         zero(out, "auth_cmds", "auth_errors");
+        tls.ifPresent(context -> {
+            out.stat("ssl_handshake_errors", server.tlsHandshakeErrors.sum());
+            out.stat("time_since_server_cert_refresh", context.secondsSinceRefresh());
+        });
         out.stat("bytes_read", server.bytesRead());
         out.stat("bytes_written", server.bytesWritten());
         out.stat("limit_maxbytes", cache.memory().maxBytes());
@@ -262,13 +278,29 @@ final class StatsReport {
         out.stat("auth_enabled_ascii", "no");
         out.stat("item_size_max", cache.itemSizeMax());
         out.stat("maxconns_fast", "yes");
+        out.stat("slab_automove", server.slabAutomove);
+        out.stat("slab_automove_ratio", String.format(Locale.ROOT, "%.2f", server.slabAutomoveRatio));
         out.stat("lru_crawler", cache.sweeps() ? "yes" : "no");
+        out.stat("lru_crawler_sleep", server.crawlerSleepMicros);
+        out.stat("lru_crawler_tocrawl", server.crawlerToCrawl);
         out.stat("flush_enabled", "yes");
         out.stat("dump_enabled", settings.dumpCommands() ? "yes" : "no");
         out.stat("lru_segmented", "no");
         out.stat("temp_lru", "no");
         out.stat("idle_timeout", settings.idleTimeout().toSeconds());
-        out.stat("ssl_enabled", "no");
+        out.stat("ssl_enabled", tls.isPresent() ? "yes" : "no");
+        tls.ifPresent(context -> {
+            TlsSettings t = context.settings();
+            out.stat("ssl_chain_cert", t.certificateChain());
+            out.stat("ssl_key", t.privateKey());
+            out.stat("ssl_verify_mode", t.verify().code());
+            out.stat("ssl_keyformat", 1);
+            out.stat("ssl_ciphers", t.ciphers().isEmpty() ? "NULL" : String.join(":", t.ciphers()));
+            out.stat("ssl_ca_cert", t.clientCa().map(Path::toString).orElse("NULL"));
+            out.stat("ssl_session_cache", "no");
+            out.stat("ssl_kernel_tls", "no");
+            out.stat("ssl_min_version", t.minVersion().toLowerCase(Locale.ROOT));
+        });
     }
 
     private void items(Sink out) {

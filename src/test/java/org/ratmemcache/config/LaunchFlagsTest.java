@@ -62,6 +62,27 @@ class LaunchFlagsTest {
     }
 
     @Test
+    void tlsAsMemcachedsDashZAndItsSslOptions() {
+        LaunchFlags flags = parse("-Z", "-o", "ssl_chain_cert=/etc/tls/chain.pem,ssl_key=/etc/tls/key.pem",
+                "-o", "ssl_ca_cert=/etc/tls/ca.pem,ssl_verify_mode=2,ssl_ciphers=ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256,"
+                        + "ssl_min_version=tlsv1.3,modern,hashpower=20", "-l", "notls:127.0.0.1:11212,0.0.0.0");
+        assertThat(flags.settings()).containsOnly(
+                entry("ratmemcache.server.tls.enabled", "true"),
+                entry("ratmemcache.server.tls.certificate-chain", "/etc/tls/chain.pem"),
+                entry("ratmemcache.server.tls.private-key", "/etc/tls/key.pem"),
+                entry("ratmemcache.server.tls.client-ca", "/etc/tls/ca.pem"),
+                entry("ratmemcache.server.tls.verify-mode", "2"),
+                entry("ratmemcache.server.tls.ciphers", "ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256"),
+                entry("ratmemcache.server.tls.min-version", "tlsv1.3"),
+                entry("ratmemcache.server.bind", "notls:127.0.0.1:11212,0.0.0.0"));
+        assertThat(flags.warnings()).containsExactly(
+                "-o modern ignored: a memcached tuning option with no counterpart here",
+                "-o hashpower ignored: a memcached tuning option with no counterpart here");
+        assertThatThrownBy(() -> parse("-o", "ssl_key").settings()).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("takes a value");
+    }
+
+    @Test
     void aUnixSocketAndItsMaskAsMemcachedTakesThem() {
         assertThat(parse("-s", "/run/ratmemcache.sock", "-a", "770").settings()).containsOnly(
                 entry("ratmemcache.server.unix-socket", "/run/ratmemcache.sock"), entry("ratmemcache.server.unix-socket-mask", "770"));

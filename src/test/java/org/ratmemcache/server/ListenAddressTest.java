@@ -21,6 +21,14 @@ class ListenAddressTest {
     }
 
     @Test
+    void notlsKeepsAListenerPlainBesideTls() {
+        assertThat(ListenAddress.parseAll("notls:127.0.0.1:11212,[::1]:11213,notls:[::1]", 11211)).containsExactly(
+                new ListenAddress.Tcp("127.0.0.1", 11212, true), new ListenAddress.Tcp("::1", 11213, false),
+                new ListenAddress.Tcp("::1", 11211, true));
+        assertThat(new ListenAddress.Tcp("127.0.0.1", 11212, true)).hasToString("notls:127.0.0.1:11212");
+    }
+
+    @Test
     void badEntriesAreRefusedWithTheReason() {
         assertThatThrownBy(() -> ListenAddress.parseAll("127.0.0.1,", 11211)).hasMessageContaining("empty address");
         assertThatThrownBy(() -> ListenAddress.parseAll("127.0.0.1:70000", 11211)).hasMessageContaining("0..65535");
