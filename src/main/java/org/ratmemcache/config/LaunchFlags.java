@@ -82,6 +82,14 @@ public final class LaunchFlags {
     @Option(names = {"-X", "--disable-dumping"}, description = "refuse stats cachedump and lru_crawler metadump")
     boolean disableDumping;
 
+    @Option(names = {"-S", "--enable-sasl"}, description = "require binary SASL PLAIN authentication, users from the "
+            + "file MEMCACHED_SASL_PWDB names (the text protocol is then refused)")
+    boolean enableSasl;
+
+    @Option(names = {"-Y", "--auth-file"}, paramLabel = "FILE", description = "require text-protocol authentication, "
+            + "users from FILE's user:password lines (the binary protocol is then refused)")
+    Path authFile;
+
     @Option(names = {"-Z", "--enable-ssl"}, description = "serve TLS on the memcached port (give -o ssl_chain_cert and ssl_key)")
     boolean enableTls;
 
@@ -155,6 +163,12 @@ public final class LaunchFlags {
         }
         if (enableShutdown) {
             settings.put("ratmemcache.server.shutdown-command", "true");
+        }
+        if (enableSasl) {
+            settings.put("ratmemcache.server.auth.sasl", "true");
+        }
+        if (authFile != null) {
+            settings.put("ratmemcache.server.auth.ascii-file", authFile.toString());
         }
         if (enableTls) {
             settings.put("ratmemcache.server.tls.enabled", "true");

@@ -109,9 +109,30 @@ public interface RatMemCacheConfig {
         /** TLS on the memcached port, as memcached's -Z and -o ssl_*. */
         Tls tls();
 
+        /** Who may use the memcached port, as memcached's -S and -Y. */
+        Auth auth();
+
         /** On shutdown, how long connections get to finish the requests they have sent. */
         @WithDefault("5s")
         Duration drainTimeout();
+    }
+
+    /** Authentication on the memcached port. */
+    interface Auth {
+
+        /** Binary SASL PLAIN, as memcached's -S; the text protocol is then refused (unless ascii-file is set too). */
+        @WithDefault("false")
+        boolean sasl();
+
+        /** SASL's users, user:password lines; by default the file that MEMCACHED_SASL_PWDB names, as upstream memcached. */
+        Optional<Path> saslPwdb();
+
+        /** The text protocol's users, user:password lines, as memcached's -Y; the binary protocol is then refused (unless sasl is on too). */
+        Optional<Path> asciiFile();
+
+        /** Failed attempts after which a connection is closed; 0 keeps it open, as memcached does. */
+        @WithDefault("3")
+        int maxFailures();
     }
 
     /** TLS on the memcached port. */

@@ -1,5 +1,7 @@
 package org.ratmemcache.server;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -9,6 +11,7 @@ import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
@@ -48,11 +51,20 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final Consumer<Object> replyTooLarge = done -> replyError(Status.E2BIG);
 
     private final PrefixStats prefixes;
+    /** memcached's -S: the users who may connect, or null when anyone may; and this connection's standing. */
+    private final Credentials users;
+    private final Authentication authentication;
+    private final ServerStats serverStats;
+    private boolean authenticated;
+    private int failedAttempts;
 
     BinaryConnectionHandler(long id, Commands commands, ServerStats serverStats) {
         super(id, commands, serverStats, CommandLatency.Protocol.BINARY);
         this.commands = commands;
-        this.parser = new BinaryParser(commands.itemSizeMax());
+        this.serverStats = serverStats;
+        this.authentication = commands.authentication();
+        this.users = authentication.sasl().orElse(null);
+        this.parser = new BinaryParser(commands.itemSizeMax(), users != null);
         this.request = parser.request();
         this.prefixes = commands.prefixes();
     }
@@ -70,6 +82,12 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     @Override
     protected void execute() {
         commandStarts();
+        if (users != null && !authenticated && !allowedUnauthenticated(request.command())) {
+            // as memcached: an auth error, and the connection closed
+            replyError(Status.AUTH_ERROR);
+            closeAfterReplies();
+            return;
+        }
         if (request.error() != null) {
             refuse();
             return;
@@ -107,9 +125,60 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                 closeAfterReplies();
             }
             case Opcode.STAT -> stats();
+            case Opcode.SASL_LIST_MECHS -> BinaryReplies.text(out(), request, MECHANISMS);
+            case Opcode.SASL_AUTH, Opcode.SASL_STEP -> saslAuthenticate();
             default -> throw new IllegalStateException("the parser let through opcode " + request.command());
         }
     }
+
+    /** SASL's own opcodes and Version work before authentication, as in memcached. */
+    private static boolean allowedUnauthenticated(byte command) {
+        return command == Opcode.SASL_LIST_MECHS || command == Opcode.SASL_AUTH || command == Opcode.SASL_STEP
+                || command == Opcode.VERSION;
+    }
+
+    /**
+     * SASL PLAIN (RFC 4616): the value is {@code [authzid] NUL authcid NUL password}; an
+     * authorisation identity, if given, must be the user's own. PLAIN takes one step, so a Step
+     * is answered as a failed Auth. Beyond memcached, too many failures close the connection.
+     */
+    private void saslAuthenticate() {
+        serverStats.authCommands.increment();
+        byte[] response = request.value() == null ? new byte[0] : request.value();
+        Key mechanism = request.key();
+        boolean plain = request.command() == Opcode.SASL_AUTH && Arrays.equals(mechanism.array(), mechanism.offset(),
+                mechanism.offset() + mechanism.length(), PLAIN, 0, PLAIN.length);
+        int first = indexOf(response, 0);
+        int second = first < 0 ? -1 : indexOf(response, first + 1);
+        if (plain && second > first + 1 && indexOf(response, second + 1) < 0) {
+            byte[] authzid = Arrays.copyOfRange(response, 0, first);
+            byte[] user = Arrays.copyOfRange(response, first + 1, second);
+            byte[] password = Arrays.copyOfRange(response, second + 1, response.length);
+            boolean sameIdentity = authzid.length == 0 || Arrays.equals(authzid, user);
+            if (users.verify(user, password) && sameIdentity) {
+                authenticated = true;
+                BinaryReplies.text(out(), request, "Authenticated");
+                return;
+            }
+        }
+        serverStats.authErrors.increment();
+        replyError(Status.AUTH_ERROR);
+        if (authentication.closesAfter(++failedAttempts)) {
+            closeAfterReplies();
+        }
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final String MECHANISMS = "PLAIN";
+    private static final byte[] PLAIN = MECHANISMS.getBytes(StandardCharsets.US_ASCII);
 
     /** A request the parser refused: the error, and for a store too large, memcached's cleanup. */
     private void refuse() {

@@ -191,6 +191,11 @@ final class Commands {
         return statsReport.tls().map(TlsContext::refresh).orElse(Optional.of("TLS not enabled"));
     }
 
+    /** Who may use the memcached port. */
+    Authentication authentication() {
+        return statsReport.settings().authentication();
+    }
+
     /** Whether memcached's -A lets the shutdown command stop the server. */
     boolean shutdownEnabled() {
         return statsReport.settings().shutdownCommand();

@@ -305,9 +305,10 @@ public final class MemcachedServer {
             channel.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         }
         long id = connectionIds.incrementAndGet();
+        Authentication auth = settings.authentication();
         channel.pipeline().addLast(new ProtocolDetector(
-                () -> new TextConnectionHandler(id, commands, stats),
-                () -> new BinaryConnectionHandler(id, commands, stats)));
+                () -> auth.servesText() ? new TextConnectionHandler(id, commands, stats) : null,
+                () -> auth.servesBinary() ? new BinaryConnectionHandler(id, commands, stats) : null));
     }
 
     private void releaseThreads(Duration timeout) {

@@ -10,7 +10,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 /**
  * Picks a connection's protocol from its first byte, as memcached does: 0x80, the binary request
  * magic, means binary; anything else, text (which includes the meta commands). It then replaces
- * itself with the chosen handler and hands it the bytes.
+ * itself with the chosen handler and hands it the bytes. A protocol whose supplier gives null is
+ * not served (authentication guards the other one): the connection is closed unanswered.
  */
 final class ProtocolDetector extends ChannelInboundHandlerAdapter {
 
@@ -32,6 +33,11 @@ final class ProtocolDetector extends ChannelInboundHandlerAdapter {
             return;
         }
         ConnectionHandler handler = (in.getByte(in.readerIndex()) == BINARY_MAGIC ? binary : text).get();
+        if (handler == null) {
+            in.release();
+            ctx.close();
+            return;
+        }
         ctx.pipeline().replace(this, "connection", handler);
         handler.channelRead(ctx.pipeline().context(handler), in);
     }

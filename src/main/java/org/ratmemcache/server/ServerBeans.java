@@ -98,8 +98,33 @@ public class ServerBeans {
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version,
                 nativeTransport(server.nativeTransport(), ImageMode.current()), server.statKeyPrefix(),
-                server.shutdownCommand(), server.dumpCommands(), tls(server.tls()));
+                server.shutdownCommand(), server.dumpCommands(), tls(server.tls()),
+                authentication(server.auth(), System.getenv("MEMCACHED_SASL_PWDB")));
         return new MemcachedServer(settings, cache, cache.view());
+    }
+
+    /** memcached's -S and -Y; the credentials files are read now, so a bad one stops the start. */
+    static Authentication authentication(RatMemCacheConfig.Auth auth, String saslPwdbVariable) {
+        Optional<Credentials> sasl = Optional.empty();
+        if (auth.sasl()) {
+            Path file = auth.saslPwdb().or(() -> Optional.ofNullable(saslPwdbVariable).filter(name -> !name.isBlank()).map(Path::of))
+                    .orElseThrow(() -> new InvalidSettingException("ratmemcache.server.auth.sasl-pwdb",
+                            "SASL is on (-S): name its user:password file (MEMCACHED_SASL_PWDB or this setting)"));
+            sasl = Optional.of(credentials("ratmemcache.server.auth.sasl-pwdb", file));
+        }
+        Optional<Credentials> ascii = auth.asciiFile().map(file -> credentials("ratmemcache.server.auth.ascii-file", file));
+        if (auth.maxFailures() < 0) {
+            throw new InvalidSettingException("ratmemcache.server.auth.max-failures", "must not be negative: " + auth.maxFailures());
+        }
+        return new Authentication(sasl, ascii, auth.maxFailures());
+    }
+
+    private static Credentials credentials(String key, Path file) {
+        try {
+            return Credentials.load(file);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, e.getMessage(), e);
+        }
     }
 
     /** memcached's -Z with its ssl_* options; the files are read when the server starts. */

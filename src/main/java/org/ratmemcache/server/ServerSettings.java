@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param shutdownCommand whether the shutdown command stops the server, as memcached's -A
  * @param dumpCommands    whether stats cachedump and lru_crawler's dumps list keys; memcached's -X turns them off
  * @param tls             TLS on every TCP listener not marked {@code notls:}, as memcached's -Z; empty for none
+ * @param authentication  who may connect, as memcached's -S and -Y
  */
 public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
         String version, boolean nativeTransport, char statKeyPrefix, boolean shutdownCommand,
-        boolean dumpCommands, Optional<TlsSettings> tls) {
+        boolean dumpCommands, Optional<TlsSettings> tls, Authentication authentication) {
 
     /** memcached's default prefix delimiter. */
     public static final char DEFAULT_STAT_KEY_PREFIX = ':';
@@ -54,13 +55,20 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
     /** memcached's defaults for the admin commands: ':' ends a prefix, shutdown is refused, dumps are allowed. */
     public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
             String version, boolean nativeTransport) {
-        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false, true, Optional.empty());
+        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false, true, Optional.empty(),
+                Authentication.NONE);
     }
 
     /** These settings, with TLS as {@code tls} says. */
     public ServerSettings withTls(TlsSettings tls) {
         return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, statKeyPrefix,
-                shutdownCommand, dumpCommands, Optional.of(tls));
+                shutdownCommand, dumpCommands, Optional.of(tls), authentication);
+    }
+
+    /** These settings, with {@code authentication}. */
+    public ServerSettings withAuthentication(Authentication authentication) {
+        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, statKeyPrefix,
+                shutdownCommand, dumpCommands, tls, authentication);
     }
 
     /** One TCP listener on {@code host} and {@code port}. */

@@ -13,6 +13,9 @@ public final class ServerStats {
     final LongAdder rejectedConnections = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
+    /** Authentication attempts and the failed ones: memcached's auth_cmds and auth_errors. */
+    final LongAdder authCommands = new LongAdder();
+    final LongAdder authErrors = new LongAdder();
     /** TLS handshakes that failed: memcached's ssl_handshake_errors. */
     final LongAdder tlsHandshakeErrors = new LongAdder();
     /** Meta commands that memcached counts as cmd_meta: me. */
@@ -66,6 +69,8 @@ public final class ServerStats {
         bytesWritten.reset();
         metaCommands.reset();
         tlsHandshakeErrors.reset();
+        authCommands.reset();
+        authErrors.reset();
     }
 
     /** Admits a new connection if fewer than {@code max} are open; counts it either way. */

@@ -193,7 +193,8 @@ final class StatsReport {
         out.stat("touch_misses", c.touchMisses.sum());
         out.stat("store_too_large", c.storeTooLarge.sum());
         out.stat("store_no_memory", c.storeNoMemory.sum());
-        zero(out, "auth_cmds", "auth_errors");
+        out.stat("auth_cmds", server.authCommands.sum());
+        out.stat("auth_errors", server.authErrors.sum());
         tls.ifPresent(context -> {
             out.stat("ssl_handshake_errors", server.tlsHandshakeErrors.sum());
             out.stat("time_since_server_cert_refresh", context.secondsSinceRefresh());
@@ -273,9 +274,10 @@ final class StatsReport {
         out.stat("detail_enabled", prefixes.enabled() ? "yes" : "no");
         out.stat("cas_enabled", "yes");
         out.stat("tcp_backlog", MemcachedServer.BACKLOG);
-        out.stat("binding_protocol", "ascii");
-        out.stat("auth_enabled_sasl", "no");
-        out.stat("auth_enabled_ascii", "no");
+        Authentication auth = settings.authentication();
+        out.stat("binding_protocol", !auth.servesText() ? "binary" : !auth.servesBinary() ? "ascii" : "auto-negotiate");
+        out.stat("auth_enabled_sasl", auth.sasl().isPresent() ? "yes" : "no");
+        out.stat("auth_enabled_ascii", auth.ascii().map(Credentials::source).orElse("no"));
         out.stat("item_size_max", cache.itemSizeMax());
         out.stat("maxconns_fast", "yes");
         out.stat("slab_automove", server.slabAutomove);

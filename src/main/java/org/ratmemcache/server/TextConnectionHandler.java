@@ -1,10 +1,12 @@
 package org.ratmemcache.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 
+import org.jboss.logging.Logger;
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeleteResult;
@@ -12,8 +14,10 @@ import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
+import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.text.TextCommand;
 import org.ratmemcache.protocol.text.TextError;
 import org.ratmemcache.protocol.text.TextParser;
 import org.ratmemcache.protocol.text.TextReplies;
@@ -25,6 +29,8 @@ import org.ratmemcache.protocol.text.TextRequest;
  * {@link MetaCommands}). See {@link ConnectionHandler} for the order of things.
  */
 final class TextConnectionHandler extends ConnectionHandler {
+
+    private static final Logger LOG = Logger.getLogger(TextConnectionHandler.class);
 
     private final Commands commands;
     private final TextParser parser;
@@ -38,6 +44,11 @@ final class TextConnectionHandler extends ConnectionHandler {
     private AdminCommands admin;
     /** An lru_crawler dump in progress, or null. */
     private ItemDump dump;
+    /** memcached's -Y: the users who may connect, or null when anyone may; and this connection's standing. */
+    private final Credentials users;
+    private final Authentication authentication;
+    private boolean authenticated;
+    private int failedAttempts;
     private final StatsReport.Sink statLines = this::statLine;
 
     // Continuations of the commands that may wait for the disk, made once per connection.
@@ -58,6 +69,8 @@ final class TextConnectionHandler extends ConnectionHandler {
         super(id, commands, serverStats, CommandLatency.Protocol.TEXT);
         this.commands = commands;
         this.serverStats = serverStats;
+        this.authentication = commands.authentication();
+        this.users = authentication.ascii().orElse(null);
         this.parser = new TextParser(commands.itemSizeMax());
         this.request = parser.request();
         this.prefixes = commands.prefixes();
@@ -122,6 +135,10 @@ final class TextConnectionHandler extends ConnectionHandler {
     @Override
     protected void execute() {
         commandStarts();
+        if (users != null && !authenticated) {
+            authenticate();
+            return;
+        }
         switch (request.command()) {
             case RETRIEVE -> {
                 retrievalNextKey = 0;
@@ -168,6 +185,52 @@ final class TextConnectionHandler extends ConnectionHandler {
             case ADMIN -> admin().execute();
             case INVALID -> reply(request.error().line());
         }
+    }
+
+    /**
+     * memcached's -Y: until a {@code set <any key> <flags> <exptime> <length>} carries
+     * {@code user password} as its data, every command is answered
+     * {@code CLIENT_ERROR unauthenticated}. The set stores nothing, and its reply is sent even
+     * with noreply, as memcached sends it. Beyond memcached, too many failures close the connection.
+     */
+    private void authenticate() {
+        boolean set = request.storeMode() == StoreMode.SET;
+        if (request.command() == TextCommand.STORE && set) {
+            serverStats.authCommands.increment();
+            byte[] token = request.value();
+            int space = indexOf(token, (byte) ' ');
+            if (space <= 0 || space == token.length - 1) {
+                failedAuthentication(TextError.BAD_AUTH_TOKEN);
+            } else if (users.verify(Arrays.copyOf(token, space), Arrays.copyOfRange(token, space + 1, token.length))) {
+                authenticated = true;
+                out().writeBytes(TextReplies.STORED);
+            } else {
+                failedAuthentication(TextError.AUTH_FAILURE);
+            }
+        } else if (request.command() == TextCommand.STORE_TOO_LARGE && set) {
+            serverStats.authCommands.increment();
+            failedAuthentication(TextError.AUTH_FAILURE);
+        } else {
+            out().writeBytes(TextError.UNAUTHENTICATED.line());
+        }
+    }
+
+    private void failedAuthentication(TextError reply) {
+        serverStats.authErrors.increment();
+        out().writeBytes(reply.line());
+        if (authentication.closesAfter(++failedAttempts)) {
+            LOG.debugf("connection %d failed to authenticate %d times, closing", id(), failedAttempts);
+            closeAfterReplies();
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -62,6 +62,13 @@ class LaunchFlagsTest {
     }
 
     @Test
+    void authenticationAsMemcachedsDashSAndDashY() {
+        assertThat(parse("-S", "-Y", "/etc/ratmemcache/users").settings()).containsOnly(
+                entry("ratmemcache.server.auth.sasl", "true"),
+                entry("ratmemcache.server.auth.ascii-file", "/etc/ratmemcache/users"));
+    }
+
+    @Test
     void tlsAsMemcachedsDashZAndItsSslOptions() {
         LaunchFlags flags = parse("-Z", "-o", "ssl_chain_cert=/etc/tls/chain.pem,ssl_key=/etc/tls/key.pem",
                 "-o", "ssl_ca_cert=/etc/tls/ca.pem,ssl_verify_mode=2,ssl_ciphers=ECDHE-RSA-AES128-GCM-SHA256:TLS_AES_128_GCM_SHA256,"

@@ -114,7 +114,7 @@ class AdminCommandsTest {
     @Test
     void dashXRefusesEveryDump() {
         ServerSettings noDumps = new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 1, 1024, Duration.ZERO,
-                "test", true, ':', false, false, Optional.empty());
+                "test", true, ':', false, false, Optional.empty(), Authentication.NONE);
         try (RunningServer server = RunningServer.start(CRAWLER, noDumps); TextClient c = new TextClient(server.port())) {
             c.send("stats cachedump 1 0\r\n").expect("CLIENT_ERROR stats cachedump not allowed\r\n");
             c.send("lru_crawler metadump all\r\n").expect("ERROR metadump not allowed\r\n");
@@ -145,7 +145,7 @@ class AdminCommandsTest {
     @Test
     void shutdownWithDashAClosesTheConnectionAndStopsTheServerGracefully() {
         ServerSettings dashA = new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 1, 1024, Duration.ZERO,
-                "test", true, ':', true, true, Optional.empty());
+                "test", true, ':', true, true, Optional.empty(), Authentication.NONE);
         try (RunningServer server = RunningServer.start(dashA)) {
             AtomicReference<Boolean> asked = new AtomicReference<>();
             server.server().onShutdownCommand(asked::set);

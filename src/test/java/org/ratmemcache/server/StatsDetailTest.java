@@ -56,7 +56,7 @@ class StatsDetailTest {
     @Test
     void theDelimiterIsMemcachedsDashD() {
         ServerSettings dots = new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 1, 1024, Duration.ZERO,
-                "test", true, '.', false, true, Optional.empty());
+                "test", true, '.', false, true, Optional.empty(), Authentication.NONE);
         try (ConnectionHarness c = new ConnectionHarness(TieredCache.builder(), dots)) {
             c.exchange("stats detail on\r\nset user.1 0 0 1\r\nx\r\nset user:2 0 0 1\r\nx\r\n");
             assertThat(c.exchange("stats detail dump\r\n")).isEqualTo("PREFIX user get 0 hit 0 set 1 del 0\r\nEND\r\n");

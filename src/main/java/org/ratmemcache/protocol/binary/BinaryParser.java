@@ -27,7 +27,7 @@ import org.ratmemcache.protocol.ValueReader;
  *   <li>A key over 250 bytes, or lengths the opcode does not allow: "invalid arguments", then
  *       close.</li>
  *   <li>A value over the item size limit: "too large", its bytes discarded, the connection kept.</li>
- *   <li>An opcode memcached does not serve (SASL included, as authentication is off): "unknown
+ *   <li>An opcode memcached does not serve (SASL included, unless authentication is on): "unknown
  *       command", and the rest of its body discarded (memcached discards extras and key twice,
  *       and so loses the next request: an intended difference).</li>
  * </ol>
@@ -41,7 +41,13 @@ public final class BinaryParser {
 
     private enum State { HEADER, VALUE, SWALLOW }
 
+    /** memcached's MAX_SASL_MECH_LEN. */
+    static final int MAX_SASL_MECHANISM = 32;
+    /** A SASL PLAIN response holds two names and a password of at most 255 bytes each, and separators. */
+    static final int MAX_SASL_DATA = 1024;
+
     private final long itemSizeMax;
+    private final boolean sasl;
     private final BinaryRequest request = new BinaryRequest();
     private State state = State.HEADER;
     /** VALUE and SWALLOW: the body's bytes after the key. */
@@ -49,7 +55,13 @@ public final class BinaryParser {
 
     /** @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does */
     public BinaryParser(long itemSizeMax) {
+        this(itemSizeMax, false);
+    }
+
+    /** @param sasl whether the SASL opcodes are served (memcached's -S), rather than unknown */
+    public BinaryParser(long itemSizeMax, boolean sasl) {
         this.itemSizeMax = itemSizeMax;
+        this.sasl = sasl;
     }
 
     public BinaryRequest request() {
@@ -150,12 +162,28 @@ public final class BinaryParser {
             });
             case Opcode.APPEND -> value(r, body - key, 0, StoreMode.APPEND);
             case Opcode.PREPEND -> value(r, body - key, 0, StoreMode.PREPEND);
-            case Opcode.SASL_LIST_MECHS, Opcode.SASL_AUTH, Opcode.SASL_STEP -> fail(r, Status.UNKNOWN_COMMAND, false, body - key);
+            case Opcode.SASL_LIST_MECHS, Opcode.SASL_AUTH, Opcode.SASL_STEP -> {
+                if (!sasl) {
+                    fail(r, Status.UNKNOWN_COMMAND, false, body - key);
+                } else if (r.command != Opcode.SASL_LIST_MECHS) {
+                    saslData(r, key, body - key);
+                }
+            }
             case Opcode.STAT -> r.statGroup = new String(r.keyBytes, 0, key, StandardCharsets.ISO_8859_1);
             default -> {
                 // the request is complete
             }
         }
+    }
+
+    /** SASL Auth and Step: the mechanism is the key, the client's response the value, both bounded. */
+    private void saslData(BinaryRequest r, int mechanism, long length) {
+        if (mechanism > MAX_SASL_MECHANISM || length > MAX_SASL_DATA) {
+            fail(r, Status.EINVAL, false, length);
+            return;
+        }
+        body.keep((int) length);
+        state = State.VALUE;
     }
 
     /** A value follows: read it, or, over the size limit, discard it. */

@@ -15,6 +15,9 @@ public enum TextError {
     TOO_LARGE("SERVER_ERROR object too large for cache"),
     OUT_OF_MEMORY("SERVER_ERROR out of memory storing object"),
     SHUTDOWN_DISABLED("ERROR: shutdown not enabled"),
+    UNAUTHENTICATED("CLIENT_ERROR unauthenticated"),
+    AUTH_FAILURE("CLIENT_ERROR authentication failure"),
+    BAD_AUTH_TOKEN("CLIENT_ERROR bad authentication token format"),
     DETAIL_USAGE("CLIENT_ERROR usage: stats detail on|off|dump"),
     // The meta commands' own.
     DUPLICATE_FLAG("CLIENT_ERROR duplicate flag"),
