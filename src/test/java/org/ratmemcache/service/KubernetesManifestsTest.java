@@ -50,9 +50,11 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.config.ConfigMappings;
+import picocli.CommandLine;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.config.LaunchFlags;
 import org.ratmemcache.config.RatMemCacheConfig;
 
 import static io.restassured.RestAssured.given;
@@ -229,6 +231,54 @@ class KubernetesManifestsTest {
         var resources = container().getResources();
         assertThat(resources.getRequests().get("memory")).as("requests = limits: the heap is reserved up front")
                 .isEqualTo(resources.getLimits().get("memory"));
+    }
+
+    @Test
+    void theSecureOverlayGivesMemcachedsTlsAndSaslFlagsTheFilesItMounts() throws Exception {
+        Map<String, JsonNode> first = null;
+        for (String kubectl : kubectls()) {
+            Map<String, JsonNode> rendered = byKindAndName(kustomize(kubectl, DEPLOY.resolve("kubernetes-secure")));
+            if (first == null) {
+                first = rendered;
+            } else {
+                assertThat(rendered).as("%s renders as the first kubectl does", kubectl).isEqualTo(first);
+            }
+        }
+        StatefulSet set = JSON.convertValue(first.get("StatefulSet/ratmemcache"), StatefulSet.class);
+        List<String> unknown = new ArrayList<>();
+        unknownFields(set, "StatefulSet/ratmemcache", unknown, new IdentityHashMap<>());
+        assertThat(unknown).as("fields the API server would not know").isEmpty();
+        Container container = set.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        LaunchFlags flags = new LaunchFlags();
+        new CommandLine(flags).parseArgs(container.getArgs().toArray(String[]::new));
+        Map<String, String> settings = flags.settings();
+        assertThat(settings).containsEntry("ratmemcache.server.tls.enabled", "true").containsEntry("ratmemcache.server.auth.sasl", "true");
+        assertThat(flags.warnings()).isEmpty();
+
+        // every file a flag or MEMCACHED_SASL_PWDB names is a key of a Secret mounted at its directory
+        List<String> files = new ArrayList<>(List.of(settings.get("ratmemcache.server.tls.certificate-chain"),
+                settings.get("ratmemcache.server.tls.private-key")));
+        files.add(container.getEnv().stream().filter(env -> env.getName().equals("MEMCACHED_SASL_PWDB")).findFirst()
+                .orElseThrow().getValue());
+        Map<String, String> mountedSecrets = new HashMap<>();
+        set.getSpec().getTemplate().getSpec().getVolumes().stream().filter(volume -> volume.getSecret() != null)
+                .forEach(volume -> container.getVolumeMounts().stream().filter(mount -> mount.getName().equals(volume.getName()))
+                        .forEach(mount -> {
+                            assertThat(mount.getReadOnly()).as("%s is mounted read-only", mount.getMountPath()).isTrue();
+                            assertThat(volume.getSecret().getDefaultMode()).as("only the server's group reads %s", mount.getMountPath())
+                                    .isEqualTo(0440);
+                            mountedSecrets.put(mount.getMountPath(), volume.getSecret().getSecretName());
+                        }));
+        for (String file : files) {
+            Path path = Path.of(file);
+            String secret = mountedSecrets.get(path.getParent().toString());
+            assertThat(secret).as("a Secret mounted at %s", path.getParent()).isNotNull();
+            assertThat(JSON.convertValue(first.get("Secret/" + secret), Secret.class).getStringData())
+                    .as("Secret %s's keys", secret).containsKey(path.getFileName().toString());
+        }
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+                .as("the probes keep the plain management port").isEqualTo("management");
+        assertThat(container.getReadinessProbe().getHttpGet().getScheme()).isNull();
     }
 
     private String onManagementPort(String path) {
