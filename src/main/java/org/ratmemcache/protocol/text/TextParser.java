@@ -336,6 +336,9 @@ public final class TextParser {
     /** process_update_command. */
     private Parsed storage(StoreMode mode, int ntokens) {
         boolean cas = mode == StoreMode.CAS;
+        if (cas && ntokens == 6) {
+            return casWithoutUnique();
+        }
         if (cas ? ntokens != 7 && ntokens != 8 : ntokens != 6 && ntokens != 7) {
             return fail(TextError.UNKNOWN_COMMAND);
         }
@@ -371,6 +374,18 @@ public final class TextParser {
             return command(TextCommand.STORE_TOO_LARGE);
         }
         return readDataBlock(TextCommand.STORE, length);
+    }
+
+    /**
+     * {@code cas <key> <flags> <exptime> <bytes>}, its unique left out: memcached 1.6.18 answers
+     * ERROR and then reads the data block as a command (a second ERROR, or worse, whatever the
+     * data says). As later memcached does, the data block is swallowed and the command refused.
+     */
+    private Parsed casWithoutUnique() {
+        if (number.parseSigned64(line, starts[4], ends[4]) && number.value() >= 0 && number.value() <= Integer.MAX_VALUE - 2) {
+            swallow(number.value() + 2);
+        }
+        return fail(TextError.BAD_FORMAT);
     }
 
     private Parsed delete(int ntokens) {
