@@ -2,6 +2,7 @@ package org.ratmemcache.core;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -115,6 +116,12 @@ public interface Cache {
     void whenWritable(Runnable action);
 
     // ---- memcached's admin commands
+
+    /**
+     * watch evictions: {@code listener} is told of each live item the memory tier evicts (with a
+     * disk tier it stays there), under the tier's lock, so it must be quick; null for none.
+     */
+    void onEviction(Consumer<? super Item> listener);
 
     /** lru_crawler crawl: a sweep of expired items now, in the background; false if background sweeps are off. */
     boolean crawlNow();

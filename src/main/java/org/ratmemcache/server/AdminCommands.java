@@ -1,6 +1,7 @@
 package org.ratmemcache.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import io.netty.buffer.ByteBuf;
 
@@ -14,7 +15,8 @@ import org.ratmemcache.protocol.text.TextRequest;
 /**
  * memcached's text commands that manage the server rather than items, with memcached 1.6's
  * replies, argument checks and their order: {@code slabs}, {@code lru_crawler},
- * {@code cache_memlimit}, {@code shutdown}, {@code refresh_certs} and the {@code stats cachedump} group.
+ * {@code cache_memlimit}, {@code shutdown}, {@code refresh_certs}, {@code watch} and the
+ * {@code stats cachedump} group.
  *
  * <p>There are no slab classes here: every item is in class 1 (as {@code stats items} says), so
  * {@code slabs reassign} never finds a spare page to move and {@code slabs automove} only records
@@ -53,6 +55,7 @@ final class AdminCommands {
             case "lru_crawler" -> lruCrawler();
             case "cache_memlimit" -> cacheMemlimit();
             case "shutdown" -> shutdown();
+            case "watch" -> watch();
             case "refresh_certs" -> reply(commands.refreshCertificates().map(error -> error.equals("TLS not enabled")
                     ? "Error TLS not enabled" : "ERROR " + error).orElse("OK"));
             default -> throw new IllegalStateException("not an admin command: " + word(0));
@@ -211,6 +214,25 @@ final class AdminCommands {
             }
         }
         return false;
+    }
+
+    /**
+     * watch [fetchers|mutations|evictions|connevents|...]: OK, then the connection receives the
+     * streams' log lines until it closes, and reads nothing more. No stream named: memcached's
+     * default, the rare system events, of which there are none here.
+     */
+    private void watch() {
+        int streams = 0;
+        for (int t = 1; t < request.tokenCount(); t++) {
+            Optional<Watchers.Stream> stream = Watchers.Stream.named(word(t));
+            if (stream.isEmpty()) {
+                reply(TextError.UNKNOWN_COMMAND.line());
+                return;
+            }
+            streams |= stream.get().bit;
+        }
+        connection.out().writeBytes(TextReplies.OK);
+        connection.startWatching(streams);
     }
 
     /** cache_memlimit MB [noreply]: memcached's checks, then L1 resized. */

@@ -57,6 +57,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final ServerStats serverStats;
     private boolean authenticated;
     private int failedAttempts;
+    private final Watchers watchers;
 
     BinaryConnectionHandler(long id, Commands commands, ServerStats serverStats) {
         super(id, commands, serverStats, CommandLatency.Protocol.BINARY);
@@ -64,6 +65,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         this.serverStats = serverStats;
         this.authentication = commands.authentication();
         this.users = authentication.sasl().orElse(null);
+        this.watchers = commands.watchers();
         this.parser = new BinaryParser(commands.itemSizeMax(), users != null);
         this.request = parser.request();
         this.prefixes = commands.prefixes();
@@ -199,7 +201,12 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         if (prefixes.enabled()) {
             prefixes.recordSet(request.key());
         }
-        StoreMode mode = switch (request.command()) {
+        answerChange(commands.store(storeMode(), request.key(), request.flags(), commands.expiresAt(request.expiration()),
+                request.value(), request.cas(), storedCas.reset()), replyStored);
+    }
+
+    private StoreMode storeMode() {
+        return switch (request.command()) {
             case Opcode.APPEND -> StoreMode.APPEND;
             case Opcode.PREPEND -> StoreMode.PREPEND;
             // memcached turns any set, add or replace with a CAS into a cas
@@ -209,8 +216,6 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                 default -> StoreMode.SET;
             };
         };
-        answerChange(commands.store(mode, request.key(), request.flags(), commands.expiresAt(request.expiration()),
-                request.value(), request.cas(), storedCas.reset()), replyStored);
     }
 
     private Arithmetic arithmetic() {
@@ -223,6 +228,9 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private void replyItem(Item item) {
         if (prefixes.enabled()) {
             prefixes.recordGet(request.key(), item != null);
+        }
+        if (watchers.watching(Watchers.Stream.FETCHERS)) {
+            watchers.fetched(request.key(), item, id());
         }
         boolean withKey = request.command() == Opcode.GETK || request.command() == Opcode.GATK;
         if (item == null) {
@@ -240,6 +248,10 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     }
 
     private void replyStored(StoreResult result) {
+        if (watchers.watching(Watchers.Stream.MUTATIONS)) {
+            watchers.stored(request.key(), Watchers.command(storeMode()), Watchers.status(result),
+                    commands.expiresAt(request.expiration()), request.value() == null ? 0 : request.value().length, id());
+        }
         switch (result) {
             case STORED -> replyOk(storedCas.value());
             case EXISTS -> replyError(Status.KEY_EEXISTS);

@@ -51,9 +51,15 @@ final class Commands {
     private final StatsReport statsReport;
     private final String version;
     private final long startingMaxBytes;
+    private final Watchers watchers;
     private volatile Consumer<Boolean> shutdown = graceful -> { };
 
     Commands(Cache cache, ServerStats serverStats, StatsReport statsReport, String version) {
+        this(cache, serverStats, statsReport, version, new Watchers(cache.clock()));
+    }
+
+    Commands(Cache cache, ServerStats serverStats, StatsReport statsReport, String version, Watchers watchers) {
+        this.watchers = watchers;
         this.cache = cache;
         this.serverStats = serverStats;
         this.statsReport = statsReport;
@@ -189,6 +195,11 @@ final class Commands {
      */
     Optional<String> refreshCertificates() {
         return statsReport.tls().map(TlsContext::refresh).orElse(Optional.of("TLS not enabled"));
+    }
+
+    /** The connections that watch the log streams (memcached's watch). */
+    Watchers watchers() {
+        return watchers;
     }
 
     /** Who may use the memcached port. */

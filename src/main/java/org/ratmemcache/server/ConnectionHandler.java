@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -106,6 +107,11 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
         this.lastCommandMillis = commands.clock().millis();
     }
 
+    /** The connection's channel, once the handler is in its pipeline. */
+    protected Channel channel() {
+        return ctx.channel();
+    }
+
     /** Parses at most one request from the connection's input. */
     protected abstract Parsed parse(ByteBuf input);
 
@@ -138,7 +144,8 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
     /** The reply to a command the cache failed (a disk tier that cannot write). */
     protected abstract void replyFailure(Throwable failure);
 
-    long id() {
+    @Override
+    public long id() {
         return id;
     }
 

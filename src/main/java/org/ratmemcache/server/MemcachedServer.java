@@ -72,6 +72,7 @@ public final class MemcachedServer {
     private volatile Commands commands;
     private volatile String transport;
     private volatile Optional<TlsContext> tls = Optional.empty();
+    private final Watchers watchers;
     private volatile Consumer<Boolean> onShutdownCommand = graceful -> { };
 
     /** A server for {@code cache}, whose figures {@code view} reads for the stats command. */
@@ -79,6 +80,7 @@ public final class MemcachedServer {
         this.settings = settings;
         this.cache = cache;
         this.view = view;
+        this.watchers = new Watchers(view.clock());
     }
 
     /** Binds every listen address and starts serving; returns once they all accept connections. */
@@ -98,7 +100,12 @@ public final class MemcachedServer {
         tls.ifPresent(context -> acceptor.next().scheduleWithFixedDelay(context::refreshIfChanged,
                 CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS));
         statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio", tls);
-        commands = new Commands(cache, stats, statsReport, settings.version());
+        commands = new Commands(cache, stats, statsReport, settings.version(), watchers);
+        cache.onEviction(item -> {
+            if (watchers.watching(Watchers.Stream.EVICTIONS)) {
+                watchers.evicted(item);
+            }
+        });
         commands.onShutdown(graceful -> onShutdownCommand.accept(graceful));
         // the listeners are the first entries of stats conns, as memcached's listening sockets
         connectionIds.set(settings.listen().size() - 1);
@@ -247,6 +254,11 @@ public final class MemcachedServer {
         return tls.map(TlsContext::provider);
     }
 
+    /** The connections that watch the log streams. */
+    Watchers watchers() {
+        return watchers;
+    }
+
     public ServerSettings settings() {
         return settings;
     }
@@ -266,6 +278,7 @@ public final class MemcachedServer {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         listeners.forEach(channel -> channel.close().syncUninterruptibly());
+        cache.onEviction(null);
         for (ListenAddress address : settings.listen()) {
             if (address instanceof ListenAddress.UnixSocket socket) {
                 UnixSocketFile.remove(socket.path());
@@ -299,12 +312,20 @@ public final class MemcachedServer {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        channel.closeFuture().addListener(closed -> stats.closed());
+        long id = connectionIds.incrementAndGet();
+        channel.closeFuture().addListener(closed -> {
+            stats.closed();
+            if (watchers.watching(Watchers.Stream.CONNEVENTS)) {
+                watchers.connection("conn_close", channel, id, "normal");
+            }
+        });
         connections.add(channel);
+        if (watchers.watching(Watchers.Stream.CONNEVENTS)) {
+            watchers.connection("conn_new", channel, id, null);
+        }
         if (!settings.idleTimeout().isZero()) {
             channel.pipeline().addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         }
-        long id = connectionIds.incrementAndGet();
         Authentication auth = settings.authentication();
         channel.pipeline().addLast(new ProtocolDetector(
                 () -> auth.servesText() ? new TextConnectionHandler(id, commands, stats) : null,

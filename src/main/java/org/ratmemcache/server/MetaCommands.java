@@ -73,6 +73,10 @@ final class MetaCommands {
     private void replyGet(MetaGet.Result result) {
         MetaFlags flags = request.meta();
         ByteBuf out = connection.out();
+        Watchers watchers = commands.watchers();
+        if (watchers.watching(Watchers.Stream.FETCHERS)) {
+            watchers.fetched(request.key(), result instanceof MetaGet.Hit hit ? hit.item() : null, connection.id());
+        }
         if (!(result instanceof MetaGet.Hit metaGet)) {
             if (!flags.quiet()) {
                 out.writeBytes(MetaReplies.EN);
@@ -147,6 +151,13 @@ final class MetaCommands {
     }
 
     private void replySet(StoreResult result) {
+        Watchers watchers = commands.watchers();
+        if (watchers.watching(Watchers.Stream.MUTATIONS)) {
+            // memcached logs an ms as a set, whatever its mode
+            watchers.stored(request.key(), "set", Watchers.status(result),
+                    request.meta().hasTouch() ? commands.expiresAt(request.meta().touchExptime()) : Expiry.NEVER,
+                    request.value().length, connection.id());
+        }
         byte[] code = switch (result) {
             case STORED -> MetaReplies.HD;
             case EXISTS -> MetaReplies.EX;

@@ -29,4 +29,7 @@ interface Responder {
 
     /** Sends every reply written so far, now: memcached's no-op. */
     void sendNow();
+
+    /** The connection's number, as stats conns and watch lines give it. */
+    long id();
 }

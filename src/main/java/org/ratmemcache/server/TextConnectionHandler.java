@@ -49,6 +49,9 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final Authentication authentication;
     private boolean authenticated;
     private int failedAttempts;
+    private final Watchers watchers;
+    /** The connection became a watcher: its input is ignored from now on. */
+    private boolean watching;
     private final StatsReport.Sink statLines = this::statLine;
 
     // Continuations of the commands that may wait for the disk, made once per connection.
@@ -71,6 +74,7 @@ final class TextConnectionHandler extends ConnectionHandler {
         this.serverStats = serverStats;
         this.authentication = commands.authentication();
         this.users = authentication.ascii().orElse(null);
+        this.watchers = commands.watchers();
         this.parser = new TextParser(commands.itemSizeMax());
         this.request = parser.request();
         this.prefixes = commands.prefixes();
@@ -118,7 +122,22 @@ final class TextConnectionHandler extends ConnectionHandler {
 
     @Override
     protected Parsed parse(ByteBuf input) {
+        if (watching) {
+            input.skipBytes(input.readableBytes()); // a watcher only listens, as in memcached
+            return Parsed.NEED_MORE;
+        }
         return parser.parse(input);
+    }
+
+    /**
+     * watch: this connection receives the log streams asked for from now on. Registered before its
+     * OK goes out, so that nothing after the OK is missed; a line from another thread is written by
+     * a task on this event loop, so it cannot overtake the OK sent here.
+     */
+    void startWatching(int streams) {
+        watching = true;
+        watchers.add(channel(), streams);
+        sendNow();
     }
 
     @Override
@@ -266,6 +285,9 @@ final class TextConnectionHandler extends ConnectionHandler {
         if (prefixes.enabled()) {
             prefixes.recordGet(request.key(retrievalNextKey - 1), item != null);
         }
+        if (watchers.watching(Watchers.Stream.FETCHERS)) {
+            watchers.fetched(request.key(retrievalNextKey - 1), item, id());
+        }
         if (item == null) {
             return;
         }
@@ -312,6 +334,10 @@ final class TextConnectionHandler extends ConnectionHandler {
     }
 
     private void replyStored(StoreResult result) {
+        if (watchers.watching(Watchers.Stream.MUTATIONS)) {
+            watchers.stored(request.key(), Watchers.command(request.storeMode()), Watchers.status(result),
+                    commands.expiresAt(request.exptime()), request.value().length, id());
+        }
         reply(switch (result) {
             case STORED -> TextReplies.STORED;
             case NOT_STORED -> TextReplies.NOT_STORED;

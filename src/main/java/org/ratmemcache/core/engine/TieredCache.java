@@ -2,6 +2,7 @@ package org.ratmemcache.core.engine;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -68,12 +69,14 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final MetaReads metaReads;
     private final IncrDecr incrDecr;
     private final ExpirySweeper sweeper;
+    private final EvictionHook evictions;
     private final EngineView view;
     private final ValueCompression compression;
     private final long itemSizeMax;
 
     TieredCache(Clock clock, CacheStats stats, Tiers tiers, DurableState state, ExpirySweeper sweeper,
-            ValueCompression compression, long itemSizeMax) {
+            ValueCompression compression, long itemSizeMax, EvictionHook evictions) {
+        this.evictions = evictions;
         this.clock = clock;
         this.stats = stats;
         this.tiers = tiers;
@@ -270,6 +273,11 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public void whenWritable(Runnable action) {
         tiers.l2().whenDrained(action);
+    }
+
+    @Override
+    public void onEviction(Consumer<? super Item> listener) {
+        evictions.set(listener);
     }
 
     @Override

@@ -158,19 +158,21 @@ public final class TieredCacheBuilder {
 
     /** Memory first (it checks its bounds), then what lies below it and the threads that start. */
     private TieredCache assemble(CacheStats stats, DurableState state, Function<DurableState, L2> below) {
-        MemoryTier memory = new MemoryTier(eviction, maxMemory, maxEntries, countEvictions(state, stats));
+        EvictionHook evictions = new EvictionHook();
+        MemoryTier memory = new MemoryTier(eviction, maxMemory, maxEntries, countEvictions(state, stats, evictions));
         Tiers tiers = new Tiers(memory, below.apply(state), largeValueThreshold);
         ExpirySweeper sweeper = new ExpirySweeper(memory, state, clock, stats, sweepInterval);
-        return new TieredCache(clock, stats, tiers, state, sweeper, compression, itemSizeMax);
+        return new TieredCache(clock, stats, tiers, state, sweeper, compression, itemSizeMax, evictions);
     }
 
     /** Tells an eviction from a reclaim: an evicted item already dead counts as reclaimed. */
-    private Consumer<Entry> countEvictions(DurableState state, CacheStats stats) {
+    private Consumer<Entry> countEvictions(DurableState state, CacheStats stats, EvictionHook evictions) {
         return entry -> {
             if (state.isDead(entry, clock.millis())) {
                 stats.reclaimed(entry);
             } else {
                 stats.evicted(entry);
+                evictions.accept(entry);
             }
         };
     }

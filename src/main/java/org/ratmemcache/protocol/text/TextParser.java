@@ -302,7 +302,7 @@ public final class TextParser {
         if (is(0, "verbosity")) {
             return verbosity(ntokens);
         }
-        if (is(0, "lru_crawler") || is(0, "refresh_certs")) {
+        if (is(0, "lru_crawler") || is(0, "refresh_certs") || is(0, "watch")) {
             return command(TextCommand.ADMIN);
         }
         // An HTTP request line: memcached hangs up on it.
