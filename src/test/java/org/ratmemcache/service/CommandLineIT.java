@@ -108,9 +108,9 @@ class CommandLineIT {
 
     @Test
     void anUnknownFlagPrintsUsageAndExits64() throws Exception {
-        ApplicationProcess.Failed failed = ApplicationProcess.startFailingWithArgs(LOGS.resolve("unknown.log"), "-Z");
+        ApplicationProcess.Failed failed = ApplicationProcess.startFailingWithArgs(LOGS.resolve("unknown.log"), "--no-such-flag");
         assertThat(failed.exitCode()).isEqualTo(64);
-        assertThat(failed.output()).contains("Unknown option: '-Z'").contains("Usage: ratmemcache");
+        assertThat(failed.output()).contains("Unknown option: '--no-such-flag'").contains("Usage: ratmemcache");
     }
 
     @Test
@@ -129,6 +129,11 @@ class CommandLineIT {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
         assertOneLine(ApplicationProcess.startFailing(LOGS.resolve("data-dir.log"), "ratmemcache.l2.data-dir=" + file.resolve("l2")),
                 "ratmemcache.l2.data-dir");
+        assertOneLine(ApplicationProcess.startFailingWithArgs(LOGS.resolve("tls.log"), "-Z"),
+                "ratmemcache.server.tls.certificate-chain: TLS is on (-Z): give the certificate chain");
+        Path users = Files.writeString(dir.resolve("users"), "nocolon\n");
+        assertOneLine(ApplicationProcess.startFailingWithArgs(LOGS.resolve("auth.log"), "-Y", users.toString()),
+                "ratmemcache.server.auth.ascii-file: " + users + " line 1: expected user:password");
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertOneLine(ApplicationProcess.startFailingWithArgs(LOGS.resolve("port.log"), "-p", Integer.toString(taken.getLocalPort())),
                     "ratmemcache.server.port: cannot listen on 127.0.0.1:" + taken.getLocalPort());
