@@ -82,6 +82,12 @@ public final class LaunchFlags {
     @Option(names = {"-X", "--disable-dumping"}, description = "refuse stats cachedump and lru_crawler metadump")
     boolean disableDumping;
 
+    @Option(names = {"-W", "--disable-watch"}, description = "refuse the watch command (live logging)")
+    boolean disableWatch;
+
+    @Option(names = {"-F", "--disable-flush-all"}, description = "refuse flush_all")
+    boolean disableFlush;
+
     @Option(names = {"-S", "--enable-sasl"}, description = "require binary SASL PLAIN authentication, users from the "
             + "file MEMCACHED_SASL_PWDB names (the text protocol is then refused)")
     boolean enableSasl;
@@ -157,6 +163,12 @@ public final class LaunchFlags {
                 throw invalid("-D takes one printable ASCII character, e.g. ':' or '.', not '" + prefixDelimiter + "'");
             }
             settings.put("ratmemcache.server.stat-key-prefix", prefixDelimiter);
+        }
+        if (disableWatch) {
+            settings.put("ratmemcache.server.watch-command", "false");
+        }
+        if (disableFlush) {
+            settings.put("ratmemcache.server.flush-command", "false");
         }
         if (disableDumping) {
             settings.put("ratmemcache.server.dump-commands", "false");

@@ -106,6 +106,14 @@ public interface RatMemCacheConfig {
         @WithDefault("true")
         boolean dumpCommands();
 
+        /** Whether the watch command streams logs; false refuses it, as memcached's -W. */
+        @WithDefault("true")
+        boolean watchCommand();
+
+        /** Whether flush_all (and the binary Flush) empty the cache; false refuses them, as memcached's -F. */
+        @WithDefault("true")
+        boolean flushCommand();
+
         /** TLS on the memcached port, as memcached's -Z and -o ssl_*. */
         Tls tls();
 

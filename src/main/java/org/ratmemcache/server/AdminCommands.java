@@ -222,6 +222,10 @@ final class AdminCommands {
      * default, the rare system events, of which there are none here.
      */
     private void watch() {
+        if (!commands.policy().watch()) {
+            reply("CLIENT_ERROR watch commands not allowed");
+            return;
+        }
         int streams = 0;
         for (int t = 1; t < request.tokenCount(); t++) {
             Optional<Watchers.Stream> stream = Watchers.Stream.named(word(t));

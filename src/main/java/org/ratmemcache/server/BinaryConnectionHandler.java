@@ -112,7 +112,13 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                 answerChange(commands.delete(request.key(), request.cas()), replyDeleted);
             }
             case Opcode.INCREMENT, Opcode.DECREMENT -> answerChange(commands.delta(request.key(), arithmetic()), replyDelta);
-            case Opcode.FLUSH -> answer(commands.flushAll(request.expiration()), replyOk);
+            case Opcode.FLUSH -> {
+                if (commands.policy().flush()) {
+                    answer(commands.flushAll(request.expiration()), replyOk);
+                } else {
+                    replyError(Status.AUTH_ERROR); // memcached's answer under -F, quiet or not
+                }
+            }
             case Opcode.NOOP -> {
                 replyOk(0);
                 sendNow();

@@ -209,12 +209,17 @@ final class Commands {
 
     /** Whether memcached's -A lets the shutdown command stop the server. */
     boolean shutdownEnabled() {
-        return statsReport.settings().shutdownCommand();
+        return statsReport.settings().commands().shutdown();
+    }
+
+    /** The administrative commands served. */
+    CommandPolicy policy() {
+        return statsReport.settings().commands();
     }
 
     /** Whether the dump commands may list keys (memcached's -X turns them off). */
     boolean dumpsEnabled() {
-        return statsReport.settings().dumpCommands();
+        return statsReport.settings().commands().dumps();
     }
 
     /** The memory tier's budget when the server started, the most cache_memlimit may set. */

@@ -99,7 +99,8 @@ public final class MemcachedServer {
         tls = settings.tls().map(t -> TlsContext.load(t, settings.nativeTransport(), view.clock()));
         tls.ifPresent(context -> acceptor.next().scheduleWithFixedDelay(context::refreshIfChanged,
                 CERTIFICATE_CHECK_SECONDS, CERTIFICATE_CHECK_SECONDS, TimeUnit.SECONDS));
-        statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio", tls);
+        statsReport = new StatsReport(view, stats, settings, connections, this::boundAddresses, epoll ? "netty-epoll" : "netty-nio", tls,
+                watchers);
         commands = new Commands(cache, stats, statsReport, settings.version(), watchers);
         cache.onEviction(item -> {
             if (watchers.watching(Watchers.Stream.EVICTIONS)) {

@@ -97,8 +97,10 @@ public class ServerBeans {
         ServerSettings settings = new ServerSettings(listen(server),
                 server.ioThreads().orElse(Runtime.getRuntime().availableProcessors()), server.maxConnections(),
                 server.idleTimeout(), MEMCACHED_COMPATIBILITY + "-ratmemcache-" + version,
-                nativeTransport(server.nativeTransport(), ImageMode.current()), server.statKeyPrefix(),
-                server.shutdownCommand(), server.dumpCommands(), tls(server.tls()),
+                nativeTransport(server.nativeTransport(), ImageMode.current()),
+                new CommandPolicy(server.statKeyPrefix(), server.shutdownCommand(), server.dumpCommands(),
+                        server.watchCommand(), server.flushCommand()),
+                tls(server.tls()),
                 authentication(server.auth(), System.getenv("MEMCACHED_SASL_PWDB")));
         return new MemcachedServer(settings, cache, cache.view());
     }

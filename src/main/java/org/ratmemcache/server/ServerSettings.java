@@ -14,18 +14,13 @@ import java.util.Optional;
  * @param version         what the version command reports
  * @param nativeTransport use native libraries where the platform has them, epoll and BoringSSL; false
  *                        keeps to the JDK's NIO and TLS (as in a native image)
- * @param statKeyPrefix   what ends a key's prefix for {@code stats detail}, as memcached's -D
- * @param shutdownCommand whether the shutdown command stops the server, as memcached's -A
- * @param dumpCommands    whether stats cachedump and lru_crawler's dumps list keys; memcached's -X turns them off
+ * @param commands        which administrative commands are served, as memcached's -D, -A, -X, -W, -F
  * @param tls             TLS on every TCP listener not marked {@code notls:}, as memcached's -Z; empty for none
  * @param authentication  who may connect, as memcached's -S and -Y
  */
 public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
-        String version, boolean nativeTransport, char statKeyPrefix, boolean shutdownCommand,
-        boolean dumpCommands, Optional<TlsSettings> tls, Authentication authentication) {
-
-    /** memcached's default prefix delimiter. */
-    public static final char DEFAULT_STAT_KEY_PREFIX = ':';
+        String version, boolean nativeTransport, CommandPolicy commands, Optional<TlsSettings> tls,
+        Authentication authentication) {
 
     public ServerSettings {
         listen = List.copyOf(listen);
@@ -47,28 +42,31 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
         if (tls.isPresent() && listen.stream().noneMatch(address -> address instanceof ListenAddress.Tcp tcp && !tcp.notls())) {
             throw new IllegalArgumentException("TLS is on, but no TCP listener serves it (each is notls: or a Unix socket): " + listen);
         }
-        if (statKeyPrefix == 0 || statKeyPrefix > 0x7f) {
-            throw new IllegalArgumentException("the stats prefix delimiter must be one ASCII character: " + (int) statKeyPrefix);
-        }
     }
 
-    /** memcached's defaults for the admin commands: ':' ends a prefix, shutdown is refused, dumps are allowed. */
+    /** memcached's defaults for the administrative commands and no TLS or authentication. */
     public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
             String version, boolean nativeTransport) {
-        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, DEFAULT_STAT_KEY_PREFIX, false, true, Optional.empty(),
+        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, CommandPolicy.DEFAULT, Optional.empty(),
                 Authentication.NONE);
     }
 
     /** These settings, with TLS as {@code tls} says. */
     public ServerSettings withTls(TlsSettings tls) {
-        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, statKeyPrefix,
-                shutdownCommand, dumpCommands, Optional.of(tls), authentication);
+        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
+                Optional.of(tls), authentication);
     }
 
     /** These settings, with {@code authentication}. */
     public ServerSettings withAuthentication(Authentication authentication) {
-        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, statKeyPrefix,
-                shutdownCommand, dumpCommands, tls, authentication);
+        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
+                tls, authentication);
+    }
+
+    /** These settings, with {@code commands}. */
+    public ServerSettings withCommands(CommandPolicy commands) {
+        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
+                tls, authentication);
     }
 
     /** One TCP listener on {@code host} and {@code port}. */

@@ -62,15 +62,17 @@ final class StatsReport {
     private final long startedMillis;
     private final PrefixStats prefixes;
     private final Optional<TlsContext> tls;
+    private final Watchers watchers;
 
     StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
             Supplier<List<SocketAddress>> boundAddresses, String transport) {
-        this(cache, server, settings, connections, boundAddresses, transport, Optional.empty());
+        this(cache, server, settings, connections, boundAddresses, transport, Optional.empty(), new Watchers(cache.clock()));
     }
 
     StatsReport(CacheView cache, ServerStats server, ServerSettings settings, ChannelGroup connections,
-            Supplier<List<SocketAddress>> boundAddresses, String transport, Optional<TlsContext> tls) {
+            Supplier<List<SocketAddress>> boundAddresses, String transport, Optional<TlsContext> tls, Watchers watchers) {
         this.tls = tls;
+        this.watchers = watchers;
         this.cache = cache;
         this.server = server;
         this.settings = settings;
@@ -78,7 +80,7 @@ final class StatsReport {
         this.boundAddresses = boundAddresses;
         this.transport = transport;
         this.startedMillis = cache.clock().millis();
-        this.prefixes = new PrefixStats(settings.statKeyPrefix());
+        this.prefixes = new PrefixStats(settings.commands().statKeyPrefix());
     }
 
     /** The memcached port's TLS, when it is on. */
@@ -210,9 +212,11 @@ final class StatsReport {
                 "slab_reassign_busy_items", "slab_reassign_busy_deletes", "slab_reassign_running", "slabs_moved",
                 "lru_crawler_running");
         out.stat("lru_crawler_starts", c.crawlerRuns.sum());
-        zero(out, "lru_maintainer_juggles", "malloc_fails", "log_worker_dropped", "log_worker_written",
-                "log_watcher_skipped", "log_watcher_sent", "log_watchers", "unexpected_napi_ids",
-                "round_robin_fallback");
+        zero(out, "lru_maintainer_juggles", "malloc_fails", "log_worker_dropped", "log_worker_written");
+        out.stat("log_watcher_skipped", watchers.skipped.sum());
+        out.stat("log_watcher_sent", watchers.sent.sum());
+        out.stat("log_watchers", watchers.count());
+        zero(out, "unexpected_napi_ids", "round_robin_fallback");
         out.stat("bytes", cache.memory().bytes());
         out.stat("curr_items", cache.itemCount());
         out.stat("total_items", c.totalItems.sum());
@@ -268,7 +272,7 @@ final class StatsReport {
         out.stat("evictions", "on");
         out.stat("domain_socket", socket.map(unix -> unix.path().toString()).orElse("NULL"));
         out.stat("umask", Integer.toOctalString(socket.map(ListenAddress.UnixSocket::mask).orElse(0700)));
-        out.stat("shutdown_command", settings.shutdownCommand() ? "yes" : "no");
+        out.stat("shutdown_command", settings.commands().shutdown() ? "yes" : "no");
         out.stat("num_threads", settings.ioThreads());
         out.stat("stat_key_prefix", prefixes.delimiter());
         out.stat("detail_enabled", prefixes.enabled() ? "yes" : "no");
@@ -285,8 +289,8 @@ final class StatsReport {
         out.stat("lru_crawler", cache.sweeps() ? "yes" : "no");
         out.stat("lru_crawler_sleep", server.crawlerSleepMicros);
         out.stat("lru_crawler_tocrawl", server.crawlerToCrawl);
-        out.stat("flush_enabled", "yes");
-        out.stat("dump_enabled", settings.dumpCommands() ? "yes" : "no");
+        out.stat("flush_enabled", settings.commands().flush() ? "yes" : "no");
+        out.stat("dump_enabled", settings.commands().dumps() ? "yes" : "no");
         out.stat("lru_segmented", "no");
         out.stat("temp_lru", "no");
         out.stat("idle_timeout", settings.idleTimeout().toSeconds());

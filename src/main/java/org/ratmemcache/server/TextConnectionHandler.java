@@ -186,7 +186,13 @@ final class TextConnectionHandler extends ConnectionHandler {
             case DELTA -> answerChange(commands.delta(request.key(), Arithmetic.of(request.increment()
                     ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR, request.delta())), replyDelta);
             case TOUCH -> answerChange(commands.touch(request.key(), commands.expiresAt(request.exptime())), replyTouched);
-            case FLUSH_ALL -> answer(commands.flushAll(request.exptime()), replyOk);
+            case FLUSH_ALL -> {
+                if (commands.policy().flush()) {
+                    answer(commands.flushAll(request.exptime()), replyOk);
+                } else {
+                    reply(TextError.FLUSH_DISABLED.line()); // memcached's -F
+                }
+            }
             case VERSION -> TextReplies.version(out(), commands.version());
             case VERBOSITY -> {
                 commands.verbosity(request.verbosity());

@@ -61,6 +61,11 @@ final class Watchers {
         this.clock = clock;
     }
 
+    /** Connections watching now. */
+    int count() {
+        return watchers.size();
+    }
+
     boolean watching(Stream stream) {
         return (streams & stream.bit) != 0;
     }

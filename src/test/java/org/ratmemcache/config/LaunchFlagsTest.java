@@ -53,10 +53,12 @@ class LaunchFlagsTest {
 
     @Test
     void theAdminCommandsFlagsAsMemcachedTakesThem() {
-        assertThat(parse("-D", ".", "-A", "-X").settings()).containsOnly(
+        assertThat(parse("-D", ".", "-A", "-X", "-W", "-F").settings()).containsOnly(
                 entry("ratmemcache.server.stat-key-prefix", "."),
                 entry("ratmemcache.server.shutdown-command", "true"),
-                entry("ratmemcache.server.dump-commands", "false"));
+                entry("ratmemcache.server.dump-commands", "false"),
+                entry("ratmemcache.server.watch-command", "false"),
+                entry("ratmemcache.server.flush-command", "false"));
         assertThatThrownBy(() -> parse("-D", "::").settings()).isInstanceOf(ParameterException.class)
                 .hasMessageContaining("one printable ASCII character");
     }

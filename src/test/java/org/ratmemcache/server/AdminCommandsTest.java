@@ -2,8 +2,8 @@ package org.ratmemcache.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.testing.ManualClock;
+import org.ratmemcache.testing.MemcachedProcess;
 import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.RunningServer;
 import org.ratmemcache.testing.TextClient;
@@ -113,14 +114,41 @@ class AdminCommandsTest {
 
     @Test
     void dashXRefusesEveryDump() {
-        ServerSettings noDumps = new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 1, 1024, Duration.ZERO,
-                "test", true, ':', false, false, Optional.empty(), Authentication.NONE);
+        ServerSettings noDumps = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true)
+                .withCommands(new CommandPolicy(':', false, false, true, true));
         try (RunningServer server = RunningServer.start(CRAWLER, noDumps); TextClient c = new TextClient(server.port())) {
             c.send("stats cachedump 1 0\r\n").expect("CLIENT_ERROR stats cachedump not allowed\r\n");
             c.send("lru_crawler metadump all\r\n").expect("ERROR metadump not allowed\r\n");
             c.send("lru_crawler mgdump all\r\n").expect("ERROR mgdump not allowed\r\n");
             assertThat(c.send("stats settings\r\nversion\r\n").readUntilVersion()).contains("STAT dump_enabled no\r\n");
         }
+    }
+
+    @Test
+    void dashWAndDashFRefuseWatchAndFlushAsMemcachedDoes() throws Exception {
+        ServerSettings refusing = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true)
+                .withCommands(new CommandPolicy(':', false, true, false, false));
+        List<String> ours = new ArrayList<>();
+        List<String> memcached = new ArrayList<>();
+        String[] requests = {"flush_all\r\n", "flush_all 10 noreply\r\nversion\r\n", "watch\r\n"};
+        try (RunningServer server = RunningServer.start(refusing); TextClient c = new TextClient(server.port());
+                MemcachedProcess reference = MemcachedProcess.start("-W", "-F");
+                TextClient m = new TextClient(reference.port())) {
+            for (String request : requests) {
+                ours.add(c.send(request).readLine());
+                memcached.add(m.send(request).readLine().replace("VERSION 1.6.18", "VERSION test"));
+            }
+            assertThat(c.send("stats settings\r\nversion\r\n").readUntilVersion()).contains("STAT flush_enabled no\r\n");
+            c.send("set k 0 0 1\r\nx\r\n").expect("STORED\r\n");
+            try (TextClient binary = new TextClient(server.port())) {
+                byte[] flush = {(byte) 0x80, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+                assertThat(binary.send(flush).read(24 + 13)).as("binary Flush: an auth error, as memcached -F answers")
+                        .startsWith("\u0081\u0008").endsWith("Auth failure.");
+            }
+            c.send("get k\r\n").expect("VALUE k 0 1\r\nx\r\nEND\r\n");
+        }
+        assertThat(ours).containsExactlyElementsOf(memcached).containsExactly("CLIENT_ERROR flush_all not allowed",
+                "VERSION test", "CLIENT_ERROR watch commands not allowed");
     }
 
     @Test
@@ -144,8 +172,8 @@ class AdminCommandsTest {
 
     @Test
     void shutdownWithDashAClosesTheConnectionAndStopsTheServerGracefully() {
-        ServerSettings dashA = new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 1, 1024, Duration.ZERO,
-                "test", true, ':', true, true, Optional.empty(), Authentication.NONE);
+        ServerSettings dashA = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true)
+                .withCommands(new CommandPolicy(':', true, true, true, true));
         try (RunningServer server = RunningServer.start(dashA)) {
             AtomicReference<Boolean> asked = new AtomicReference<>();
             server.server().onShutdownCommand(asked::set);

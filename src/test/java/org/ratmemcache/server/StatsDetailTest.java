@@ -2,8 +2,6 @@ package org.ratmemcache.server;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +53,8 @@ class StatsDetailTest {
 
     @Test
     void theDelimiterIsMemcachedsDashD() {
-        ServerSettings dots = new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 1, 1024, Duration.ZERO,
-                "test", true, '.', false, true, Optional.empty(), Authentication.NONE);
+        ServerSettings dots = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "test", true)
+                .withCommands(new CommandPolicy('.', false, true, true, true));
         try (ConnectionHarness c = new ConnectionHarness(TieredCache.builder(), dots)) {
             c.exchange("stats detail on\r\nset user.1 0 0 1\r\nx\r\nset user:2 0 0 1\r\nx\r\n");
             assertThat(c.exchange("stats detail dump\r\n")).isEqualTo("PREFIX user get 0 hit 0 set 1 del 0\r\nEND\r\n");

@@ -45,6 +45,8 @@ class WatchTest {
             watcher.send("version\r\n");
             client.send("get nope\r\n").expect("END\r\n");
             assertThat(line(watcher)).contains(" gid=8 type=item_get key=nope ");
+            assertThat(client.send("stats\r\nversion\r\n").readUntilVersion()).contains("STAT log_watcher_skipped 0\r\n",
+                    "STAT log_watcher_sent 8\r\n", "STAT log_watchers 1\r\n");
             client.close();
         }
     }

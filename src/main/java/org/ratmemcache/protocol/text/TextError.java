@@ -15,6 +15,7 @@ public enum TextError {
     TOO_LARGE("SERVER_ERROR object too large for cache"),
     OUT_OF_MEMORY("SERVER_ERROR out of memory storing object"),
     SHUTDOWN_DISABLED("ERROR: shutdown not enabled"),
+    FLUSH_DISABLED("CLIENT_ERROR flush_all not allowed"),
     UNAUTHENTICATED("CLIENT_ERROR unauthenticated"),
     AUTH_FAILURE("CLIENT_ERROR authentication failure"),
     BAD_AUTH_TOKEN("CLIENT_ERROR bad authentication token format"),
