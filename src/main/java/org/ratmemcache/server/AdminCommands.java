@@ -167,26 +167,16 @@ final class AdminCommands {
         }
     }
 
-    private void crawl() {
-        if (!commands.crawling()) {
-            reply("CLIENT_ERROR lru crawler disabled");
-        } else if (!validClasses(word(2), false)) {
-            reply("BADCLASS invalid class id");
-        } else {
-            commands.crawlNow();
-            reply(TextReplies.OK);
-        }
-    }
-
     private void dump(ItemDump.Format format) {
         String classes = word(2);
+        boolean all = classes.equals("all") || classes.equals("hash");
         if (!commands.crawling()) {
             reply("CLIENT_ERROR lru crawler disabled");
         } else if (!commands.dumpsEnabled()) {
             reply("ERROR " + word(1) + " not allowed");
-        } else if (!validClasses(classes, true)) {
+        } else if (!all && classIds(classes) < 0) {
             reply("BADCLASS invalid class id");
-        } else if (!classes.equals("all") && !classes.equals("hash") && !hasClassOne(classes)) {
+        } else if (!all && classIds(classes) == 0) {
             // every item is in class 1: the other classes hold nothing to list
             connection.out().writeBytes(format.end());
         } else {
@@ -194,26 +184,34 @@ final class AdminCommands {
         }
     }
 
-    /** {@code all}, ({@code hash} for a dump), or a comma list of class ids from 1, as memcached takes them. */
-    private boolean validClasses(String classes, boolean hashAllowed) {
-        if (classes.equals("all") || hashAllowed && classes.equals("hash")) {
-            return true;
+    private void crawl() {
+        String classes = word(2);
+        if (!commands.crawling()) {
+            reply("CLIENT_ERROR lru crawler disabled");
+        } else if (!classes.equals("all") && classIds(classes) < 0) {
+            reply("BADCLASS invalid class id");
+        } else {
+            commands.crawlNow();
+            reply(TextReplies.OK);
         }
-        for (String id : classes.split(",", -1)) {
-            if (!parseUnsigned32(id) || number.value() < 1 || number.value() > SLAB_CLASSES) {
-                return false;
-            }
-        }
-        return true;
     }
 
-    private static boolean hasClassOne(String classes) {
-        for (String id : classes.split(",")) {
-            if (Long.parseLong(id.strip()) == 1) {
-                return true;
+    /**
+     * A comma list of class ids as memcached reads them (each a 32-bit unsigned number from 1 to
+     * {@value #SLAB_CLASSES}): -1 if one is not, else 1 if the list names class 1, which holds
+     * every item here, and 0 if it does not.
+     */
+    private int classIds(String classes) {
+        int one = 0;
+        for (String id : classes.split(",", -1)) {
+            if (!parseUnsigned32(id) || number.value() < 1 || number.value() > SLAB_CLASSES) {
+                return -1;
+            }
+            if (number.value() == 1) {
+                one = 1;
             }
         }
-        return false;
+        return one;
     }
 
     /**
