@@ -73,6 +73,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class KubernetesManifestsTest {
 
     private static final Path DEPLOY = Path.of("deploy");
+    /** The kinds the kustomizations hold, as fabric8's model types. */
+    private static final Map<String, Class<? extends KubernetesResource>> KINDS = Map.of("ConfigMap", ConfigMap.class,
+            "Secret", Secret.class, "Service", Service.class, "StatefulSet", StatefulSet.class,
+            "PodDisruptionBudget", PodDisruptionBudget.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<JsonNode> objects;
@@ -103,16 +107,14 @@ class KubernetesManifestsTest {
 
     @Test
     void everyObjectHasOnlyFieldsKubernetesKnows() {
-        Map<String, Class<? extends KubernetesResource>> types = Map.of("ConfigMap", ConfigMap.class, "Secret", Secret.class,
-                "Service", Service.class, "StatefulSet", StatefulSet.class, "PodDisruptionBudget", PodDisruptionBudget.class);
         for (JsonNode object : objects) {
             String kind = object.get("kind").asText();
             if (kind.equals("ServiceMonitor")) {
                 continue; // not in Kubernetes' own model: checked field by field below
             }
-            assertThat(types).as("a kind this test knows").containsKey(kind);
+            assertThat(KINDS).as("a kind this test knows").containsKey(kind);
             List<String> unknown = new ArrayList<>();
-            unknownFields(JSON.convertValue(object, types.get(kind)), kind + "/" + object.at("/metadata/name").asText(),
+            unknownFields(JSON.convertValue(object, KINDS.get(kind)), kind + "/" + object.at("/metadata/name").asText(),
                     unknown, new IdentityHashMap<>());
             assertThat(unknown).as("fields the API server would not know").isEmpty();
         }
@@ -244,10 +246,11 @@ class KubernetesManifestsTest {
                 assertThat(rendered).as("%s renders as the first kubectl does", kubectl).isEqualTo(first);
             }
         }
-        StatefulSet set = JSON.convertValue(first.get("StatefulSet/ratmemcache"), StatefulSet.class);
         List<String> unknown = new ArrayList<>();
-        unknownFields(set, "StatefulSet/ratmemcache", unknown, new IdentityHashMap<>());
+        first.forEach((name, object) -> unknownFields(JSON.convertValue(object, KINDS.get(object.get("kind").asText())), name,
+                unknown, new IdentityHashMap<>()));
         assertThat(unknown).as("fields the API server would not know").isEmpty();
+        StatefulSet set = JSON.convertValue(first.get("StatefulSet/ratmemcache"), StatefulSet.class);
         Container container = set.getSpec().getTemplate().getSpec().getContainers().getFirst();
         LaunchFlags flags = new LaunchFlags();
         new CommandLine(flags).parseArgs(container.getArgs().toArray(String[]::new));
