@@ -29,6 +29,7 @@ import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
+import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.Tmpfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +142,11 @@ class FullDiskRepliesTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> connection.ask(set("after", "ok".getBytes(StandardCharsets.US_ASCII))).equals("STORED"));
         }
+        // recovered: in write-back a STORED may still be queued, so wait until the tier has reopened
+        // and written every acknowledged change before stopping (a stop between two reopen attempts
+        // would find the tier closed)
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Reads.writeBackQueue(cache.view()) == 0 && Reads.diskFailure(cache.view()) == null);
         server.stop(Duration.ofSeconds(5));
         server = null;
         cache.close();
