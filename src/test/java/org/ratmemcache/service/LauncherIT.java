@@ -130,7 +130,9 @@ class LauncherIT {
                 }
             });
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rwxrwx---");
-            assertThat(server.log()).contains("RatMemCache serving memcached (text, meta, binary) on unix:" + socket + " [");
+            // the socket answers a moment before the startup line is logged
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.log())
+                    .contains("RatMemCache serving memcached (text, meta, binary) on unix:" + socket + " ["));
             server.stop();
         }
         int first = Ports.free();

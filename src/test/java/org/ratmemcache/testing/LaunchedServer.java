@@ -49,11 +49,12 @@ public final class LaunchedServer implements AutoCloseable {
         }
     }
 
-    /** Waits until the memcached port accepts, failing at once if the server exits first. */
+    /** Waits until the memcached port accepts and the startup line is logged, failing at once if the server exits. */
     public LaunchedServer awaitServing(int port) {
+        // the port accepts a moment before the startup line is logged: wait for both
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             assertThat(process.isAlive()).as("the server exited: %s", log()).isTrue();
-            return Ports.accepts(port);
+            return Ports.accepts(port) && log().contains("RatMemCache serving memcached");
         });
         return this;
     }
