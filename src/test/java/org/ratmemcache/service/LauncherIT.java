@@ -141,7 +141,9 @@ class LauncherIT {
             try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("::1", second))) {
                 assertThat(channel.isConnected()).isTrue();
             }
-            assertThat(server.log()).contains("on 127.0.0.1:" + first + ", [::1]:" + second + " [");
+            // this log also holds the first server's startup line: wait for this server's own
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(server.log()).contains("on 127.0.0.1:" + first + ", [::1]:" + second + " ["));
         }
     }
 
