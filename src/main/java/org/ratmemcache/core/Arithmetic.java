@@ -9,8 +9,11 @@ package org.ratmemcache.core;
  * @param initial         on a miss, create the item with this value, unless
  * @param createExpiresAt is {@link #NO_CREATE}; else the created item's expiry
  * @param newExpiresAt    the expiry an existing item gets, or {@link Expiry#UNCHANGED}
+ * @param newCas          the CAS the changed or created item gets ({@code E}), or
+ *                        {@link Cache#NEXT_CAS}
  */
-public record Arithmetic(Direction direction, long delta, long cas, long initial, long createExpiresAt, long newExpiresAt) {
+public record Arithmetic(Direction direction, long delta, long cas, long initial, long createExpiresAt, long newExpiresAt,
+        long newCas) {
 
     /** A {@code createExpiresAt} that leaves a missing key missing. */
     public static final long NO_CREATE = Long.MIN_VALUE;
@@ -23,7 +26,7 @@ public record Arithmetic(Direction direction, long delta, long cas, long initial
 
     /** Plain incr or decr, as the text protocol has them. */
     public static Arithmetic of(Direction direction, long delta) {
-        return new Arithmetic(direction, delta, 0, 0, NO_CREATE, Expiry.UNCHANGED);
+        return new Arithmetic(direction, delta, 0, 0, NO_CREATE, Expiry.UNCHANGED, Cache.NEXT_CAS);
     }
 
     public boolean creates() {

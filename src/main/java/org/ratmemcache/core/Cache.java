@@ -3,7 +3,6 @@ package org.ratmemcache.core;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * The cache as the protocols see it: one method per kind of request, with memcached's semantics,
@@ -51,22 +50,29 @@ public interface Cache {
     CompletableFuture<Item> peek(Key key);
 
     /**
+     * A new CAS that the cache chooses, the next of its sequence: what a change gives its item
+     * unless the client chose one (the meta protocol's {@code E}). 0 is "no CAS" in every protocol,
+     * so no client can mean it as a CAS.
+     */
+    long NEXT_CAS = 0;
+
+    /**
      * Stores {@code value} under {@code key} as {@code mode} says. {@code cas} is the expected CAS
      * for {@link StoreMode#CAS}; for append and prepend a non-zero {@code cas} must match too.
-     * {@code value} is kept, not copied: the caller hands it over. When it stores, the new item's
-     * CAS goes to {@code storedCas} before the future completes (the binary protocol and meta set
-     * return it).
+     * {@code newCas} is the stored item's CAS, or {@link #NEXT_CAS}. {@code value} is kept, not
+     * copied: the caller hands it over. When it stores, the new item goes to {@code stored} before
+     * the future completes (the binary protocol and meta set return its CAS, meta set its size).
      */
     CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
-            LongConsumer storedCas);
+            long newCas, Consumer<? super Item> stored);
 
-    /** {@link #store} for a caller that does not need the stored CAS. */
+    /** {@link #store} of an item whose CAS the cache chooses, for a caller that does not need the stored item. */
     default CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas) {
-        return store(mode, key, flags, expiresAt, value, cas, NO_CAS_WANTED);
+        return store(mode, key, flags, expiresAt, value, cas, NEXT_CAS, NO_ITEM_WANTED);
     }
 
-    /** A stored CAS no one reads. */
-    LongConsumer NO_CAS_WANTED = cas -> { };
+    /** A stored item no one reads. */
+    Consumer<Item> NO_ITEM_WANTED = item -> { };
 
     /**
      * A store whose item is over the size limit, refused before its value was read: counts it,
@@ -84,18 +90,11 @@ public interface Cache {
     }
 
     /**
-     * The meta protocol's md: {@link #delete}, except that a CAS that does not match counts as a
-     * delete miss, as memcached's meta commands count it.
+     * The meta protocol's md: a delete, an invalidation or a value dropped, as {@link MetaDelete}
+     * says; unlike {@link #delete}, a CAS that does not match counts as a delete miss, as
+     * memcached's meta commands count it.
      */
-    CompletableFuture<DeleteResult> metaDelete(Key key, long cas);
-
-    /**
-     * The meta protocol's invalidation ({@code md I}): if {@code cas} is 0 or the item's CAS, keeps
-     * the value but marks it stale under a new CAS, with its win token back for the taking, and
-     * sets its expiry unless {@code expiresAt} is {@link Expiry#UNCHANGED}. A CAS that does not
-     * match counts as a delete miss.
-     */
-    CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt);
+    CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request);
 
     /** incr or decr, with the binary and meta protocols' options: see {@link Arithmetic}. */
     CompletableFuture<DeltaResult> delta(Key key, Arithmetic arithmetic);

@@ -17,8 +17,20 @@ public non-sealed interface Item extends Lookup {
     /** When the item expires, in epoch milliseconds; {@link Expiry#NEVER} if it does not. */
     long expiresAt();
 
-    /** The 64-bit CAS unique, new on every modification. */
+    /**
+     * The 64-bit CAS unique, new on every modification: the cache's next one, or the one the
+     * client chose (the meta protocol's {@code E} flag).
+     */
     long cas();
+
+    /**
+     * Where this version of the item lies in the order of stores: the CAS the cache handed out for
+     * it, which only grows. It equals {@link #cas()} unless the client chose the CAS; flush_all and
+     * the disk tier's age order go by it, never by a CAS a client may have set to anything.
+     */
+    default long version() {
+        return cas();
+    }
 
     /** When the item was last read or stored, to the second, in epoch milliseconds; 0 if unknown. */
     default long accessedAt() {

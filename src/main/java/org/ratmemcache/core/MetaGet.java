@@ -23,36 +23,43 @@ package org.ratmemcache.core;
  * @param vivifyAt          on a miss, create an empty item expiring then and win ({@code N}), or
  *                          {@link #NONE}
  * @param recacheBelow      win if the item expires before this ({@code R}), or {@link #NONE}
+ * @param vivifyCas         the CAS of an item the read creates ({@code E}), or {@link Cache#NEXT_CAS}
  */
-public record MetaGet(boolean bump, long touchAt, boolean touchBeforeRecacheCheck, long vivifyAt, long recacheBelow) {
+public record MetaGet(boolean bump, long touchAt, boolean touchBeforeRecacheCheck, long vivifyAt, long recacheBelow,
+        long vivifyCas) {
 
     /** A time that is not given. */
     public static final long NONE = Long.MIN_VALUE;
 
     /** A plain read, which bumps the item. */
-    public static final MetaGet READ = new MetaGet(true, NONE, false, NONE, NONE);
+    public static final MetaGet READ = new MetaGet(true, NONE, false, NONE, NONE, Cache.NEXT_CAS);
 
     /** A plain read that leaves the item's place in the eviction order and its read history alone ({@code q}). */
-    public static final MetaGet READ_WITHOUT_BUMP = new MetaGet(false, NONE, false, NONE, NONE);
+    public static final MetaGet READ_WITHOUT_BUMP = new MetaGet(false, NONE, false, NONE, NONE, Cache.NEXT_CAS);
 
     /** Sets a hit's expiry after the recache check has looked at the old one. */
     public MetaGet touch(long expiresAt) {
-        return new MetaGet(bump, expiresAt, false, vivifyAt, recacheBelow);
+        return new MetaGet(bump, expiresAt, false, vivifyAt, recacheBelow, vivifyCas);
     }
 
     /** Sets a hit's expiry before the recache check, which then sees the new one. */
     public MetaGet touchBeforeRecacheCheck(long expiresAt) {
-        return new MetaGet(bump, expiresAt, true, vivifyAt, recacheBelow);
+        return new MetaGet(bump, expiresAt, true, vivifyAt, recacheBelow, vivifyCas);
     }
 
     /** On a miss, creates an empty item expiring at {@code expiresAt}, and wins. */
     public MetaGet vivify(long expiresAt) {
-        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, expiresAt, recacheBelow);
+        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, expiresAt, recacheBelow, vivifyCas);
     }
 
     /** Wins if the item expires before {@code expiresAt}. */
     public MetaGet recacheBelow(long expiresAt) {
-        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, vivifyAt, expiresAt);
+        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, vivifyAt, expiresAt, vivifyCas);
+    }
+
+    /** An item this read creates gets {@code cas}, the client's choice. */
+    public MetaGet vivifyWithCas(long cas) {
+        return new MetaGet(bump, touchAt, touchBeforeRecacheCheck, vivifyAt, recacheBelow, cas);
     }
 
     public boolean touches() {

@@ -197,8 +197,8 @@ public class CacheMetrics implements MeterBinder {
     private static boolean happens(StoreMode mode, StoreResult result) {
         return switch (result) {
             case STORED, TOO_LARGE, NO_MEMORY -> true;
-            case NOT_STORED -> mode == StoreMode.ADD || mode == StoreMode.REPLACE || mode == StoreMode.APPEND || mode == StoreMode.PREPEND;
-            case EXISTS -> mode == StoreMode.CAS || mode == StoreMode.CAS_OR_STALE || mode == StoreMode.APPEND || mode == StoreMode.PREPEND;
+            case NOT_STORED -> mode == StoreMode.ADD || mode == StoreMode.REPLACE || mode.concatenates();
+            case EXISTS -> mode == StoreMode.CAS || mode == StoreMode.CAS_OR_STALE || mode.concatenates();
             case NOT_FOUND -> mode == StoreMode.CAS || mode == StoreMode.CAS_OR_STALE;
         };
     }

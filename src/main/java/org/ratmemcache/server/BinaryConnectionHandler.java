@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.netty.buffer.ByteBuf;
 
 import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -40,7 +41,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final BinaryParser parser;
     private final BinaryRequest request;
     private final StatsReport.Sink statPackets = this::statPacket;
-    private final StoredCas storedCas = new StoredCas();
+    private final StoredItem storedItem = new StoredItem();
 
     // Continuations of the commands that may wait for the disk, made once per connection.
     private final Consumer<Item> replyItem = this::replyItem;
@@ -208,7 +209,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
             prefixes.recordSet(request.key());
         }
         answerChange(commands.store(storeMode(), request.key(), request.flags(), commands.expiresAt(request.expiration()),
-                request.value(), request.cas(), storedCas.reset()), replyStored);
+                request.value(), request.cas(), Cache.NEXT_CAS, storedItem.reset()), replyStored);
     }
 
     private StoreMode storeMode() {
@@ -227,7 +228,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private Arithmetic arithmetic() {
         long createExpiresAt = request.expiration() == NO_CREATE ? Arithmetic.NO_CREATE : commands.expiresAt(request.expiration());
         return new Arithmetic(request.command() == Opcode.INCREMENT ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR,
-                request.delta(), request.cas(), request.initial(), createExpiresAt, Expiry.UNCHANGED);
+                request.delta(), request.cas(), request.initial(), createExpiresAt, Expiry.UNCHANGED, Cache.NEXT_CAS);
     }
 
     /** get, getk, gat, gatk and touch: memcached counts each as a get in stats detail. */
@@ -259,7 +260,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
                     commands.expiresAt(request.expiration()), request.value() == null ? 0 : request.value().length, id());
         }
         switch (result) {
-            case STORED -> replyOk(storedCas.value());
+            case STORED -> replyOk(storedItem.cas());
             case EXISTS -> replyError(Status.KEY_EEXISTS);
             case NOT_FOUND -> replyError(Status.KEY_ENOENT);
             case NO_MEMORY -> replyError(Status.ENOMEM);

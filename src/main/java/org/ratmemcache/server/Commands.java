@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
@@ -16,6 +15,7 @@ import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.KeyPage;
 import org.ratmemcache.core.Lookup;
+import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
@@ -100,8 +100,8 @@ final class Commands {
     }
 
     CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
-            LongConsumer storedCas) {
-        return cache.store(mode, key, flags, expiresAt, value, cas, storedCas);
+            long newCas, Consumer<? super Item> stored) {
+        return cache.store(mode, key, flags, expiresAt, value, cas, newCas, stored);
     }
 
     CompletableFuture<Void> storeTooLarge(StoreMode mode, Key key) {
@@ -112,13 +112,8 @@ final class Commands {
         return cache.delete(key, cas);
     }
 
-    CompletableFuture<DeleteResult> metaDelete(Key key, long cas) {
-        return cache.metaDelete(key, cas);
-    }
-
-    /** md I; {@code expiresAt} may be {@link Expiry#UNCHANGED}. */
-    CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt) {
-        return cache.invalidate(key, cas, expiresAt);
+    CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request) {
+        return cache.metaDelete(key, request);
     }
 
     CompletableFuture<DeltaResult> delta(Key key, Arithmetic arithmetic) {

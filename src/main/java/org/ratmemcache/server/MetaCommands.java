@@ -11,6 +11,7 @@ import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
@@ -26,6 +27,11 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
  * into a call on {@link Commands}, and writes its reply as memcached 1.6.18 does, flags echoed in
  * the order they were asked for. It answers through the connection's {@link Responder} and
  * reads the connection's one {@link TextRequest}, which stays put while a command waits.
+ *
+ * <p>Beyond 1.6.18 it has what memcached's meta protocol gained since (1.6.4x): {@code E} on every
+ * command that changes or creates an item, md's {@code x}, ms's {@code s} (the stored size, the
+ * joined one after an append) and {@code N} in append and prepend modes (a miss stores the data
+ * as a new item that expires as N says).
  */
 final class MetaCommands {
 
@@ -36,7 +42,7 @@ final class MetaCommands {
     /** mg's absolute T and N times, as handed to the cache, for the t flags. */
     private long touchAt;
     private long vivifyAt;
-    private final StoredCas storedCas = new StoredCas();
+    private final StoredItem storedItem = new StoredItem();
 
     private final Consumer<MetaGet.Result> replyGet = this::replyGet;
     private final Consumer<StoreResult> replySet = this::replySet;
@@ -66,6 +72,9 @@ final class MetaCommands {
         }
         if (flags.hasRecache()) {
             read = read.recacheBelow(commands.expiresAt(flags.recacheExptime()));
+        }
+        if (flags.hasVivify() && flags.newCas() != Cache.NEXT_CAS) {
+            read = read.vivifyWithCas(flags.newCas()); // E changes only an item the read creates
         }
         connection.answer(commands.metaGet(request.key(), read), replyGet);
     }
@@ -127,22 +136,26 @@ final class MetaCommands {
         }
     }
 
-    /** ms: its mode, turned into the cache's store modes as memcached turns them into its commands. */
+    /**
+     * ms: its mode, turned into the cache's store modes as memcached turns them into its commands;
+     * append and prepend with N create on a miss, with N's expiry rather than T's.
+     */
     void set() {
         MetaFlags flags = request.meta();
         StoreMode mode = switch (flags.mode()) {
             case 'E' -> StoreMode.ADD;
-            case 'A' -> StoreMode.APPEND;
-            case 'P' -> StoreMode.PREPEND;
+            case 'A' -> flags.hasVivify() ? StoreMode.APPEND_OR_ADD : StoreMode.APPEND;
+            case 'P' -> flags.hasVivify() ? StoreMode.PREPEND_OR_ADD : StoreMode.PREPEND;
             case 'R' -> StoreMode.REPLACE;
             default -> StoreMode.SET;
         };
         if (flags.hasCas() && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
             mode = flags.invalidate() ? StoreMode.CAS_OR_STALE : StoreMode.CAS;
         }
-        long expiresAt = flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.NEVER;
+        long expiresAt = mode.concatenates() && flags.hasVivify() ? commands.expiresAt(flags.vivifyExptime())
+                : flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.NEVER;
         connection.answerChange(commands.store(mode, request.key(), flags.clientFlags(), expiresAt, request.value(),
-                flags.cas(), storedCas.reset()), replySet);
+                flags.cas(), flags.newCas(), storedItem.reset()), replySet);
     }
 
     /** ms over the size limit: memcached drops the key's current item, whatever the mode. */
@@ -179,7 +192,8 @@ final class MetaCommands {
             switch (request.line()[request.tokenStart(t)]) {
                 case 'O' -> replies.echo(out, request, t);
                 case 'k' -> replies.key(out, request.key(), request.meta().base64());
-                case 'c' -> replies.flag(out, 'c', result == StoreResult.STORED ? storedCas.value() : 0);
+                case 'c' -> replies.flag(out, 'c', storedItem.cas());
+                case 's' -> replies.flag(out, 's', storedItem.length(request.value().length));
                 default -> {
                     // not shown
                 }
@@ -188,16 +202,15 @@ final class MetaCommands {
         MetaReplies.end(out);
     }
 
-    /** md: a delete, or with I an invalidation; both may be bound to a CAS. */
+    /** md: a delete, with I an invalidation, with x an emptied value; each may be bound to a CAS. */
     void delete() {
         MetaFlags flags = request.meta();
         long cas = flags.hasCas() ? flags.cas() : 0;
-        if (flags.invalidate()) {
-            long expiresAt = flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.UNCHANGED;
-            connection.answerChange(commands.invalidate(request.key(), cas, expiresAt), replyDelete);
-        } else {
-            connection.answerChange(commands.metaDelete(request.key(), cas), replyDelete);
-        }
+        MetaDelete delete = flags.invalidate() || flags.dropValue()
+                ? new MetaDelete(cas, flags.invalidate(), flags.dropValue(), flags.clientFlags(),
+                        flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.UNCHANGED, flags.newCas())
+                : MetaDelete.remove(cas);
+        connection.answerChange(commands.metaDelete(request.key(), delete), replyDelete);
     }
 
     private void replyDelete(DeleteResult result) {
@@ -223,7 +236,7 @@ final class MetaCommands {
         vivifyAt = flags.hasVivify() ? commands.expiresAt(flags.vivifyExptime()) : Arithmetic.NO_CREATE;
         long createExpiresAt = flags.hasVivify() && flags.hasTouch() && !flags.vivifyAfterTouch() ? touchAt : vivifyAt;
         connection.answerChange(commands.delta(request.key(), new Arithmetic(direction, flags.delta(),
-                flags.hasCas() ? flags.cas() : 0, flags.initial(), createExpiresAt, touchAt)), replyArithmetic);
+                flags.hasCas() ? flags.cas() : 0, flags.initial(), createExpiresAt, touchAt, flags.newCas())), replyArithmetic);
     }
 
     private void replyArithmetic(DeltaResult result) {

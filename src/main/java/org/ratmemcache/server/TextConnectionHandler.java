@@ -169,7 +169,7 @@ final class TextConnectionHandler extends ConnectionHandler {
                     prefixes.recordSet(request.key());
                 }
                 answerChange(commands.store(request.storeMode(), request.key(), request.flags(),
-                    commands.expiresAt(request.exptime()), request.value(), request.cas(), Cache.NO_CAS_WANTED), replyStored);
+                    commands.expiresAt(request.exptime()), request.value(), request.cas(), Cache.NEXT_CAS, Cache.NO_ITEM_WANTED), replyStored);
             }
             case STORE_TOO_LARGE -> {
                 if (prefixes.enabled()) {

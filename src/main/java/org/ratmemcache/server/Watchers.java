@@ -115,8 +115,8 @@ final class Watchers {
             case SET -> "set";
             case ADD -> "add";
             case REPLACE -> "replace";
-            case APPEND -> "append";
-            case PREPEND -> "prepend";
+            case APPEND, APPEND_OR_ADD -> "append";
+            case PREPEND, PREPEND_OR_ADD -> "prepend";
             case CAS, CAS_OR_STALE -> "cas";
         };
     }

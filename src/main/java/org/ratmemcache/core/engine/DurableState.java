@@ -75,12 +75,12 @@ final class DurableState {
 
     /** Whether an item is gone for good: flushed, or past its expiry. */
     boolean isDead(Item item, long now) {
-        return isFlushed(item.cas(), now) || Expiry.isExpired(item.expiresAt(), now);
+        return isFlushed(item.version(), now) || Expiry.isExpired(item.expiresAt(), now);
     }
 
-    /** Whether a flush covers an item with this CAS. */
-    boolean isFlushed(long itemCas, long now) {
-        return flush.covers(itemCas, now);
+    /** Whether a flush covers an item of this {@linkplain Item#version() version}. */
+    boolean isFlushed(long itemVersion, long now) {
+        return flush.covers(itemVersion, now);
     }
 
     /** Invalidates every item stored before {@code atMillis}: now, if that is not in the future. */

@@ -116,6 +116,6 @@ final class EngineView implements CacheView {
             return Optional.empty();
         }
         DiskItem onDisk = newest instanceof DiskItem read ? read : l2.read(key);
-        return Optional.of(new Placement(newest, memory.get(key) == newest, onDisk != null && onDisk.cas() == newest.cas()));
+        return Optional.of(new Placement(newest, memory.get(key) == newest, onDisk != null && onDisk.version() == newest.version()));
     }
 }

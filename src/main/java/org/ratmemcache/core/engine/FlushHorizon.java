@@ -3,9 +3,10 @@ package org.ratmemcache.core.engine;
 /**
  * What {@code flush_all} has invalidated.
  *
- * <p>A flush does not touch the items: it moves a horizon, and every item whose CAS lies at or
- * below the horizon reads as absent from then on. CAS uniques grow with every store, so "at or
- * below" means exactly "stored before the flush", with no clock-resolution ties. Flushed items are
+ * <p>A flush does not touch the items: it moves a horizon, and every item whose version (the CAS
+ * the cache handed out for it, {@link org.ratmemcache.core.Item#version()}) lies at or below the
+ * horizon reads as absent from then on. Versions grow with every store, so "at or below" means
+ * exactly "stored before the flush", with no clock-resolution ties, whatever CAS a client chose. Flushed items are
  * reclaimed lazily, on access, or by the expiry sweeper.
  *
  * <p>A delayed flush ({@code flush_all 10}) is kept pending until its time comes, then fires: the
@@ -47,10 +48,10 @@ final class FlushHorizon {
         }
     }
 
-    /** Whether an item with this CAS has been flushed, as of {@code nowMillis}. */
-    boolean covers(long itemCas, long nowMillis) {
+    /** Whether an item of this version has been flushed, as of {@code nowMillis}. */
+    boolean covers(long itemVersion, long nowMillis) {
         advance(nowMillis);
-        return itemCas <= casLimit;
+        return itemVersion <= casLimit;
     }
 
     /** Invalidates every item stored before {@code atMillis}: now, if that is not in the future. */

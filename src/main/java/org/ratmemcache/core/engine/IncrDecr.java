@@ -15,8 +15,8 @@ import org.ratmemcache.core.memory.Entry;
 /**
  * memcached's incr and decr: the value is an unsigned 64-bit decimal that incr wraps and decr
  * stops at 0; a number that got shorter keeps its length, padded with spaces, as memcached
- * rewrites it in place. The binary and meta protocols add a CAS to match, a new expiry, and a
- * miss that creates the number ({@link Arithmetic}).
+ * rewrites it in place. The binary and meta protocols add a CAS to match, a new expiry, a CAS of
+ * the client's choosing, and a miss that creates the number ({@link Arithmetic}).
  */
 record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
 
@@ -37,7 +37,8 @@ record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stat
             byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
             Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
             long expiresAt = op.newExpiresAt() == Expiry.UNCHANGED ? current.expiresAt() : op.newExpiresAt();
-            Entry updated = new Entry(current.key(), digits, current.flags(), expiresAt, state.nextCas(now), now);
+            Entry updated = new Entry(current.key(), digits, current.flags(), expiresAt, state.nextCas(now), now)
+                    .withCasIfChosen(op.newCas());
             stats.totalItems.increment();
             (op.direction() == Arithmetic.Direction.INCR ? stats.incrHits : stats.decrHits).increment();
             return Completed.afterAny(tiers.install(updated), applied(after, updated, false, current.expiresAt()));
@@ -51,10 +52,12 @@ record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stat
         stats.totalItems.increment();
         if (Expiry.isExpired(op.createExpiresAt(), now)) {
             // created already expired: the key ends up empty, but the caller still learns the value
-            Entry gone = new Entry(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now);
+            Entry gone = new Entry(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now)
+                    .withCasIfChosen(op.newCas());
             return Completed.afterAny(tiers.remove(key), applied(op.initial(), gone, true, Expiry.NEVER));
         }
-        Entry created = Entry.of(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now, compression);
+        Entry created = Entry.of(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now, compression)
+                .withCasIfChosen(op.newCas());
         return Completed.afterAny(tiers.install(created), applied(op.initial(), created, true, Expiry.NEVER));
     }
 

@@ -44,7 +44,8 @@ record MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState st
                 miss(read);
                 return MetaGet.MISS;
             }
-            Entry created = new Entry(key.toStored(), new byte[0], 0, read.vivifyAt(), state.nextCas(now), now);
+            Entry created = new Entry(key.toStored(), new byte[0], 0, read.vivifyAt(), state.nextCas(now), now)
+                    .withCasIfChosen(read.vivifyCas());
             stats.totalItems.increment();
             MetaGet.Hit hit = hit(created, read, true, true, now);
             tiers.install(created.withWinTokenSent());

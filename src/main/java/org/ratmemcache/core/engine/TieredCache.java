@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
@@ -17,6 +16,7 @@ import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
+import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
@@ -178,7 +178,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
-            LongConsumer storedCas) {
+            long newCas, Consumer<? super Item> stored) {
         if (Cache.itemSize(key.length(), flags, value.length) > itemSizeMax) {
             return storeTooLarge(mode, key).thenApply(done -> StoreResult.TOO_LARGE);
         }
@@ -190,10 +190,10 @@ public final class TieredCache implements Cache, AutoCloseable {
         stats.cmdSet.increment();
         Access access = mode == StoreMode.SET ? Access.OVERWRITE : Access.CHANGE;
         return locks.run(key, access, (k, current, now) -> counted(mode, switch (mode) {
-            case SET -> stored(newVersion(k, current, flags, expiresAt, value, now), storedCas, now);
+            case SET -> stored(newVersion(k, current, flags, expiresAt, value, newCas, now), stored, now);
             case ADD -> {
                 if (current == null) {
-                    yield stored(newVersion(k, null, flags, expiresAt, value, now), storedCas, now);
+                    yield stored(newVersion(k, null, flags, expiresAt, value, newCas, now), stored, now);
                 }
                 if (tiers.memory().get(k) == current) {
                     tiers.memory().recordAccess(current); // a failed add still bumps the item, as in memcached
@@ -201,9 +201,12 @@ public final class TieredCache implements Cache, AutoCloseable {
                 yield Completed.of(StoreResult.NOT_STORED);
             }
             case REPLACE -> current == null ? Completed.of(StoreResult.NOT_STORED)
-                    : stored(newVersion(k, current, flags, expiresAt, value, now), storedCas, now);
-            case APPEND, PREPEND -> concatenate(mode, current, value, cas, now, storedCas);
-            case CAS, CAS_OR_STALE -> compareAndSet(mode, k, current, flags, expiresAt, value, cas, now, storedCas);
+                    : stored(newVersion(k, current, flags, expiresAt, value, newCas, now), stored, now);
+            case APPEND, PREPEND -> concatenate(mode, current, value, cas, newCas, now, stored);
+            case APPEND_OR_ADD, PREPEND_OR_ADD -> current == null
+                    ? stored(newVersion(k, null, flags, expiresAt, value, newCas, now), stored, now)
+                    : concatenate(mode, current, value, cas, newCas, now, stored);
+            case CAS, CAS_OR_STALE -> compareAndSet(mode, k, current, flags, expiresAt, value, cas, newCas, now, stored);
         }));
     }
 
@@ -223,15 +226,28 @@ public final class TieredCache implements Cache, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<DeleteResult> metaDelete(Key key, long cas) {
-        return ifCasMatches(key, cas, Mismatch.COUNTED_AS_MISS, this::deleted);
-    }
-
-    @Override
-    public CompletableFuture<DeleteResult> invalidate(Key key, long cas, long expiresAt) {
-        return ifCasMatches(key, cas, Mismatch.COUNTED_AS_MISS, current -> {
-            long newExpiresAt = expiresAt == Expiry.UNCHANGED ? current.expiresAt() : expiresAt;
-            return tiers.install(current.invalidated(state.nextCas(clock.millis()), newExpiresAt));
+    public CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request) {
+        if (!request.keepsItem()) {
+            return ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, this::deleted);
+        }
+        return ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, current -> {
+            long now = clock.millis();
+            Entry kept = current;
+            if (request.dropValue()) {
+                // memcached stores an empty item in its place: counted as a store, and, unless it is
+                // also invalidated, as a delete
+                long expiresAt = request.expiresAt() == Expiry.UNCHANGED ? Expiry.NEVER : request.expiresAt();
+                kept = new Entry(current.key(), new byte[0], request.flags(), expiresAt, state.nextCas(now), now)
+                        .withCas(request.newCas() == NEXT_CAS ? current.cas() : request.newCas());
+                stats.totalItems.increment();
+            }
+            if (request.invalidate()) {
+                long expiresAt = request.expiresAt() == Expiry.UNCHANGED ? kept.expiresAt() : request.expiresAt();
+                kept = kept.invalidated(state.nextCas(now), expiresAt).withCasIfChosen(request.newCas());
+            } else {
+                stats.deleteHits.increment();
+            }
+            return Expiry.isExpired(kept.expiresAt(), now) ? tiers.remove(kept.key()) : tiers.install(kept);
         });
     }
 
@@ -331,23 +347,26 @@ public final class TieredCache implements Cache, AutoCloseable {
         return outcome;
     }
 
-    /** A new version of the key, with a new CAS; {@code old} is its current entry, if any. */
-    private Entry newVersion(Key key, Entry old, int flags, long expiresAt, byte[] value, long now) {
+    /**
+     * A new version of the key, with a new CAS (the cache's next, or {@code newCas} if the client
+     * chose one); {@code old} is its current entry, if any.
+     */
+    private Entry newVersion(Key key, Entry old, int flags, long expiresAt, byte[] value, long newCas, long now) {
         Key stored = old != null ? old.key() : key.toStored();
-        return Entry.of(stored, value, flags, expiresAt, state.nextCas(now), now, compression);
+        return Entry.of(stored, value, flags, expiresAt, state.nextCas(now), now, compression).withCasIfChosen(newCas);
     }
 
-    /** Stores {@code entry}, tells {@code storedCas} its CAS, and completes with STORED once durable. */
-    private CompletableFuture<StoreResult> stored(Entry entry, LongConsumer storedCas, long now) {
+    /** Stores {@code entry}, hands it to {@code stored}, and completes with STORED once durable. */
+    private CompletableFuture<StoreResult> stored(Entry entry, Consumer<? super Item> stored, long now) {
         stats.totalItems.increment();
-        storedCas.accept(entry.cas());
+        stored.accept(entry);
         // Stored already expired (exptime < 0), the key simply ends up empty.
         CompletableFuture<Void> durable = Expiry.isExpired(entry.expiresAt(), now) ? tiers.remove(entry.key()) : tiers.install(entry);
         return Completed.after(durable, StoreResult.STORED);
     }
 
-    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long now,
-            LongConsumer storedCas) {
+    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long newCas,
+            long now, Consumer<? super Item> stored) {
         if (old == null) {
             return Completed.of(StoreResult.NOT_STORED);
         }
@@ -359,11 +378,12 @@ public final class TieredCache implements Cache, AutoCloseable {
             return Completed.of(StoreResult.NOT_STORED); // memcached cannot allocate the joined item either
         }
         byte[] joined = new byte[current.length + data.length];
-        byte[] first = mode == StoreMode.APPEND ? current : data;
-        byte[] second = mode == StoreMode.APPEND ? data : current;
+        boolean after = mode == StoreMode.APPEND || mode == StoreMode.APPEND_OR_ADD;
+        byte[] first = after ? current : data;
+        byte[] second = after ? data : current;
         System.arraycopy(first, 0, joined, 0, first.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
-        return stored(newVersion(old.key(), old, old.flags(), old.expiresAt(), joined, now), storedCas, now);
+        return stored(newVersion(old.key(), old, old.flags(), old.expiresAt(), joined, newCas, now), stored, now);
     }
 
     /**
@@ -371,19 +391,19 @@ public final class TieredCache implements Cache, AutoCloseable {
      * than the item's still stores, but as a stale item that keeps the old expiry and win token.
      */
     private CompletableFuture<StoreResult> compareAndSet(StoreMode mode, Key key, Entry old, int flags, long expiresAt,
-            byte[] value, long cas, long now, LongConsumer storedCas) {
+            byte[] value, long cas, long newCas, long now, Consumer<? super Item> stored) {
         if (old == null) {
             stats.casMisses.increment();
             return Completed.of(StoreResult.NOT_FOUND);
         }
         if (old.cas() == cas) {
             stats.casHits.increment();
-            return stored(newVersion(key, old, flags, expiresAt, value, now), storedCas, now);
+            return stored(newVersion(key, old, flags, expiresAt, value, newCas, now), stored, now);
         }
         if (mode == StoreMode.CAS_OR_STALE && Long.compareUnsigned(cas, old.cas()) < 0) {
             stats.casHits.increment();
-            Entry stale = newVersion(key, old, flags, old.expiresAt(), value, now).withMarks(true, old.winTokenSent());
-            return stored(stale, storedCas, now);
+            Entry stale = newVersion(key, old, flags, old.expiresAt(), value, newCas, now).withMarks(true, old.winTokenSent());
+            return stored(stale, stored, now);
         }
         stats.casBadval.increment();
         return Completed.of(StoreResult.EXISTS);

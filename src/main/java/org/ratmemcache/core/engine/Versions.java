@@ -58,7 +58,7 @@ record Versions(Tiers tiers, DurableState state, CacheStats stats, ValueCompress
             stats.l2Misses.increment();
             return null;
         }
-        boolean flushed = state.isFlushed(onDisk.cas(), now);
+        boolean flushed = state.isFlushed(onDisk.version(), now);
         if (flushed || Expiry.isExpired(onDisk.expiresAt(), now)) {
             countDeadRead(flushed, access);
             stats.l2Misses.increment();
@@ -90,7 +90,7 @@ record Versions(Tiers tiers, DurableState state, CacheStats stats, ValueCompress
 
     /** Whether the entry is live; a dead one is removed from memory and counted. */
     private boolean isLive(Entry entry, long now, Access access) {
-        boolean flushed = state.isFlushed(entry.cas(), now);
+        boolean flushed = state.isFlushed(entry.version(), now);
         if (!flushed && !Expiry.isExpired(entry.expiresAt(), now)) {
             return true;
         }

@@ -1,5 +1,6 @@
 package org.ratmemcache.core.memory;
 
+import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;
@@ -14,7 +15,7 @@ import org.ratmemcache.core.compress.ValueCompression;
  * lost update only blurs a statistic, and each is written only when it changes, so that hot keys
  * read by many threads do not bounce a cache line between cores.
  */
-public final class Entry implements Item, Found {
+public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
 
     static final int NEW = 0;
     static final int LINKED = 1;
@@ -29,7 +30,8 @@ public final class Entry implements Item, Found {
     private final int rawLength;
     private final int flags;
     private final long expiresAt;
-    private final long cas;
+    /** The CAS the cache handed out for this version: also the item's CAS, unless a client chose that. */
+    private final long version;
     /** The meta protocol's marks: {@link #STALE}, {@link #WIN_TOKEN_SENT}. */
     private final byte marks;
 
@@ -42,64 +44,87 @@ public final class Entry implements Item, Found {
     private boolean fetched;
     private long accessedAt;
 
-    /** An entry holding {@code value} as it is. */
-    public Entry(Key key, byte[] value, int flags, long expiresAt, long cas, long nowMillis) {
-        this(key, value, -1, flags, expiresAt, cas, nowMillis, (byte) 0);
+    /** An entry holding {@code value} as it is, whose CAS is its version. */
+    public Entry(Key key, byte[] value, int flags, long expiresAt, long version, long nowMillis) {
+        this(key, value, -1, flags, expiresAt, version, nowMillis, (byte) 0);
     }
 
-    private Entry(Key key, byte[] value, int rawLength, int flags, long expiresAt, long cas, long nowMillis, byte marks) {
+    private Entry(Key key, byte[] value, int rawLength, int flags, long expiresAt, long version, long nowMillis,
+            byte marks) {
         this.key = key;
         this.value = value;
         this.rawLength = rawLength;
         this.flags = flags;
         this.expiresAt = expiresAt;
-        this.cas = cas;
+        this.version = version;
         this.accessedAt = nowMillis;
         this.marks = marks;
     }
 
     /** An entry holding {@code value} compressed, if {@code compression} compresses it. */
-    public static Entry of(Key key, byte[] value, int flags, long expiresAt, long cas, long nowMillis,
+    public static Entry of(Key key, byte[] value, int flags, long expiresAt, long version, long nowMillis,
             ValueCompression compression) {
         byte[] compressed = compression.compress(value);
-        return compressed == null ? new Entry(key, value, flags, expiresAt, cas, nowMillis)
-                : new Entry(key, compressed, value.length, flags, expiresAt, cas, nowMillis, (byte) 0);
+        return compressed == null ? new Entry(key, value, flags, expiresAt, version, nowMillis)
+                : new Entry(key, compressed, value.length, flags, expiresAt, version, nowMillis, (byte) 0);
     }
 
-    /** The entry of an item read from disk, keeping its read history and meta marks. */
+    /** The entry of an item read from disk, keeping its CAS, read history and meta marks. */
     public static Entry of(Item item, ValueCompression compression) {
-        Entry entry = of(item.key(), item.value(), item.flags(), item.expiresAt(), item.cas(), item.accessedAt(),
-                compression).withMarks(item.stale(), item.winTokenSent());
+        Entry entry = of(item.key(), item.value(), item.flags(), item.expiresAt(), item.version(), item.accessedAt(),
+                compression).withMarks(item.stale(), item.winTokenSent()).withCas(item.cas());
         entry.fetched = item.fetched();
         return entry;
     }
 
+    /**
+     * The same item under the CAS a client chose (the meta protocol's {@code E}), same version:
+     * the store order stays the cache's own.
+     */
+    public Entry withCas(long chosenCas) {
+        if (chosenCas == cas()) {
+            return this;
+        }
+        return inherit(chosenCas == version ? new Entry(key, value, rawLength, flags, expiresAt, version, accessedAt, marks)
+                : new WithChosenCas(this, expiresAt, marks, chosenCas));
+    }
+
+    /** {@link #withCas}, unless {@code newCas} is {@link Cache#NEXT_CAS}: then this entry as it is. */
+    public Entry withCasIfChosen(long newCas) {
+        return newCas == Cache.NEXT_CAS ? this : withCas(newCas);
+    }
+
     /** The same item with another expiry, as touch makes it: same CAS, same read history. */
     public Entry withExpiry(long newExpiresAt) {
-        return copy(cas, newExpiresAt, marks);
+        return copy(newExpiresAt, marks);
     }
 
     /** The same item with its win token handed out: same CAS, same read history. */
     public Entry withWinTokenSent() {
-        return copy(cas, expiresAt, (byte) (marks | WIN_TOKEN_SENT));
+        return copy(expiresAt, (byte) (marks | WIN_TOKEN_SENT));
     }
 
     /**
-     * The same value marked stale under a new CAS, with its win token back for the taking: the
-     * meta protocol's invalidation.
+     * The same value marked stale under a new version and CAS, with its win token back for the
+     * taking: the meta protocol's invalidation.
      */
-    public Entry invalidated(long newCas, long newExpiresAt) {
-        return copy(newCas, newExpiresAt, STALE);
+    public Entry invalidated(long newVersion, long newExpiresAt) {
+        return inherit(new Entry(key, value, rawLength, flags, newExpiresAt, newVersion, accessedAt, STALE));
     }
 
     /** The same item with the given meta marks. */
     public Entry withMarks(boolean stale, boolean winTokenSent) {
         byte newMarks = (byte) ((stale ? STALE : 0) | (winTokenSent ? WIN_TOKEN_SENT : 0));
-        return newMarks == marks ? this : copy(cas, expiresAt, newMarks);
+        return newMarks == marks ? this : copy(expiresAt, newMarks);
     }
 
-    private Entry copy(long newCas, long newExpiresAt, byte newMarks) {
-        Entry copy = new Entry(key, value, rawLength, flags, newExpiresAt, newCas, accessedAt, newMarks);
+    /** A copy with another expiry and marks: same CAS, same read history. */
+    Entry copy(long newExpiresAt, byte newMarks) {
+        return inherit(new Entry(key, value, rawLength, flags, newExpiresAt, version, accessedAt, newMarks));
+    }
+
+    /** {@code copy}, given this entry's read history. */
+    final Entry inherit(Entry copy) {
         copy.fetched = fetched;
         return copy;
     }
@@ -142,7 +167,12 @@ public final class Entry implements Item, Found {
 
     @Override
     public long cas() {
-        return cas;
+        return version;
+    }
+
+    @Override
+    public long version() {
+        return version;
     }
 
     @Override
@@ -178,5 +208,34 @@ public final class Entry implements Item, Found {
     /** What this entry costs the memory budget: key, stored value and the JVM's per-entry overhead. */
     public long weight() {
         return MemoryTier.weigh(key.length(), value.length);
+    }
+
+    /**
+     * An entry whose CAS a client chose: the rare case pays for the extra field, so that every
+     * other entry stays as small as it was.
+     */
+    static final class WithChosenCas extends Entry {
+
+        private final long chosenCas;
+
+        private WithChosenCas(Entry item, long expiresAt, byte marks, long chosenCas) {
+            super(item.key, item.value, item.rawLength, item.flags, expiresAt, item.version, item.accessedAt, marks);
+            this.chosenCas = chosenCas;
+        }
+
+        @Override
+        public long cas() {
+            return chosenCas;
+        }
+
+        @Override
+        Entry copy(long newExpiresAt, byte newMarks) {
+            return inherit(new WithChosenCas(this, newExpiresAt, newMarks, chosenCas));
+        }
+
+        @Override
+        public long weight() {
+            return super.weight() + Long.BYTES;
+        }
     }
 }

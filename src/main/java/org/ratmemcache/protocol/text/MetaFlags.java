@@ -3,6 +3,7 @@ package org.ratmemcache.protocol.text;
 import java.util.Arrays;
 import java.util.Base64;
 
+import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.Key;
 
@@ -13,6 +14,12 @@ import org.ratmemcache.core.Key;
  * a bad token fails it too, but only after the other flags have been read, with the last error
  * found. The flags that only shape the reply (k, c, f, h, l, O, s, t) are read from the request's
  * tokens again, in order, when the reply is written.
+ *
+ * <p>Two flags are from the memcached of today (1.6.4x), which 1.6.18 refuses as invalid:
+ * {@code E<cas>}, the CAS the changed or created item gets, and md's {@code x}, which empties
+ * the value but keeps the item. As in memcached, every command reads every flag it knows, and
+ * those it has no use for change nothing (mg's {@code C}, for one). {@code E0} asks for no
+ * particular CAS, since 0 is "no CAS" in every protocol: the item gets the cache's next.
  */
 public final class MetaFlags {
 
@@ -26,6 +33,8 @@ public final class MetaFlags {
     boolean quiet;
     boolean value;
     boolean invalidate;
+    /** x: md empties the value instead of removing the item. */
+    boolean dropValue;
     boolean hasCas;
     boolean hasTouch;
     boolean hasVivify;
@@ -42,6 +51,8 @@ public final class MetaFlags {
     boolean vivifyAfterTouch;
     int clientFlags;
     long cas;
+    /** E's CAS, or {@link Cache#NEXT_CAS}. */
+    long newCas;
     long delta;
     long initial;
     /** The last error {@link #parse} found, while it reads on. */
@@ -56,6 +67,7 @@ public final class MetaFlags {
         quiet = false;
         value = false;
         invalidate = false;
+        dropValue = false;
         hasCas = false;
         hasTouch = false;
         hasVivify = false;
@@ -68,6 +80,7 @@ public final class MetaFlags {
         vivifyAfterTouch = false;
         clientFlags = 0;
         cas = 0;
+        newCas = Cache.NEXT_CAS;
         delta = 1;
         initial = 0;
         decodedLength = 0;
@@ -121,6 +134,8 @@ public final class MetaFlags {
                 case 'u' -> noBump = true;
                 case 'q' -> quiet = true;
                 case 'I' -> invalidate = true;
+                case 'x' -> dropValue = true;
+                case 'E' -> newCas = unsigned64(line, arg, end, number, TextError.BAD_TOKEN);
                 case 'F' -> {
                     if (number.parseUnsignedFlags(line, arg, end)) {
                         clientFlags = (int) number.value();
@@ -240,6 +255,16 @@ public final class MetaFlags {
     /** I: invalidate (md), or store as stale with an older CAS (ms). */
     public boolean invalidate() {
         return invalidate;
+    }
+
+    /** x: empty the value, keep the item (md). */
+    public boolean dropValue() {
+        return dropValue;
+    }
+
+    /** E: the CAS the changed or created item gets, or {@link Cache#NEXT_CAS}. */
+    public long newCas() {
+        return newCas;
     }
 
     public boolean hasCas() {

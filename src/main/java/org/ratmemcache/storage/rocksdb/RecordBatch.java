@@ -25,7 +25,7 @@ import org.rocksdb.WriteOptions;
  * <p>The index entries are added at the commit, sorted by their keys: RocksDB's memtable inserts
  * a run of sorted keys starting from where the previous one ended, whereas the entries of the
  * records a batch replaces lie anywhere in the index (the batch's records are put in key order,
- * so their CAS uniques come in no order).
+ * so their versions come in no order).
  */
 final class RecordBatch implements AutoCloseable {
 
@@ -60,9 +60,9 @@ final class RecordBatch implements AutoCloseable {
         forgetRecord(key);
         byte[] record = RecordFormat.encode(item, keepCompressed);
         batch.put(open.items, key, record);
-        ageWrites.add(new IndexWrite(bigEndian(item.cas()), key));
+        ageWrites.add(new IndexWrite(bigEndian(item.version()), key));
         if (item.expiresAt() != Expiry.NEVER) {
-            expiryWrites.add(new IndexWrite(expiryKey(item.expiresAt(), key), bigEndian(item.cas())));
+            expiryWrites.add(new IndexWrite(expiryKey(item.expiresAt(), key), bigEndian(item.version())));
         }
         items++;
         bytes += key.length + record.length;
@@ -87,7 +87,7 @@ final class RecordBatch implements AutoCloseable {
         if (size == RocksDB.NOT_FOUND) {
             return false;
         }
-        ageWrites.add(new IndexWrite(bigEndian(RecordFormat.cas(header)), null));
+        ageWrites.add(new IndexWrite(bigEndian(RecordFormat.version(header)), null));
         long expiresAt = RecordFormat.expiresAt(header);
         if (expiresAt != Expiry.NEVER) {
             expiryWrites.add(new IndexWrite(expiryKey(expiresAt, key), null));

@@ -35,9 +35,11 @@ import org.rocksdb.WriteOptions;
  * <ul>
  *   <li>Column family {@code items}: key bytes to a {@link RecordFormat} record.</li>
  *   <li>Column family {@code expiry}: expiry time (8 bytes, big-endian) + key, to the record's
- *       CAS, for every record that expires: the TTL sweep is a range scan up to now.</li>
- *   <li>Column family {@code age}: CAS (8 bytes, big-endian) to key. CAS uniques grow with every
- *       write, so this orders records by their last write: flushed records (CAS at or below the
+ *       version, for every record that expires: the TTL sweep is a range scan up to now.</li>
+ *   <li>Column family {@code age}: version (8 bytes, big-endian) to key. The version is the CAS
+ *       the cache handed out ({@link org.ratmemcache.core.Item#version()}, whatever CAS a client
+ *       chose), which grows with every
+ *       write, so this orders records by their last write: flushed records (version at or below the
  *       flush horizon) and the oldest records (evicted when the disk is over its bound) are both
  *       a range scan from the start.</li>
  *   <li>Column family {@code meta}: the format fingerprint, the totals and the

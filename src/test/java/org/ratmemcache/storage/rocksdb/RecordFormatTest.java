@@ -11,11 +11,14 @@ import org.ratmemcache.core.memory.Entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Format 1, pinned byte for byte so that a later version still reads what this one wrote. */
+/** Formats 1 and 2, pinned byte for byte so that a later version still reads what this one wrote. */
 class RecordFormatTest {
 
     private static final String FORMAT_1_RECORD = "01" + "01" + "ffffffff" + "0000019b76db1fe8" + "0000000000000102"
             + "0000019b76daa800" + "68656c6c6f";
+    /** Format 2: an item whose CAS a client chose (0x1e240 = 123456) over version 0x102. */
+    private static final String FORMAT_2_RECORD = "02" + "03" + "00000004" + "0000000000000000" + "0000000000000102"
+            + "0000019b76daa800" + "000000000001e240" + "68656c6c6f";
 
     @Test
     void writesFormat1() {
@@ -33,6 +36,42 @@ class RecordFormatTest {
         assertThat(item.cas()).isEqualTo(258);
         assertThat(item.accessedAt()).isEqualTo(1_767_225_600_000L);
         assertThat(item.fetched()).isTrue();
+    }
+
+    @Test
+    void writesFormat2OnlyForAChosenCas() {
+        Entry chosen = new Entry(Key.of("k"), "hello".getBytes(), 4, 0, 258, 1_767_225_600_000L).withCas(123_456)
+                .withMarks(true, false);
+        chosen.markFetched(1_767_225_600_000L);
+        assertThat(HexFormat.of().formatHex(RecordFormat.encode(chosen, false))).isEqualTo(FORMAT_2_RECORD);
+        assertThat(RecordFormat.encode(chosen.withCas(258), false)[0]).as("its own CAS again: format 1").isEqualTo((byte) 1);
+    }
+
+    @Test
+    void readsFormat2() throws Exception {
+        DiskItem item = RecordFormat.decode(Key.of("k"), HexFormat.of().parseHex(FORMAT_2_RECORD));
+        assertThat(new String(item.value())).isEqualTo("hello");
+        assertThat(item.flags()).isEqualTo(4);
+        assertThat(item.cas()).isEqualTo(123_456);
+        assertThat(item.version()).isEqualTo(258);
+        assertThat(item.stale()).isTrue();
+        assertThat(item.fetched()).isTrue();
+        Entry back = Entry.of(item, ValueCompression.OFF);
+        assertThat(back.cas()).isEqualTo(123_456);
+        assertThat(back.version()).isEqualTo(258);
+    }
+
+    @Test
+    void keepsAnLz4BlockAfterAChosenCas() throws Exception {
+        byte[] raw = "abcabcabcabcabcabcabcabcabcabcabcabcabcabc".getBytes();
+        Entry entry = Entry.of(Key.of("k"), raw, 0, 0, 9, 0, new ValueCompression(16)).withCas(77);
+        byte[] record = RecordFormat.encode(entry, true);
+        assertThat(record[0]).isEqualTo((byte) 2);
+        assertThat(record[1] & RecordFormat.LZ4).isEqualTo(RecordFormat.LZ4);
+        DiskItem item = RecordFormat.decode(Key.of("k"), record);
+        assertThat(item.value()).isEqualTo(raw);
+        assertThat(item.cas()).isEqualTo(77);
+        assertThat(item.version()).isEqualTo(9);
     }
 
     @Test
@@ -60,9 +99,12 @@ class RecordFormatTest {
     @Test
     void refusesAnUnknownVersion() {
         byte[] record = HexFormat.of().parseHex(FORMAT_1_RECORD);
-        record[0] = 2;
+        record[0] = 3;
         assertThatThrownBy(() -> RecordFormat.decode(Key.of("k"), record))
-                .isInstanceOf(RecordFormat.UnreadableRecordException.class).hasMessageContaining("format 2");
+                .isInstanceOf(RecordFormat.UnreadableRecordException.class).hasMessageContaining("format 3");
+        byte[] shortFormat2 = HexFormat.of().parseHex(FORMAT_2_RECORD.substring(0, 2 * RecordFormat.HEADER + 4));
+        assertThatThrownBy(() -> RecordFormat.decode(Key.of("k"), shortFormat2))
+                .isInstanceOf(RecordFormat.UnreadableRecordException.class).hasMessageContaining("no CAS");
         assertThatThrownBy(() -> RecordFormat.decode(Key.of("k"), new byte[5]))
                 .isInstanceOf(RecordFormat.UnreadableRecordException.class);
     }
