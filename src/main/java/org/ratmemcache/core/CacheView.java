@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
+import org.ratmemcache.core.memory.Eviction;
+
 /**
  * The cache as operations see it, read-only: its counters, what each tier holds, key listings and
  * a key's whereabouts. The stats command, the admin API, the metrics and the health checks read
@@ -75,6 +77,9 @@ public interface CacheView {
 
         /** When the item the policy would evict next was last read or stored. */
         OptionalLong coldestAccessedAt();
+
+        /** The policy that picks which items go first. */
+        Eviction eviction();
     }
 
     /** What the disk tier holds, and how its writes go. */

@@ -307,6 +307,8 @@ final class StatsReport {
             out.stat("ssl_kernel_tls", "no");
             out.stat("ssl_min_version", t.minVersion().toLowerCase(Locale.ROOT));
         });
+        // ours, after memcached's own lines
+        out.stat("eviction_policy", cache.memory().eviction().name().toLowerCase(Locale.ROOT));
     }
 
     private void items(Sink out) {

@@ -12,8 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.Eviction;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.Reads;
 
@@ -95,10 +98,11 @@ class ConcurrencyTest {
         assertThat(new String(Reads.item(cache, Key.of("k")).value(), StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(THREADS * 2_000));
     }
 
-    @Test
-    void theBooksBalanceAfterMixedTrafficUnderEviction() throws Exception {
-        try (TieredCache small = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO)
-                .maxMemory(200 * org.ratmemcache.core.memory.MemoryTier.weigh(4, 64)).build()) {
+    @ParameterizedTest
+    @EnumSource(Eviction.class)
+    void theBooksBalanceAfterMixedTrafficUnderEviction(Eviction eviction) throws Exception {
+        try (TieredCache small = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO).eviction(eviction)
+                .maxMemory(200 * org.ratmemcache.core.memory.MemoryTier.weigh(4, 64)).maxEntries(150).build()) {
             race(20_000, (thread, i) -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 Key key = Key.of("k" + random.nextInt(500));
@@ -114,8 +118,11 @@ class ConcurrencyTest {
                 bytes += entry.weight();
                 entries++;
             }
-            assertThat(small.view().itemCount()).isEqualTo(entries);
+            assertThat(small.view().itemCount()).isEqualTo(entries).isLessThanOrEqualTo(150);
             assertThat(small.view().memory().bytes()).isEqualTo(bytes).isLessThanOrEqualTo(small.view().memory().maxBytes());
+            assertThat(small.view().stats().evictions.sum()).as("both bounds were reached").isPositive();
+            // the policy orders exactly the entries the map holds, each once
+            assertThat(small.memory().keptLongest(Integer.MAX_VALUE)).containsExactlyInAnyOrderElementsOf(small.memory().view());
         }
     }
 }

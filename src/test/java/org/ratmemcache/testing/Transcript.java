@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *   <li>{@code >> bytes}: send the bytes and read nothing (half a request);</li>
  *   <li>{@code >| bytes}: send the bytes and read until the server hangs up; then reconnect;</li>
  *   <li>{@code @subset} before a step: this server may print fewer {@code STAT} lines than
- *       memcached, in memcached's order (for {@code stats settings});</li>
+ *       memcached, in memcached's order, then more of its own (for {@code stats settings});</li>
  *   <li>{@code @extended} before a step: this server prints memcached's {@code STAT} lines, then
  *       more of its own (for {@code stats}).</li>
  *   <li>{@code @memory} before a step: compared only when every item lives in memory. The step
@@ -46,7 +46,7 @@ public record Transcript(List<Step> steps) {
     public enum Stats {
         /** Exactly the same names. */
         SAME,
-        /** Fewer, in memcached's order ({@code @subset}). */
+        /** Fewer, in memcached's order, then more ({@code @subset}). */
         SUBSET,
         /** memcached's, then more ({@code @extended}). */
         EXTENDED

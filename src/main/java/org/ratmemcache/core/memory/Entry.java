@@ -35,9 +35,13 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
     /** The meta protocol's marks: {@link #STALE}, {@link #WIN_TOKEN_SENT}. */
     private final byte marks;
 
-    /** Neighbours in the policy's list; guarded by the eviction lock. */
+    /** Neighbours in the policy's list ({@link EntryList}); guarded by the eviction lock. */
     Entry prev;
     Entry next;
+    /** {@link LfuPolicy}'s run of the entry's use count; guarded by the eviction lock. */
+    FrequencyBucket bucket;
+    /** {@link WTinyLfuPolicy}'s region of the entry; guarded by the eviction lock. */
+    byte region;
     /** NEW until the policy links it, LINKED while it counts against the budget, then REMOVED. */
     int state = NEW;
 
@@ -59,6 +63,11 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
         this.version = version;
         this.accessedAt = nowMillis;
         this.marks = marks;
+    }
+
+    /** A list's sentinel: no item, only links. */
+    static Entry sentinel() {
+        return new Entry(null, null, 0, 0, 0, 0);
     }
 
     /** An entry holding {@code value} compressed, if {@code compression} compresses it. */

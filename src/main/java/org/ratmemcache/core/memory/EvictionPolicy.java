@@ -13,6 +13,10 @@ import java.util.List;
  */
 public interface EvictionPolicy {
 
+    /** The tier's bounds, before the first entry and after every resize. */
+    default void onBounds(long maxBytes, long maxEntries) {
+    }
+
     void onInsert(Entry entry);
 
     void onAccess(Entry entry);

@@ -48,6 +48,7 @@ public final class MemoryTier implements CacheView.MemoryFigures {
     private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>();
     private final ReentrantLock evictionLock = new ReentrantLock();
     private final ReadBuffer readBuffer = new ReadBuffer();
+    private final Eviction eviction;
     private final EvictionPolicy policy;
     private final Consumer<Entry> replayRead = this::replayRead;
     private final Consumer<Entry> onEvicted;
@@ -71,9 +72,11 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         if (maxBytes <= 0 || maxEntries <= 0) {
             throw new IllegalArgumentException("memory tier bounds must be positive: " + maxBytes + " bytes, " + maxEntries + " entries");
         }
+        this.eviction = eviction;
         this.policy = eviction.newPolicy();
         this.maxBytes = maxBytes;
         this.maxEntries = maxEntries;
+        policy.onBounds(maxBytes, maxEntries);
         this.onEvicted = onEvicted;
     }
 
@@ -216,6 +219,7 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         evictionLock.lock();
         try {
             maxBytes = newMaxBytes;
+            policy.onBounds(newMaxBytes, maxEntries);
             evictOverflow();
         } finally {
             evictionLock.unlock();
@@ -231,6 +235,11 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         } finally {
             evictionLock.unlock();
         }
+    }
+
+    @Override
+    public Eviction eviction() {
+        return eviction;
     }
 
     @Override
