@@ -9,7 +9,9 @@
 #        bench/abcpu.sh ../before . set 3 20
 #   Workloads are bench/workloads.sh's (bench/common.sh defines them); defaults: set, 3 rounds of
 #   20 s after a 15 s warm-up. RAT_OPTS adds settings to both builds, e.g.
-#   RAT_OPTS=-Dratmemcache.l2.write-policy=write-through. Prints every run and the medians.
+#   RAT_OPTS=-Dratmemcache.l2.write-policy=write-through; BEFORE_OPTS and AFTER_OPTS add settings to
+#   one side, so that one build compares two settings: AFTER_OPTS=-Dratmemcache.l1.eviction=hybrid
+#   bench/abcpu.sh . . get90. Prints every run and the medians.
 # Needs: memcached, memcaslap (apt-get install memcached libmemcached-tools), a JDK 21+ as JAVA_HOME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,10 +36,10 @@ thread_ticks() {
                sum[group] += t} END {for (g in sum) print g, sum[g]}'
 }
 
-measure() { # build-dir label
+measure() { # build-dir label side-options
   local dir=$1 label=$2 port pid ops
   port=$(free_port)
-  read -r -a rat_opts <<< "${RAT_OPTS:-}"
+  read -r -a rat_opts <<< "${RAT_OPTS:-} ${3:-}"
   (cd "$dir" && RAT_ARGS="-m $megabytes" start_ratmemcache "$port" "$label" "${rat_opts[@]}"; wait) &
   local shell=$!
   wait_port "$port"
@@ -56,11 +58,11 @@ measure() { # build-dir label
     "$work/before-ticks" "$work/after-ticks"
 }
 
-echo "$name: memcaslap ${load[*]//$work\//}; -m $megabytes; $(versions); RAT_OPTS=${RAT_OPTS:-}"
+echo "$name: memcaslap ${load[*]//$work\//}; -m $megabytes; $(versions); RAT_OPTS=${RAT_OPTS:-} BEFORE_OPTS=${BEFORE_OPTS:-} AFTER_OPTS=${AFTER_OPTS:-}"
 echo "before: $before ($(git -C "$before" rev-parse --short HEAD)), after: $after ($(git -C "$after" rev-parse --short HEAD))"
 for r in $(seq 1 "$rounds"); do
-  measure "$before" before | tee -a "$work/runs"
-  measure "$after" after | tee -a "$work/runs"
+  measure "$before" before "${BEFORE_OPTS:-}" | tee -a "$work/runs"
+  measure "$after" after "${AFTER_OPTS:-}" | tee -a "$work/runs"
 done
 for label in before after; do
   ops=$(awk -v l="$label:" '$1 == l {print $2}' "$work/runs" | median)

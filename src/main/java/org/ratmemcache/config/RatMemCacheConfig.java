@@ -181,8 +181,8 @@ public interface RatMemCacheConfig {
         /** The most items held; unbounded unless set. */
         OptionalLong maxEntries();
 
-        /** Which items go first when the tier is full. */
-        @WithDefault("lru")
+        /** Which items go first when the tier is full; hybrid (W-TinyLFU) has the best hit ratios measured. */
+        @WithDefault("hybrid")
         Eviction eviction();
     }
 

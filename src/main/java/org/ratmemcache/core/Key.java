@@ -23,17 +23,21 @@ public final class Key implements Comparable<Key> {
     /** memcached's limit on key length, in bytes. */
     public static final int MAX_LENGTH = 250;
 
+    /** The longest lookup key: a binary request's key length is 16 bits. */
+    private static final int MAX_LOOKUP_LENGTH = Character.MAX_VALUE;
+
     private final boolean reusable;
     private byte[] bytes;
     private int offset;
-    private int length;
+    // a char, not an int, so that with compact object headers a stored key takes 24 bytes, not 32
+    private char length;
     private int hash;
 
     private Key(boolean reusable, byte[] bytes, int offset, int length) {
         this.reusable = reusable;
         this.bytes = bytes;
         this.offset = offset;
-        this.length = length;
+        this.length = (char) length;
         this.hash = hash(bytes, offset, length);
     }
 
@@ -68,9 +72,12 @@ public final class Key implements Comparable<Key> {
         if (!reusable) {
             throw new IllegalStateException("a stored key never changes");
         }
+        if (length > MAX_LOOKUP_LENGTH) {
+            throw new IllegalArgumentException("lookup key longer than " + MAX_LOOKUP_LENGTH + " bytes: " + length);
+        }
         this.bytes = src;
         this.offset = offset;
-        this.length = length;
+        this.length = (char) length;
         this.hash = hash(src, offset, length);
         return this;
     }

@@ -59,7 +59,7 @@ class AdminResourceTest {
                     .body("connections.current", greaterThanOrEqualTo(1))
                     .body("connections.max", is(1024))
                     .body("l1.maxBytes", is(64 * 1024 * 1024))
-                    .body("l1.eviction", is("lru"))
+                    .body("l1.eviction", is("hybrid"))
                     .body("l1.items", greaterThanOrEqualTo(1))
                     .body("l2.enabled", is(true))
                     .body("l2.writePolicy", is("write-back"))

@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.core.memory.Eviction;
 import org.ratmemcache.testing.MemcachedProcess;
 import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.RunningServer;
@@ -27,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * Differential test: the same request bytes to Debian's memcached and to this server must give
  * the same reply bytes, masking only what must differ (version, CAS, times, statistics values,
  * connection ids). A subclass names a transcript and its protocol; every transcript is played
- * against a memory-only server and against servers whose tiny L1 pushes items to RocksDB.
+ * against a memory-only server and against servers whose tiny L1 pushes items to RocksDB, under
+ * each eviction policy (with a 3-entry L1, the policy decides which commands take the disk paths).
  */
 abstract class DifferentialTest {
 
@@ -47,9 +50,10 @@ abstract class DifferentialTest {
         this.players = players;
     }
 
-    @Test
-    void inMemory() {
-        assertSameReplies(RunningServer.start(), true, () -> { });
+    @ParameterizedTest
+    @EnumSource(Eviction.class)
+    void inMemory(Eviction eviction) {
+        assertSameReplies(RunningServer.start(cache -> cache.eviction(eviction)), true, () -> { });
     }
 
     /**
@@ -59,17 +63,19 @@ abstract class DifferentialTest {
      * depends on the scheduler (a loaded CI machine saw none). Reads from the queue are covered by
      * the engine's own tests.
      */
-    @Test
-    void overDiskWithWriteBack() {
-        RunningServer server = RunningServer.startWithDisk(dataDir, 3, false);
+    @ParameterizedTest
+    @EnumSource(Eviction.class)
+    void overDiskWithWriteBack(Eviction eviction) {
+        RunningServer server = RunningServer.startWithDisk(dataDir, 3, false, cache -> cache.eviction(eviction));
         assertSameReplies(server, false, () -> await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                 .until(() -> Reads.writeBackQueue(server.cache().view()) == 0));
         assertThat(server.cache().view().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
     }
 
-    @Test
-    void overDiskWithWriteThrough() {
-        RunningServer server = RunningServer.startWithDisk(dataDir, 3, true);
+    @ParameterizedTest
+    @EnumSource(Eviction.class)
+    void overDiskWithWriteThrough(Eviction eviction) {
+        RunningServer server = RunningServer.startWithDisk(dataDir, 3, true, cache -> cache.eviction(eviction));
         assertSameReplies(server, false, () -> { });
         assertThat(server.cache().view().stats().l2Hits.sum()).as("commands answered from disk").isPositive();
     }

@@ -18,6 +18,7 @@ import org.ratmemcache.core.engine.TieredCacheBuilder;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.memory.Eviction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +50,8 @@ class DiskWaitReadingTest {
     @Test
     void aDiskWaitStopsReadingOnlyOnceEnoughInputIsHeld() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        TieredCacheBuilder settings = TieredCache.builder().maxEntries(1)
+        // lru, so that storing "hot" pushes "cold" to disk
+        TieredCacheBuilder settings = TieredCache.builder().eviction(Eviction.LRU).maxEntries(1)
                 .disk(gated(RocksDbTier.open(RocksDbSettings.defaults(dataDir)), gate));
         try (ConnectionHarness harness = new ConnectionHarness(settings)) {
             harness.cache.store(StoreMode.SET, Key.of("cold"), 0, 0, "c".getBytes(StandardCharsets.US_ASCII), 0).join();

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.RunningServer;
 import org.ratmemcache.testing.TextClient;
+import org.ratmemcache.core.memory.Eviction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +54,8 @@ class WatchTest {
 
     @Test
     void evictionsAndConnectionEvents() {
-        try (RunningServer server = RunningServer.start(b -> b.maxEntries(2));
+        // lru: the oldest key is the one evicted
+        try (RunningServer server = RunningServer.start(b -> b.eviction(Eviction.LRU).maxEntries(2));
                 TextClient watcher = new TextClient(server.port())) {
             watcher.send("watch evictions connevents\r\n").expect("OK\r\n");
             int port;

@@ -37,7 +37,7 @@ class CommandLineIT {
             // the summary is logged just after the port opens: wait for it
             await().untilAsserted(() -> assertThat(ApplicationProcess.output(LOGS.resolve("flags.log")))
                     .contains("RatMemCache serving memcached (text, meta, binary) on 127.0.0.1:" + port)
-                    .contains("L1 64m lru"));
+                    .contains("L1 64m hybrid"));
         }
     }
 

@@ -23,7 +23,7 @@ public final class TieredCacheBuilder {
     private Clock clock = Clock.SYSTEM;
     private long maxMemory = 64L << 20;
     private long maxEntries = Long.MAX_VALUE;
-    private Eviction eviction = Eviction.LRU;
+    private Eviction eviction = Eviction.HYBRID;
     private long itemSizeMax = 1L << 20;
     private Duration sweepInterval = Duration.ofSeconds(30);
     private DiskTier disk;
@@ -57,6 +57,7 @@ public final class TieredCacheBuilder {
         return this;
     }
 
+    /** Which items L1 gives up first; default {@link Eviction#HYBRID}. */
     public TieredCacheBuilder eviction(Eviction eviction) {
         this.eviction = eviction;
         return this;

@@ -17,9 +17,10 @@ import org.ratmemcache.core.compress.ValueCompression;
  */
 public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
 
-    static final int NEW = 0;
-    static final int LINKED = 1;
-    static final int REMOVED = 2;
+    // bytes, not an enum or an int: with compact object headers the entry's fields then fit 64 bytes
+    static final byte NEW = 0;
+    static final byte LINKED = 1;
+    static final byte REMOVED = 2;
 
     private static final byte STALE = 0x01;
     private static final byte WIN_TOKEN_SENT = 0x02;
@@ -43,7 +44,7 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
     /** {@link WTinyLfuPolicy}'s region of the entry; guarded by the eviction lock. */
     byte region;
     /** NEW until the policy links it, LINKED while it counts against the budget, then REMOVED. */
-    int state = NEW;
+    byte state = NEW;
 
     private boolean fetched;
     private long accessedAt;

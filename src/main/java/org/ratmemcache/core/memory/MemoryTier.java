@@ -20,7 +20,8 @@ import org.ratmemcache.core.Key;
  * <h2>How it works</h2>
  * Entries live in a {@link ConcurrentHashMap}; an {@link EvictionPolicy} orders them; when an
  * insert takes the tier over either bound, the policy's victims are removed until it fits again.
- * An entry costs its key and value bytes plus {@link #ENTRY_OVERHEAD} for the objects around them.
+ * An entry costs what it takes on the heap, the objects around its key and value included
+ * ({@link ItemCost}).
  *
  * <h2>Concurrency</h2>
  * <ul>
@@ -37,13 +38,6 @@ import org.ratmemcache.core.Key;
  * </ul>
  */
 public final class MemoryTier implements CacheView.MemoryFigures {
-
-    /**
-     * JVM bytes an entry costs beyond its key and value bytes, on a 64-bit JVM with compressed
-     * references: the {@link Entry} (64), its {@link Key} (32), the two array headers (2 x 16),
-     * the map node (32), its share of the map's table (about 8), and alignment padding (about 8).
-     */
-    public static final int ENTRY_OVERHEAD = 176;
 
     private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>();
     private final ReentrantLock evictionLock = new ReentrantLock();
@@ -80,9 +74,14 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         this.onEvicted = onEvicted;
     }
 
-    /** What an entry with these key and value lengths costs the byte budget. */
+    /** What an entry with these key and value lengths costs the byte budget: its heap bytes on this JVM. */
     public static long weigh(int keyLength, int valueLength) {
-        return (long) keyLength + valueLength + ENTRY_OVERHEAD;
+        return ItemCost.JVM.weigh(keyLength, valueLength);
+    }
+
+    /** What every entry costs the budget beyond its key's and value's bytes and their array headers. */
+    public static long fixedCost() {
+        return ItemCost.JVM.fixedBytes();
     }
 
     /** The entry under {@code key}, live or not; lock-free. */

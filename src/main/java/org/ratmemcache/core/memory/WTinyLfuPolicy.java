@@ -16,8 +16,9 @@ import java.util.List;
  * flushing what has proved popular.
  *
  * <h2>Admission</h2>
- * When the tier must evict, the newest candidate competes with probation's least recent entry:
- * the one a {@link FrequencySketch} has seen used less often lately goes. A candidate that is
+ * When the tier must evict, the newest candidate (or, when the window pushed out none, the
+ * window's least recent entry) competes with probation's least recent entry: the one a
+ * {@link FrequencySketch} has seen used less often lately goes. A candidate that is
  * warm (used more than 5 times) but loses is still admitted once in 128 times, at random, so that
  * a victim cannot be kept in by flooding the sketch with its hash. An item read back from the disk
  * tier enters memory the same way, through the window: whether it stays is this same decision.
@@ -135,13 +136,16 @@ final class WTinyLfuPolicy implements EvictionPolicy {
     @Override
     public Entry victim() {
         Entry oldest = probation.last();
-        if (candidate != null && oldest != null && oldest != candidate) {
-            if (admit(candidate, oldest)) {
+        // without a fresh candidate, the window's oldest entry contends, as in Caffeine
+        Entry contender = candidate != null ? candidate : window.last();
+        if (contender != null && oldest != null && oldest != contender) {
+            if (admit(contender, oldest)) {
                 return oldest;
             }
-            Entry loser = candidate;
-            candidate = --candidates > 0 ? probation.after(loser) : null;
-            return loser;
+            if (contender == candidate) {
+                candidate = --candidates > 0 ? probation.after(contender) : null;
+            }
+            return contender;
         }
         if (oldest != null) {
             return oldest;

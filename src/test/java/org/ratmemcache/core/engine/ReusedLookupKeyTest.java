@@ -26,6 +26,7 @@ import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.memory.Eviction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -71,7 +72,8 @@ class ReusedLookupKeyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("commands")
     void aCommandWaitingForTheDiskActsOnTheKeyItWasGiven(Case command) throws Exception {
-        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(1)
+        // lru, so that the keys written after key-a push it to disk (W-TinyLFU would turn the newcomers away)
+        cache = TieredCache.builder().eviction(Eviction.LRU).clock(clock).sweepInterval(Duration.ZERO).maxEntries(1)
                 .disk(gated(RocksDbTier.open(RocksDbSettings.defaults(dir)))).build();
         for (String key : new String[] {"key-a", "key-b", "filler"}) {
             cache.store(StoreMode.SET, Key.of(key), 0, 0, bytes(VALUE), 0).join();

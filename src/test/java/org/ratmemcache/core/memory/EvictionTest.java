@@ -14,13 +14,13 @@ import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The memory tier's bounds and its LRU order, seen through the cache. */
+/** The memory tier's bounds and its LRU order (the policy pinned to lru), seen through the cache. */
 class EvictionTest {
 
     private final ManualClock clock = new ManualClock();
 
     private TieredCache cache(UnaryOperator<TieredCacheBuilder> bounds) {
-        return bounds.apply(TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO)).build();
+        return bounds.apply(TieredCache.builder().eviction(Eviction.LRU).clock(clock).sweepInterval(Duration.ZERO)).build();
     }
 
     private static void set(TieredCache cache, String key, int valueLength) {

@@ -27,6 +27,7 @@ import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.Reads;
+import org.ratmemcache.core.memory.Eviction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +47,8 @@ class TieredCacheOnRocksDbTest {
 
     private TieredCache open(boolean writeThrough, long l1Entries) throws Exception {
         disk = RocksDbTier.open(RocksDbSettings.defaults(dir));
-        cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(l1Entries)
+        // lru, so that newer writes push older keys to disk in an order the tests can name
+        cache = TieredCache.builder().eviction(Eviction.LRU).clock(clock).sweepInterval(Duration.ZERO).maxEntries(l1Entries)
                 .disk(disk).writeThrough(writeThrough).build();
         return cache;
     }
