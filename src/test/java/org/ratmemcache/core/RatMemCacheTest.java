@@ -8,8 +8,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.ratmemcache.core.memory.Eviction;
 import org.ratmemcache.testing.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +40,25 @@ class RatMemCacheTest {
 
     private static byte[] bytes(String value) {
         return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The builder's policy decides which key a full 3-entry cache gives up: a, b and c stored, a
+     * read, then d. lru and lfu drop b (the least recent; the least used, oldest first), fifo drops
+     * a (the first in), and W-TinyLFU turns d away (no more used than the entries it would push out).
+     */
+    @ParameterizedTest
+    @CsvSource({"LRU, b", "LFU, b", "FIFO, a", "HYBRID, d"})
+    void theBuildersEvictionPolicyChoosesTheVictim(Eviction eviction, String victim) {
+        try (RatMemCache cache = RatMemCache.builder().l1(16 << 20, 3, eviction).clock(clock).cleanupInterval(Duration.ZERO).build()) {
+            cache.set("a", bytes("1"));
+            cache.set("b", bytes("2"));
+            cache.set("c", bytes("3"));
+            assertThat(cache.get("a")).isEqualTo(bytes("1"));
+            cache.set("d", bytes("4"));
+            assertThat(Stream.of("a", "b", "c", "d").filter(key -> cache.get(key) == null)).containsExactly(victim);
+            assertThat(cache.stats().evictions()).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest

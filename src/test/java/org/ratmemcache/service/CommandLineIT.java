@@ -6,6 +6,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.ratmemcache.testing.Ports;
 import org.ratmemcache.testing.TextClient;
 
@@ -65,6 +67,7 @@ class CommandLineIT {
         Files.writeString(toml, """
                 [cache]
                 max_memory_mb = 48
+                eviction_strategy = "LFU"
                 [melange_db]
                 data_dir = "%s"
                 [performance]
@@ -76,9 +79,18 @@ class CommandLineIT {
         Files.deleteIfExists(log);
         try (ApplicationProcess app = ApplicationProcess.startWithArgs(log, port,
                 "--bind", "127.0.0.1:" + port, "--config", toml.toString())) {
-            assertThat(settingsOf(port)).contains("STAT maxbytes 50331648\r\n", "STAT num_threads 2\r\n");
+            assertThat(settingsOf(port)).contains("STAT maxbytes 50331648\r\n", "STAT num_threads 2\r\n", "STAT eviction_policy lfu\r\n");
             assertThat(dir.resolve("l2")).isDirectory();
             await().untilAsserted(() -> assertThat(ApplicationProcess.output(log)).contains("[unknown] x is not a known key; ignored"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lru", "lfu", "fifo", "hybrid"})
+    void everyEvictionPolicyIsASettingThatStatsSettingsNames(String policy) throws Exception {
+        try (ApplicationProcess app = ApplicationProcess.start(LOGS.resolve("eviction-" + policy + ".log"),
+                "ratmemcache.l1.eviction=" + policy)) {
+            assertThat(settingsOf(app.port())).contains("STAT eviction_policy " + policy + "\r\n");
         }
     }
 
