@@ -79,11 +79,6 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         return ItemCost.JVM.weigh(keyLength, valueLength);
     }
 
-    /** What every entry costs the budget beyond its key's and value's bytes and their array headers. */
-    public static long fixedCost() {
-        return ItemCost.JVM.fixedBytes();
-    }
-
     /** The entry under {@code key}, live or not; lock-free. */
     public Entry get(Key key) {
         return map.get(key);

@@ -26,9 +26,7 @@ class ItemCostTest {
     @Test
     void withCompactHeadersAnEntryKeyAndNodeTake64And24And24Bytes() {
         ItemCost compact = ItemCost.of(true, true, true);
-        assertThat(compact.object(ItemCost.ENTRY_REFERENCES, ItemCost.ENTRY_PRIMITIVE_BYTES)).isEqualTo(64);
-        assertThat(compact.object(ItemCost.KEY_REFERENCES, ItemCost.KEY_PRIMITIVE_BYTES)).isEqualTo(24);
-        assertThat(compact.object(ItemCost.NODE_REFERENCES, ItemCost.NODE_PRIMITIVE_BYTES)).isEqualTo(24);
+        assertObjectSizes(compact, 64, 24, 24);
         assertThat(compact.fixedBytes()).isEqualTo(64 + 24 + 24 + 8);
         // a 10-byte key in 12 + 10 -> 24 bytes, a 100-byte value in 12 + 100 = 112
         assertThat(compact.weigh(10, 100)).isEqualTo(120 + 24 + 112);
@@ -37,9 +35,7 @@ class ItemCostTest {
     @Test
     void withoutThemTheSameItemTakes40BytesMore() {
         ItemCost classic = ItemCost.of(false, true, true);
-        assertThat(classic.object(ItemCost.ENTRY_REFERENCES, ItemCost.ENTRY_PRIMITIVE_BYTES)).isEqualTo(72);
-        assertThat(classic.object(ItemCost.KEY_REFERENCES, ItemCost.KEY_PRIMITIVE_BYTES)).isEqualTo(32);
-        assertThat(classic.object(ItemCost.NODE_REFERENCES, ItemCost.NODE_PRIMITIVE_BYTES)).isEqualTo(32);
+        assertObjectSizes(classic, 72, 32, 32);
         assertThat(classic.weigh(10, 100)).isEqualTo(144 + 32 + 120);
         assertThat(ItemCost.of(false, false, false).weigh(10, 100)).as("8-byte references and class pointers")
                 .isGreaterThan(classic.weigh(10, 100));
@@ -49,6 +45,12 @@ class ItemCostTest {
     void theTierWeighsWithThisJvmsLayout() {
         assertThat(MemoryTier.weigh(10, 100)).isIn(ItemCost.of(true, true, true).weigh(10, 100), ItemCost.of(false, true, true).weigh(10, 100));
         assertThat(MemoryTier.weigh(10, 101) - MemoryTier.weigh(10, 100)).as("one byte more may cross an alignment").isIn(0L, 8L);
+    }
+
+    private static void assertObjectSizes(ItemCost layout, long entry, long key, long node) {
+        assertThat(layout.object(ItemCost.ENTRY_REFERENCES, ItemCost.ENTRY_PRIMITIVE_BYTES)).as("entry").isEqualTo(entry);
+        assertThat(layout.object(ItemCost.KEY_REFERENCES, ItemCost.KEY_PRIMITIVE_BYTES)).as("key").isEqualTo(key);
+        assertThat(layout.object(ItemCost.NODE_REFERENCES, ItemCost.NODE_PRIMITIVE_BYTES)).as("map node").isEqualTo(node);
     }
 
     private static long references(Class<?> type) {
