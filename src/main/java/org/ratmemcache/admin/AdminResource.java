@@ -1,8 +1,14 @@
 package org.ratmemcache.admin;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,13 +27,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.smallrye.config.SmallRyeConfig;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.CacheView;
@@ -51,6 +55,8 @@ public class AdminResource {
 
     static final int DEFAULT_PAGE = 100;
     static final int MAX_PAGE = 1000;
+    /** How much of a value {@code GET /admin/keys/{key}/value} shows. */
+    static final int VALUE_SHOWN = 4096;
     private static final Pattern SECRET = Pattern.compile("(?i)password|secret|token|credential");
 
     private final Cache cache;
@@ -58,13 +64,16 @@ public class AdminResource {
     private final MemcachedServer server;
     private final RatMemCacheConfig config;
     private final AdminAccess access;
+    private final StatsHistory history;
 
-    AdminResource(Cache cache, CacheView view, MemcachedServer server, RatMemCacheConfig config, AdminAccess access) {
+    AdminResource(Cache cache, CacheView view, MemcachedServer server, RatMemCacheConfig config, AdminAccess access,
+            StatsHistory history) {
         this.cache = cache;
         this.view = view;
         this.server = server;
         this.config = config;
         this.access = access;
+        this.history = history;
     }
 
     /** One key of a listing, as text or base64. */
@@ -84,6 +93,15 @@ public class AdminResource {
             String tier, boolean stale) {
     }
 
+    /**
+     * The start of a key's value: as text when it is UTF-8, always as hex.
+     *
+     * @param size      the value's length
+     * @param truncated whether more than {@value #VALUE_SHOWN} bytes were cut off
+     */
+    public record KeyValue(String key, String encoding, int size, boolean truncated, String text, String hex) {
+    }
+
     /** What a flush did. */
     public record Flushed(Instant flushAt, long delaySeconds) {
     }
@@ -94,6 +112,16 @@ public class AdminResource {
     public AdminStats stats() {
         access.requireReader();
         return AdminStats.read(view, server, config);
+    }
+
+    @GET
+    @Path("/stats/history")
+    @Operation(summary = "The last five minutes, one sample a second: requests per second, hit ratio, latency percentiles, "
+            + "evictions per second, and the figures of /admin/stats")
+    public List<StatsHistory.Sample> history(@Parameter(description = "only the samples after this sequence number")
+            @QueryParam("after") @DefaultValue("-1") String after) {
+        access.requireReader();
+        return history.after(parseLong("after", after, -1, Long.MAX_VALUE));
     }
 
     @POST
@@ -146,6 +174,20 @@ public class AdminResource {
                 placement.inMemory() && placement.onDisk() ? "l1+l2" : placement.inMemory() ? "l1" : "l2", item.stale());
     }
 
+    @GET
+    @Path("/keys/{key}/value")
+    @Operation(summary = "The first 4 KiB of a key's value; always needs the admin, since cached values are often private data")
+    public KeyValue value(@PathParam("key") String key, @QueryParam("encoding") @DefaultValue(KeyCodec.TEXT) String encoding) {
+        access.requireAdmin();
+        Key name = Key.of(KeyCodec.decode(key, encoding));
+        Item item = join(view.locate(name)).orElseThrow(() -> ProblemException.notFound("no live item under key '" + key + "'")).item();
+        byte[] value = item.value();
+        int shown = Math.min(value.length, VALUE_SHOWN);
+        String keyEncoding = KeyCodec.encodingOf(name);
+        return new KeyValue(KeyCodec.encode(name, keyEncoding), keyEncoding, value.length, shown < value.length,
+                asText(value, shown), HexFormat.of().formatHex(value, 0, shown));
+    }
+
     @DELETE
     @Path("/keys/{key}")
     @Operation(summary = "Deletes a key from both tiers")
@@ -176,14 +218,21 @@ public class AdminResource {
         return settings;
     }
 
-    @ServerExceptionMapper
-    Response problem(ProblemException problem) {
-        return problem.response();
-    }
-
-    @ServerExceptionMapper
-    Response wrongCredentials(AuthenticationFailedException failed) {
-        return AdminAccess.challenge();
+    /** The first {@code length} bytes as text if they are UTF-8 (a character cut at the end dropped), else null. */
+    private static String asText(byte[] bytes, int length) {
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        // a cut at 4 KiB may split one character of up to 4 bytes
+        for (int end = length; end >= Math.max(0, length - 3); end--) {
+            try {
+                return strict.decode(ByteBuffer.wrap(bytes, 0, end)).toString();
+            } catch (CharacterCodingException notUtf8) {
+                if (length == bytes.length) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static long parseLong(String name, String value, long min, long max) {

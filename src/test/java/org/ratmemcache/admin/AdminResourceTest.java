@@ -188,6 +188,47 @@ class AdminResourceTest {
     }
 
     @Test
+    void aValueNeedsTheAdminEvenWhereReadsArePublic() {
+        try (TextClient client = memcached()) {
+            client.send("set value-text 0 0 5\r\nhello\r\n").expect("STORED\r\n");
+            given().get("/admin/keys/value-text/value").then().statusCode(401).header("WWW-Authenticate", containsString("Basic"));
+            given().header("X-Requested-With", "XMLHttpRequest").get("/admin/keys/value-text/value").then().statusCode(401)
+                    .header("WWW-Authenticate", nullValue());
+            admin().get("/admin/keys/value-text/value").then().statusCode(200)
+                    .body("text", is("hello")).body("hex", is("68656c6c6f")).body("size", is(5)).body("truncated", is(false));
+
+            client.send("set value-binary 0 0 2\r\n").send(new byte[] {(byte) 0xff, 0x00}).send("\r\n").expect("STORED\r\n");
+            admin().get("/admin/keys/value-binary/value").then().statusCode(200).body("text", nullValue()).body("hex", is("ff00"));
+
+            String large = "é".repeat(3000); // 6,000 bytes: the cut at 4,096 falls between the two bytes of a character
+            client.send("set value-large 0 0 6000\r\n").send(large.getBytes(StandardCharsets.UTF_8)).send("\r\n").expect("STORED\r\n");
+            admin().get("/admin/keys/value-large/value").then().statusCode(200).body("size", is(6000)).body("truncated", is(true))
+                    .body("text", is("é".repeat(2048))).body("hex.length()", is(2 * AdminResource.VALUE_SHOWN));
+            admin().get("/admin/keys/value-missing/value").then().statusCode(404);
+        }
+    }
+
+    @Test
+    void theHistoryHasOneSampleASecondWithTheTrafficOfThatSecond() {
+        try (TextClient client = memcached()) {
+            client.send("set history-a 0 0 1\r\nx\r\n").expect("STORED\r\n");
+            long after = given().get("/admin/stats/history").then().statusCode(200).extract().jsonPath().getList("sequence", Long.class)
+                    .stream().mapToLong(Long::longValue).max().orElse(-1);
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                client.send("get history-a\r\n").expect("VALUE history-a 0 1\r\nx\r\nEND\r\n");
+                List<Float> ratios = given().queryParam("after", after).get("/admin/stats/history").then().statusCode(200)
+                        .extract().jsonPath().getList("hitRatio", Float.class);
+                return ratios.stream().anyMatch(ratio -> ratio != null && ratio == 1.0f);
+            });
+            given().queryParam("after", after).get("/admin/stats/history").then()
+                    .body("sequence", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.greaterThan((int) after)))
+                    .body("now.l1.eviction", hasItem("hybrid"))
+                    .body("latency.p99Micros", hasItem(notNullValue()));
+            given().queryParam("after", "soon").get("/admin/stats/history").then().statusCode(400);
+        }
+    }
+
+    @Test
     void anOpenApiDocumentDescribesTheApi() {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/admin/stats")).body(containsString("/admin/keys/{key}"));
     }

@@ -28,7 +28,7 @@ class ArchitectureTest {
     static final ArchRule coreDependsOnNothingAbove = noClasses().that().resideInAPackage("org.ratmemcache.core..")
             .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.protocol..", "org.ratmemcache.server..",
                     "org.ratmemcache.config..", "org.ratmemcache.storage..", "org.ratmemcache.admin..",
-                    "org.ratmemcache.health..", "org.ratmemcache.metrics..")
+                    "org.ratmemcache.health..", "org.ratmemcache.metrics..", "org.ratmemcache.console..")
             .because("the library finds its disk tier through the ServiceLoader, not by naming RocksDB");
 
     @ArchTest
@@ -48,7 +48,8 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule operationsReadTheView = noClasses()
-            .that().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.health..", "org.ratmemcache.metrics..")
+            .that().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.console..", "org.ratmemcache.health..",
+                    "org.ratmemcache.metrics..")
             .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.core.engine..", "org.ratmemcache.core.disk..",
                     "org.ratmemcache.storage..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.ratmemcache.core.memory.MemoryTier")
@@ -57,7 +58,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theServerKnowsNothingOfOperations = noClasses().that().resideInAnyPackage("org.ratmemcache.server..",
                     "org.ratmemcache.storage..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.health..",
+            .should().dependOnClassesThat().resideInAnyPackage("org.ratmemcache.admin..", "org.ratmemcache.console..",
+                    "org.ratmemcache.health..",
                     "org.ratmemcache.metrics..", "io.micrometer..", "org.eclipse.microprofile.health..")
             .because("admin, health and metrics look at the server and the cache, never the other way round");
 

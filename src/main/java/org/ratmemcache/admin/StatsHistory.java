@@ -1,0 +1,145 @@
+package org.ratmemcache.admin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.quarkus.runtime.StartupEvent;
+
+import org.ratmemcache.config.RatMemCacheConfig;
+import org.ratmemcache.core.CacheStats;
+import org.ratmemcache.core.CacheView;
+import org.ratmemcache.server.MemcachedServer;
+
+/**
+ * The last minutes of the cache, one {@link Sample} a second: what the console's charts draw
+ * ({@code GET /admin/stats/history}). Each tick reads the counters the cache keeps anyway and one
+ * snapshot of the latency histogram, and turns their change since the last tick into rates; so
+ * the request path pays nothing for it.
+ */
+@Singleton
+public class StatsHistory {
+
+    /** Five minutes of one-second samples. */
+    static final int SAMPLES = 300;
+
+    private final CacheView cache;
+    private final MemcachedServer server;
+    private final RatMemCacheConfig config;
+    private final MeterRegistry registry;
+    private final Sample[] ring = new Sample[SAMPLES];
+    private long taken;
+    private Counters previous;
+    private ScheduledExecutorService ticker;
+
+    StatsHistory(CacheView cache, MemcachedServer server, RatMemCacheConfig config, MeterRegistry registry) {
+        this.cache = cache;
+        this.server = server;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Requests per second by command. */
+    public record Requests(double get, double set, double delete, double other) {
+    }
+
+    /** One second of the cache: rates over the second before {@code at}, levels at {@code at}. */
+    public record Sample(long sequence, long at, Requests requestsPerSecond, Double hitRatio, LatencyPercentiles latency,
+            double evictionsPerSecond, AdminStats now) {
+    }
+
+    /** The cumulative counters a sample's rates are taken from. */
+    record Counters(long atMillis, long gets, long hits, long sets, long deletes, long others, long evictions,
+            LatencyPercentiles.Snapshot latency) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        previous = counters();
+        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ratmemcache-stats-history").factory());
+        ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+
+    /** The samples after {@code afterSequence} (all of them when it is negative), oldest first. */
+    public synchronized List<Sample> after(long afterSequence) {
+        List<Sample> samples = new ArrayList<>();
+        for (long s = Math.max(afterSequence + 1, taken - Math.min(taken, SAMPLES)); s < taken; s++) {
+            samples.add(ring[(int) (s % SAMPLES)]);
+        }
+        return samples;
+    }
+
+    /** Takes one sample now: the ticker's job, and a test's. */
+    synchronized Sample tick() {
+        Counters now = counters();
+        Sample sample = between(taken, previous, now, AdminStats.read(cache, server, config));
+        ring[(int) (taken % SAMPLES)] = sample;
+        taken++;
+        previous = now;
+        return sample;
+    }
+
+    static Sample between(long sequence, Counters before, Counters after, AdminStats levels) {
+        double seconds = Math.max(1, after.atMillis() - before.atMillis()) / 1000.0;
+        long gets = after.gets() - before.gets();
+        return new Sample(sequence, after.atMillis(),
+                new Requests(gets / seconds, (after.sets() - before.sets()) / seconds, (after.deletes() - before.deletes()) / seconds,
+                        (after.others() - before.others()) / seconds),
+                gets <= 0 ? null : (double) (after.hits() - before.hits()) / gets,
+                LatencyPercentiles.between(before.latency(), after.latency()),
+                (after.evictions() - before.evictions()) / seconds, levels);
+    }
+
+    private Counters counters() {
+        CacheStats stats = cache.stats();
+        long hits = stats.getHits.sum();
+        return new Counters(cache.clock().millis(), hits + stats.getMisses.sum(), hits, stats.cmdSet.sum(),
+                stats.deleteHits.sum() + stats.deleteMisses.sum(),
+                stats.touchHits.sum() + stats.touchMisses.sum() + stats.incrHits.sum() + stats.incrMisses.sum()
+                        + stats.decrHits.sum() + stats.decrMisses.sum(),
+                stats.evictions.sum(), latency());
+    }
+
+    /** Every protocol's latency timer merged into one snapshot; they share their buckets. */
+    private LatencyPercentiles.Snapshot latency() {
+        double[] bounds = null;
+        double[] cumulative = null;
+        long count = 0;
+        for (Timer timer : registry.find("ratmemcache.command.duration").timers()) {
+            HistogramSnapshot snapshot = timer.takeSnapshot();
+            CountAtBucket[] buckets = snapshot.histogramCounts();
+            if (bounds == null) {
+                bounds = new double[buckets.length];
+                cumulative = new double[buckets.length];
+                for (int i = 0; i < buckets.length; i++) {
+                    bounds[i] = buckets[i].bucket(TimeUnit.NANOSECONDS);
+                }
+            }
+            if (buckets.length != bounds.length) {
+                continue;
+            }
+            for (int i = 0; i < buckets.length; i++) {
+                cumulative[i] += buckets[i].count();
+            }
+            count += snapshot.count();
+        }
+        return bounds == null || bounds.length == 0 ? LatencyPercentiles.Snapshot.EMPTY
+                : new LatencyPercentiles.Snapshot(bounds, cumulative, count);
+    }
+}
