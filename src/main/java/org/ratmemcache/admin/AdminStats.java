@@ -54,7 +54,7 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
 
     /** L2: what the disk tier holds, and how reads, evictions, promotions and writes went. */
     public record DiskTier(boolean enabled, Long items, Long bytes, long hits, long misses, long evictions, long promotions,
-            String writePolicy, int writeBackQueue, long writeFailures, boolean healthy, String error) {
+            String writePolicy, int writeBackQueue, long writeBackLagMillis, long writeFailures, boolean healthy, String error) {
 
         static DiskTier of(CacheView cache, RatMemCacheConfig.L2 l2) {
             CacheStats stats = cache.stats();
@@ -64,6 +64,7 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
                     disk.map(CacheView.DiskFigures::dataBytes).orElse(null),
                     stats.l2Hits.sum(), stats.l2Misses.sum(), stats.l2Evictions.sum(), stats.promotions.sum(),
                     l2.writePolicy().name().toLowerCase().replace('_', '-'), disk.map(CacheView.DiskFigures::writeBackQueue).orElse(0),
+                    disk.map(CacheView.DiskFigures::writeBackLagMillis).orElse(0L),
                     disk.map(CacheView.DiskFigures::writeFailures).orElse(0L), failure.isEmpty(),
                     failure.map(Throwable::getMessage).orElse(null));
         }

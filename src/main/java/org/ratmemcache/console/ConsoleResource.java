@@ -2,6 +2,7 @@ package org.ratmemcache.console;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.health.SmallRyeHealthReporter;
 
 import org.ratmemcache.admin.AdminAccess;
@@ -24,7 +24,7 @@ import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.server.MemcachedServer;
 
 /**
- * The web console at {@code /console/}: Qute pages whose data arrive afterwards, by htmx fragments
+ * The web console at {@code /console/}: pages ({@link ConsolePages}) whose data arrive afterwards, by htmx fragments
  * and by the script's polling of the admin API, so that every figure goes through the admin API's
  * access rules ({@link AdminAccess}) and the pages themselves hold nothing to protect.
  */
@@ -40,9 +40,11 @@ public class ConsoleResource {
     private final MemcachedServer server;
     private final RatMemCacheConfig config;
     private final SmallRyeHealthReporter health;
+    private final ConsolePages pages;
 
     ConsoleResource(AdminResource admin, AdminAccess access, MemcachedServer server, RatMemCacheConfig config,
-            SmallRyeHealthReporter health) {
+            SmallRyeHealthReporter health, ConsolePages pages) {
+        this.pages = pages;
         this.admin = admin;
         this.access = access;
         this.server = server;
@@ -51,74 +53,63 @@ public class ConsoleResource {
     }
 
     /** What every page's frame shows: which page, the version, and what the admin may do. */
+    @RegisterForReflection
     public record Frame(String page, String version, String adminUser, boolean changesAllowed, boolean readsProtected) {
     }
 
     /** A key of the browser's table, and the query that asks for its details. */
+    @RegisterForReflection
     public record Row(String key, String encoding, String detailsQuery) {
     }
 
     /** One health check's outcome. */
+    @RegisterForReflection
     public record Check(String name, String status, String data) {
     }
 
-    @CheckedTemplate
-    static class Templates {
-        static native TemplateInstance dashboard(Frame frame);
-
-        static native TemplateInstance keys(Frame frame);
-
-        static native TemplateInstance settings(Frame frame);
-
-        static native TemplateInstance keyRows(List<Row> rows, String prefix, String nextQuery);
-
-        static native TemplateInstance keyDetails(AdminResource.KeyMetadata key, boolean changesAllowed);
-
-        static native TemplateInstance settingsBody(Map<String, String> settings, String healthStatus, List<Check> checks,
-                String version, long uptimeSeconds);
-
-        static native TemplateInstance signedIn(String user);
-    }
-
     @GET
-    public TemplateInstance dashboard() {
-        return Templates.dashboard(frame("dashboard"));
+    public String dashboard() {
+        return page("dashboard");
     }
 
     @GET
     @Path("/keys")
-    public TemplateInstance keys() {
-        return Templates.keys(frame("keys"));
+    public String keys() {
+        return page("keys");
     }
 
     @GET
     @Path("/settings")
-    public TemplateInstance settings() {
-        return Templates.settings(frame("settings"));
+    public String settings() {
+        return page("settings");
     }
 
     /** A page of keys, for the key browser's table. */
     @GET
     @Path("/fragments/keys")
-    public TemplateInstance keyRows(@QueryParam("prefix") @DefaultValue("") String prefix, @QueryParam("cursor") String cursor) {
+    public String keyRows(@QueryParam("prefix") @DefaultValue("") String prefix, @QueryParam("cursor") String cursor) {
         AdminResource.KeysPage page = admin.keys(prefix, String.valueOf(PAGE), cursor, "text");
         List<Row> rows = page.keys().stream()
                 .map(key -> new Row(key.key(), key.encoding(), "key=" + encode(key.key()) + "&encoding=" + key.encoding()))
                 .toList();
-        return Templates.keyRows(rows, prefix, page.cursor() == null ? null : "prefix=" + encode(prefix) + "&cursor=" + encode(page.cursor()));
+        Map<String, Object> data = new HashMap<>();
+        data.put("rows", rows);
+        data.put("prefix", prefix);
+        data.put("nextQuery", page.cursor() == null ? null : "prefix=" + encode(prefix) + "&cursor=" + encode(page.cursor()));
+        return pages.render("keyRows", data);
     }
 
     /** One key's metadata, for the key browser's details. */
     @GET
     @Path("/fragments/key")
-    public TemplateInstance keyDetails(@QueryParam("key") String key, @QueryParam("encoding") @DefaultValue("text") String encoding) {
-        return Templates.keyDetails(admin.key(key, encoding), access.changesAllowed());
+    public String keyDetails(@QueryParam("key") String key, @QueryParam("encoding") @DefaultValue("text") String encoding) {
+        return pages.render("keyDetails", Map.of("key", admin.key(key, encoding), "changesAllowed", access.changesAllowed()));
     }
 
     /** The settings in force, the health checks, version and uptime. */
     @GET
     @Path("/fragments/settings")
-    public TemplateInstance settingsBody() {
+    public String settingsBody() {
         Map<String, String> settings = admin.effectiveConfig();
         JsonObject report = health.getHealth().getPayload();
         List<Check> checks = report.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
@@ -126,24 +117,24 @@ public class ConsoleResource {
                         check.containsKey("data") && check.get("data").getValueType() == JsonValue.ValueType.OBJECT
                                 ? check.getJsonObject("data").toString() : ""))
                 .toList();
-        return Templates.settingsBody(settings, report.getString("status"), checks, server.settings().version(),
-                server.uptimeSeconds());
+        return pages.render("settingsBody", Map.of("settings", settings, "healthStatus", report.getString("status"), "checks", checks,
+                "version", server.settings().version(), "uptimeSeconds", server.uptimeSeconds()));
     }
 
     /** Answers only to the admin's credentials: how the sign-in form checks a password. */
     @GET
     @Path("/fragments/signed-in")
-    public TemplateInstance signedIn() {
+    public String signedIn() {
         access.requireAdmin();
-        return Templates.signedIn(config.admin().username());
+        return pages.render("signedIn", Map.of("user", config.admin().username()));
     }
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
-    private Frame frame(String page) {
-        return new Frame(page, server.settings().version(), config.admin().username(), access.changesAllowed(),
-                access.readsProtected());
+    private String page(String name) {
+        return pages.render(name, Map.of("frame", new Frame(name, server.settings().version(), config.admin().username(),
+                access.changesAllowed(), access.readsProtected())));
     }
 }

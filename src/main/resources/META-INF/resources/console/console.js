@@ -135,15 +135,26 @@ const series = { t: [], get: [], set: [], del: [], other: [], hits: [], p50: [],
 const charts = {};
 let lastSequence = -1;
 
-function chart(id, labels, scales, axisLabel) {
+/**
+ * A uPlot time chart in the element {@code id}: one line per label, on the left axis, or on a
+ * right-hand axis of its own where {@code right} names the label and its unit.
+ */
+function chart(id, labels, scales, axisLabel, right) {
   const element = document.getElementById(id);
   const width = () => Math.max(280, element.clientWidth);
+  const colours = ["#1f6feb", "#d1242f", "#2da44e", "#9a6700"];
+  const axes = [{ label: "time" }, { label: axisLabel }];
+  if (right) {
+    axes.push({ scale: right.scale, side: 1, label: right.unit, grid: { show: false } });
+  }
   const options = {
     width: width(),
     height: 180,
     scales: { x: { time: true }, ...scales },
-    axes: [{ label: "time" }, { label: axisLabel }],
-    series: [{}, ...labels.map((label, i) => ({ label, stroke: ["#1f6feb", "#d1242f", "#2da44e", "#9a6700"][i], width: 1.5 }))],
+    axes,
+    series: [{}, ...labels.map((label, i) => ({
+      label, stroke: colours[i], width: 1.5, scale: right && right.label === label ? right.scale : "y",
+    }))],
   };
   const plot = new uPlot(options, [[], ...labels.map(() => [])], element);
   new ResizeObserver(() => plot.setSize({ width: width(), height: 180 })).observe(element);
@@ -188,11 +199,18 @@ function show(sample) {
     text("l2-disk", now.disk ? `${bytes(now.disk.usedBytes)} of ${bytes(now.disk.maxBytes)} on disk` : "");
     text("l2-health", now.l2.healthy ? "healthy" : "failing: " + now.l2.error);
     text("write-back-queue", integer.format(now.l2.writeBackQueue));
-    text("write-back-lag", now.l2.writePolicy);
+    text("write-back-lag", now.l2.writePolicy === "write-back"
+      ? `oldest waiting ${integer.format(now.l2.writeBackLagMillis)} ms` : now.l2.writePolicy + ": nothing waits");
   } else {
     text("l2-items", "off");
     text("write-back-queue", "–");
   }
+  text("now-requests", `now: ${integer.format(r.get)} get, ${integer.format(r.set)} set, ${integer.format(r.delete)} delete, ${integer.format(r.other)} other per second`);
+  text("now-hits", sample.hitRatio == null ? "now: no reads" : `now: ${decimal.format(100 * sample.hitRatio)} %`);
+  text("now-latency", sample.latency
+    ? `now: p50 ${decimal.format(sample.latency.p50Micros)}, p99 ${decimal.format(sample.latency.p99Micros)}, p99.9 ${decimal.format(sample.latency.p999Micros)} µs`
+    : "now: no commands");
+  text("now-memory", `now: ${integer.format(now.l1.items)} items, ${decimal.format(100 * now.l1.bytes / now.l1.maxBytes)} % of ${bytes(now.l1.maxBytes)}`);
   text("connections", `${integer.format(now.connections.current)} of ${integer.format(now.connections.max)}`);
   text("connections-detail", `${integer.format(now.connections.rejected)} rejected since start`);
 }
@@ -230,7 +248,8 @@ if (body.dataset.page === "dashboard") {
   charts.requests = chart("chart-requests", ["get", "set", "delete", "other"], {}, "requests/s");
   charts.hits = chart("chart-hits", ["hit ratio"], { y: { range: [0, 100] } }, "%");
   charts.latency = chart("chart-latency", ["p50", "p99", "p99.9"], { y: { distr: 3 } }, "µs");
-  charts.memory = chart("chart-memory", ["items", "% of budget"], {}, "items, %");
+  charts.memory = chart("chart-memory", ["items", "% of budget"], { pct: { range: [0, 100] } }, "items",
+    { label: "% of budget", scale: "pct", unit: "% of the byte budget" });
   poll();
   setInterval(poll, 1000);
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.matchesPattern;
 
 /** As the packaged application starts: no admin password, so changes are refused with how to allow them. */
 @QuarkusTest
@@ -30,6 +31,15 @@ class NoAdminCredentialsTest {
         given().auth().preemptive().basic("admin", "guess").delete("/admin/keys/a").then().statusCode(403)
                 .body("detail", containsString("no admin credentials are configured"));
         given().delete("/admin/keys/a").then().statusCode(403);
+    }
+
+    @Test
+    void theConsoleSaysHowToSetAPasswordAndDisablesItsControls() {
+        given().get("/console/").then().statusCode(200)
+                .body(containsString("No admin password is configured"))
+                .body(containsString("RATMEMCACHE_ADMIN_PASSWORD"))
+                .body(matchesPattern("(?s).*<button id=\"flush-button\"[^>]* disabled>.*"));
+        given().get("/console/fragments/signed-in").then().statusCode(403);
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -113,11 +115,11 @@ class ConsoleBrowserTest {
             // the key browser: a prefix finds the key, its details show its TTL
             browser.get(console + "keys");
             WebElement prefix = browser.findElement(By.id("prefix"));
-            prefix.sendKeys("console-t");
-            prefix.submit();
+            // by keyboard alone: type, Enter, then Enter on the key found
+            prefix.sendKeys("console-t", Keys.ENTER);
             await().atMost(PATIENCE).until(() -> browser.findElements(By.cssSelector(".key-link")).stream()
                     .map(WebElement::getText).toList().equals(List.of("console-ttl")));
-            browser.findElement(By.cssSelector(".key-link")).click();
+            browser.findElement(By.cssSelector(".key-link")).sendKeys(Keys.ENTER);
             await().atMost(PATIENCE).until(() -> !browser.findElements(By.id("detail-ttl")).isEmpty());
             String ttl = text("detail-ttl");
             assertThat(ttl).matches("\\d+ s left \\(until .*\\)");
@@ -146,6 +148,18 @@ class ConsoleBrowserTest {
             assertThat(text("settings")).contains("ratmemcache.admin.password <redacted>").doesNotContain(PASSWORD);
             assertThat(text("health-status")).isEqualTo("UP");
             screenshot("settings");
+
+            // a phone's width: everything reflows, nothing scrolls sideways
+            browser.manage().window().setSize(new Dimension(390, 844));
+            try {
+                browser.get(console.toString());
+                await().atMost(PATIENCE).until(() -> text("l1-items").equals("7"));
+                assertThat((Long) browser.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                        .as("pixels the page is wider than a phone's screen").isLessThanOrEqualTo(0L);
+                screenshot("dashboard-phone");
+            } finally {
+                browser.manage().window().setSize(new Dimension(1280, 1400));
+            }
 
             // flush, behind a confirmation that says what will be lost
             browser.get(console.toString());

@@ -48,6 +48,7 @@ class DevModeIT {
             given().get("http://localhost:" + management + "/q/metrics").then().statusCode(200)
                     .body(containsString("memcached_commands_total{command=\"set\",status=\"hit\"} 1.0"));
             given().auth().preemptive().basic("admin", "admin").post("http://localhost:" + http + "/admin/flush").then().statusCode(200);
+            ConsoleAssets.assertServed("http://localhost:" + http);
         } finally {
             stop(dev);
         }

@@ -39,6 +39,12 @@ class PackagedServiceIT {
     }
 
     @Test
+    void servesTheWebConsoleWithEverythingItLoads() {
+        ConsoleAssets.assertServed("");
+        given().get("/console/").then().body(containsString("No admin password is configured"));
+    }
+
+    @Test
     void servesHealthAndMetricsOnTheManagementInterface() {
         String management = "http://127.0.0.1:" + managementPort + "/q";
         given().get(management + "/health/ready").then().statusCode(200).body("status", is("UP"));
