@@ -3,6 +3,8 @@ package org.ratmemcache.service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -11,8 +13,11 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.config.LaunchFlags;
+import org.ratmemcache.console.ConsoleResource;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 
@@ -24,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a native image needs and no JVM test would notice is missing, checked offline (no GraalVM
  * runs on the build machines): the reflection configuration picocli's processor writes for the
  * command line, the JNI and resource configuration of RocksJava, and the classes initialised when
- * the image starts. (ValueCompressionTest and TransportChoiceTest pin the codec and the transport
+ * the image starts, and the console's templates and the records they read. (ValueCompressionTest and TransportChoiceTest pin the codec and the transport
  * the code picks inside an image.)
  */
 class NativeConfigurationTest {
@@ -47,6 +52,26 @@ class NativeConfigurationTest {
                 .filter(field -> field.isAnnotationPresent(Option.class)).map(Field::getName).toList();
         assertThat(options).isNotEmpty();
         assertThat(registered).containsAll(options);
+    }
+
+    @Test
+    void aNativeImageHoldsTheConsolesTemplatesAndRendersTheirRecords() throws Exception {
+        Properties application = new Properties();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            application.load(in);
+        }
+        assertThat(application.getProperty("quarkus.native.resources.includes")).isEqualTo("console-templates/**");
+        try (var templates = Files.list(Path.of("src/main/resources/console-templates"))) {
+            assertThat(templates.map(path -> path.getFileName().toString())).contains("layout.html", "dashboard.html")
+                    .allMatch(name -> name.endsWith(".html"));
+        }
+        // the templates read these records by reflection (Qute's ReflectionValueResolver)
+        for (Class<?> record : ConsoleResource.class.getDeclaredClasses()) {
+            if (record.isRecord()) {
+                assertThat(record.isAnnotationPresent(RegisterForReflection.class)).as(record.getName())
+                        .isTrue();
+            }
+        }
     }
 
     @Test
