@@ -7,9 +7,11 @@ const AUTH = "ratmemcache.console.auth";
 const body = document.body;
 const status = document.getElementById("status");
 
-function say(text, failed) {
+/** Tells the user something; source marks what a later success of the same source may clear. */
+function say(text, failed, source = "") {
   status.textContent = text;
   status.classList.toggle("failed", Boolean(failed));
+  status.dataset.source = source;
 }
 
 function headers() {
@@ -136,8 +138,8 @@ const charts = {};
 let lastSequence = -1;
 
 /**
- * A uPlot time chart in the element {@code id}: one line per label, on the left axis, or on a
- * right-hand axis of its own where {@code right} names the label and its unit.
+ * A uPlot time chart in the element id: one line per label, on the left axis, or on a
+ * right-hand axis of its own where right names the label and its unit.
  */
 function chart(id, labels, scales, axisLabel, right) {
   const element = document.getElementById(id);
@@ -235,12 +237,11 @@ async function poll() {
       draw();
       body.dataset.sequence = lastSequence;
     }
-    if (status.classList.contains("failed") && status.dataset.source === "poll") {
+    if (status.dataset.source === "poll") {
       say("");
     }
   } catch (failed) {
-    say(failed.message, true);
-    status.dataset.source = "poll";
+    say(failed.message, true, "poll");
   }
 }
 
