@@ -106,7 +106,7 @@ stop() { # name: SIGTERM, as Kubernetes sends it, and the exit it gives
   fi
 }
 
-echo "== first container: set, get, readiness, -m from the memory limit"
+echo "== first container: set, get, readiness, the console, -m from the memory limit"
 run first
 await_ready first
 # Logs are read whole into a variable: `podman logs | grep -q` dies of SIGPIPE under pipefail.
@@ -117,6 +117,9 @@ derived=$(sed -n 's/^ratmemcache: -m \([0-9]*\),.*/\1/p' <<<"$logs")
 [ "$(ask 'set greeting 5 0 5\r\nhello\r\n')" = $'STORED\r' ] || fail "set"
 [ "$(ask 'get greeting\r\n')" = $'VALUE greeting 5 5\r\nhello\r\nEND\r' ] || fail "get"
 grep -q "STAT maxbytes $((derived * 1048576))" <<<"$(ask 'stats settings\r\n')" || fail "maxbytes is not -m $derived"
+console=$(curl -fsS "http://127.0.0.1:$http/console/") || fail "the web console"
+grep -q 'No admin password is configured' <<<"$console" || fail "the console does not say that no admin password is set"
+curl -fsS -o /dev/null "http://127.0.0.1:$http/webjars/uplot/dist/uPlot.iife.min.js" || fail "the console's chart library"
 user=$(podman exec first id -u)
 [ "$user" = 1001 ] || fail "runs as uid $user, not 1001"
 stop first
