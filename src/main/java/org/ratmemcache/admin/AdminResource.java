@@ -222,14 +222,13 @@ public class AdminResource {
     private static String asText(byte[] bytes, int length) {
         CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        // a cut at 4 KiB may split one character of up to 4 bytes
-        for (int end = length; end >= Math.max(0, length - 3); end--) {
+        // a cut short of the end may split one character of up to 4 bytes
+        int shortest = length == bytes.length ? length : Math.max(0, length - 3);
+        for (int end = length; end >= shortest; end--) {
             try {
                 return strict.decode(ByteBuffer.wrap(bytes, 0, end)).toString();
             } catch (CharacterCodingException notUtf8) {
-                if (length == bytes.length) {
-                    return null;
-                }
+                // one byte shorter, while a cut character may be to blame
             }
         }
         return null;

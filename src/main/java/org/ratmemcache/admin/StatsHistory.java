@@ -79,7 +79,7 @@ public class StatsHistory {
     /** The samples after {@code afterSequence} (all of them when it is negative), oldest first. */
     public synchronized List<Sample> after(long afterSequence) {
         List<Sample> samples = new ArrayList<>();
-        for (long s = Math.max(afterSequence + 1, taken - Math.min(taken, SAMPLES)); s < taken; s++) {
+        for (long s = Math.max(afterSequence + 1, Math.max(0, taken - SAMPLES)); s < taken; s++) {
             samples.add(ring[(int) (s % SAMPLES)]);
         }
         return samples;

@@ -1,8 +1,10 @@
 package org.ratmemcache.console;
 
-import java.io.InputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +45,18 @@ public class ConsolePages {
     /** Finds {@code id} or {@code id.html} in the folder, as an HTML template. */
     private static Optional<TemplateLocator.TemplateLocation> locate(String id) {
         String name = id.endsWith(".html") ? id : id + ".html";
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader.getResource(FOLDER + name) == null) {
+        URL resource = Thread.currentThread().getContextClassLoader().getResource(FOLDER + name);
+        if (resource == null) {
             return Optional.empty();
         }
         return Optional.of(new TemplateLocator.TemplateLocation() {
             @Override
             public Reader read() {
-                InputStream in = loader.getResourceAsStream(FOLDER + name);
-                return new InputStreamReader(in, StandardCharsets.UTF_8);
+                try {
+                    return new InputStreamReader(resource.openStream(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the console's template " + resource, e);
+                }
             }
 
             @Override

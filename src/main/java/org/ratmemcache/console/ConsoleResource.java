@@ -24,9 +24,10 @@ import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.server.MemcachedServer;
 
 /**
- * The web console at {@code /console/}: pages ({@link ConsolePages}) whose data arrive afterwards, by htmx fragments
- * and by the script's polling of the admin API, so that every figure goes through the admin API's
- * access rules ({@link AdminAccess}) and the pages themselves hold nothing to protect.
+ * The web console at {@code /console/}: pages ({@link ConsolePages}) whose data arrive afterwards,
+ * by htmx fragments and by the script's polling of the admin API, so that every figure goes
+ * through the admin API's access rules ({@link AdminAccess}) and the pages themselves hold
+ * nothing to protect.
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -44,12 +45,12 @@ public class ConsoleResource {
 
     ConsoleResource(AdminResource admin, AdminAccess access, MemcachedServer server, RatMemCacheConfig config,
             SmallRyeHealthReporter health, ConsolePages pages) {
-        this.pages = pages;
         this.admin = admin;
         this.access = access;
         this.server = server;
         this.config = config;
         this.health = health;
+        this.pages = pages;
     }
 
     /** What every page's frame shows: which page, the version, and what the admin may do. */
