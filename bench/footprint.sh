@@ -3,7 +3,11 @@
 #   idle       resident memory (RSS) right after start, -m 64; RatMemCache with L2 on and off,
 #              and the JVM's own breakdown (Native Memory Tracking) of the L2-on server
 #   items      RSS growth for 1,000,000 items of 16-byte keys and 100-byte values, -m 1024
-#   load       RSS after 30 s of memcaslap sets (1 KiB values, a working set of ~660 MB) at -m 256
+#   load       RSS after LOAD_SECONDS (30) of memcaslap sets of 1 KiB values over a working set of at
+#              least twice -m, for each -m in LOAD_M ("256"), with the idle RSS at that -m just before;
+#              for RatMemCache also its GC log: the longest pause and the pauses above 1 ms.
+#              LOAD_SERVERS picks the servers ("memcached rat-l2-on rat-l2-off").
+#              e.g. LOAD_M="256 1024" LOAD_SERVERS="memcached rat-l2-off" bench/footprint.sh load
 #   conns      RSS growth for 10,000 idle connections, per connection
 #   start      start to serving: empty L2, and L2 holding 1,000,000 items
 # RatMemCache runs through its launcher (target/bin/ratmemcache); RAT_JVM adds JVM options.
@@ -75,12 +79,30 @@ for part in "${parts[@]}"; do
       ;;
     load)
       config=$(memcaslap_config set 1024 1)
-      for name in memcached rat-l2-on rat-l2-off; do
-        port=$(free_port)
-        start "$name" "$port" -m 256
-        memcaslap -s "127.0.0.1:$port" -t 30s -F "$config" -T 2 -c 50 -w 12k > "$work/load.txt" 2>&1
-        echo "load $name -m 256: RSS $(mib "$(rss_kb "$server")") after $(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' "$work/load.txt" | tail -1) sets/s for 30 s"
-        stop_servers
+      read -r -a servers <<< "${LOAD_SERVERS:-memcached rat-l2-on rat-l2-off}"
+      for megabytes in ${LOAD_M:-256}; do
+        # memcaslap's window is keys per connection: 50 connections of 1 KiB items over twice -m
+        window=$(( (2 * megabytes * 1024 + 49) / 50 + 1 ))
+        for name in "${servers[@]}"; do
+          port=$(free_port)
+          gclog=$work/gc-$name-$megabytes.log
+          if [ "$name" = memcached ]; then
+            start "$name" "$port" -m "$megabytes"
+          else
+            RAT_JVM="${RAT_JVM:-} -Xlog:gc:file=$gclog" start "$name" "$port" -m "$megabytes"
+          fi
+          python3 bench/mcclient.py fill "$port" 1 16 100
+          idle=$(rss_kb "$server")
+          memcaslap -s "127.0.0.1:$port" -t "${LOAD_SECONDS:-30}s" -F "$config" -T 2 -c 50 -w "$window" > "$work/load.txt" 2>&1
+          loaded=$(rss_kb "$server")
+          echo "load $name -m $megabytes: idle RSS $(mib "$idle"), after $(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' "$work/load.txt" | tail -1) sets/s for ${LOAD_SECONDS:-30} s over $((window * 50)) keys: RSS $(mib "$loaded"), grown $(mib $((loaded - idle))) = $(awk "BEGIN {printf \"%.2f\", ($loaded - $idle) / 1024 / $megabytes}") x -m"
+          if [ -f "$gclog" ]; then
+            # unified logging: "... Pause Young (Normal) (G1 Evacuation Pause) 100M->20M(256M) 1.234ms"
+            sed -n 's/.*\(Pause [A-Za-z][^)]*)\).* \([0-9.]*\)ms$/\2/p' "$gclog" | sort -n |
+              awk '{n++; if ($1 > 1) over++; max = $1; sum += $1} END {printf "  GC: %d pauses, longest %.2f ms, %d above 1 ms, %.0f ms paused in all\n", n, max, over, sum}'
+          fi
+          stop_servers
+        done
       done
       ;;
     conns)

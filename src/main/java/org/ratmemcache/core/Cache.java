@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.ratmemcache.core.memory.Reservation;
+
 /**
  * The cache as the protocols see it: one method per kind of request, with memcached's semantics,
  * whatever the wire format. Text, meta and binary commands all map onto these calls; what
@@ -13,6 +15,13 @@ import java.util.function.Consumer;
  * {@link Expiry#fromExptime} turns a memcached exptime into one. A key may be a lookup key over a
  * caller's buffer ({@link Key#lookup()}): the cache copies it before it keeps it or hands it to
  * another thread, so the caller may reuse it once the call returns.
+ *
+ * <h2>Views of memory</h2>
+ * Items in memory are handed out as views, read in place, while the calling thread is protected:
+ * between {@link #protect} and {@link #release}, which a server calls around each batch of
+ * requests, so that a reply copies a value straight from item memory into the connection's
+ * buffer. A thread that is not protected gets copies; so does a future that completes later.
+ * A protected thread must not wait for anything that needs memory freed (it holds it).
  *
  * <h2>Now or later</h2>
  * Memory answers most requests at once; a request about a key that only the disk tier knows
@@ -24,6 +33,12 @@ import java.util.function.Consumer;
 public interface Cache {
 
     Clock clock();
+
+    /** Protects the items this thread gets from the cache, until the matching {@link #release}; may nest. */
+    void protect();
+
+    /** Ends the protection begun by the matching {@link #protect}. */
+    void release();
 
     /**
      * The largest item accepted, counted as memcached counts it ({@link #itemSize}): its
@@ -64,6 +79,22 @@ public interface Cache {
      * the future completes (the binary protocol and meta set return its CAS, meta set its size).
      */
     CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
+            long newCas, Consumer<? super Item> stored);
+
+    /**
+     * Takes room in memory for the value of a store that is about to be read, into {@code into}: a
+     * server reads the value from the connection straight into {@link Reservation#memory}, then
+     * calls {@link #store(StoreMode, Key, int, long, Reservation, long, long, Consumer)} (or
+     * {@link #discard}). False when there is no room now; the caller may wait and try again, or
+     * read the value into an array.
+     */
+    boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength);
+
+    /** Gives up reserved room whose store will not be made. */
+    void discard(Reservation reserved);
+
+    /** {@link #store}, of a value read into reserved room, which the store takes over. */
+    CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, Reservation value, long cas,
             long newCas, Consumer<? super Item> stored);
 
     /** {@link #store} of an item whose CAS the cache chooses, for a caller that does not need the stored item. */

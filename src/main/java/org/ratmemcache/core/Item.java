@@ -1,15 +1,57 @@
 package org.ratmemcache.core;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * One cached item, as memcached defines it. An item never changes: every modification of a key
  * replaces its item with a new one. An item is also the {@link Lookup} of a read that found it.
+ *
+ * <p>An item the memory tier hands out is a view of item memory, good only while the thread that
+ * got it stays protected (the server's batch of requests; see {@link Cache}): its
+ * {@link #valueMemory} is read in place. Whatever must outlive that is copied first.
  */
-public non-sealed interface Item extends Lookup {
+public non-sealed interface Item extends Lookup, Found {
 
+    /** The key, as a stored key (for an item in memory, a copy of its bytes). */
     Key key();
 
-    /** The value's bytes. The array is shared, not copied: never modify it. */
+    /** The key's length in bytes. */
+    default int keyLength() {
+        return key().length();
+    }
+
+    /** Copies the key's bytes into {@code into} from {@code offset}. */
+    default void copyKey(byte[] into, int offset) {
+        Key key = key();
+        System.arraycopy(key.array(), key.offset(), into, offset, key.length());
+    }
+
+    /** The value's bytes, decompressed. For an item in memory a copy; otherwise shared: never modify it. */
     byte[] value();
+
+    /**
+     * The memory holding the value as stored (LZ4-compressed when {@link #compressed}), from
+     * {@link #valueOffset}, {@link #storedLength} bytes: what a reply copies from.
+     */
+    default MemorySegment valueMemory() {
+        byte[] stored = compressed() ? compressedValue() : value();
+        return MemorySegment.ofArray(stored);
+    }
+
+    /** Where the value starts in {@link #valueMemory}. */
+    default long valueOffset() {
+        return 0;
+    }
+
+    /** The value's length as stored. */
+    default int storedLength() {
+        return compressed() ? compressedValue().length : valueLength();
+    }
+
+    /** Whether the value is stored LZ4-compressed. */
+    default boolean compressed() {
+        return false;
+    }
 
     /** memcached's 32-bit client flags, opaque to the cache. */
     int flags();

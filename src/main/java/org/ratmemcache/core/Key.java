@@ -31,14 +31,15 @@ public final class Key implements Comparable<Key> {
     private int offset;
     // a char, not an int, so that with compact object headers a stored key takes 24 bytes, not 32
     private char length;
-    private int hash;
+    /** {@link KeyHash}'s hash of the bytes: the memory tier's index places the key by it. */
+    private long hash;
 
     private Key(boolean reusable, byte[] bytes, int offset, int length) {
         this.reusable = reusable;
         this.bytes = bytes;
         this.offset = offset;
         this.length = (char) length;
-        this.hash = hash(bytes, offset, length);
+        this.hash = KeyHash.of(bytes, offset, length);
     }
 
     /** A stored key holding a copy of {@code bytes}. */
@@ -78,7 +79,7 @@ public final class Key implements Comparable<Key> {
         this.bytes = src;
         this.offset = offset;
         this.length = (char) length;
-        this.hash = hash(src, offset, length);
+        this.hash = KeyHash.of(src, offset, length);
         return this;
     }
 
@@ -108,9 +109,14 @@ public final class Key implements Comparable<Key> {
         return Arrays.copyOfRange(bytes, offset, offset + length);
     }
 
+    /** The key's 64-bit hash ({@link KeyHash}), keyed by this process's secret. */
+    public long hash64() {
+        return hash;
+    }
+
     @Override
     public int hashCode() {
-        return hash;
+        return (int) (hash ^ (hash >>> 32));
     }
 
     @Override
@@ -139,18 +145,5 @@ public final class Key implements Comparable<Key> {
             }
         }
         return new String(bytes, offset, length, StandardCharsets.US_ASCII);
-    }
-
-    /** FNV-1a, then murmur3's finaliser so that every input bit reaches the low bits. */
-    private static int hash(byte[] b, int offset, int length) {
-        int h = 0x811c9dc5;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            h = (h ^ b[i]) * 0x01000193;
-        }
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        return h ^ (h >>> 16);
     }
 }

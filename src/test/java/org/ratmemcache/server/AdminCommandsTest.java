@@ -104,8 +104,9 @@ class AdminCommandsTest {
         try (RunningServer server = RunningServer.start(); TextClient c = new TextClient(server.port())) {
             c.send("set one 0 0 1\r\nx\r\nset two 0 100 22\r\n" + "y".repeat(22) + "\r\nset three 0 1 1\r\nz\r\n")
                     .expect("STORED\r\nSTORED\r\nSTORED\r\n");
+            server.clock().advance(Duration.ofSeconds(1)); // recency counts to the second, as memcached's clock
             c.send("get one\r\n").expect("VALUE one 0 1\r\nx\r\nEND\r\n");
-            server.clock().advance(Duration.ofSeconds(2));
+            server.clock().advance(Duration.ofSeconds(1));
             c.send("stats cachedump 1 0\r\n").expect("ITEM one [1 b; 0 s]\r\nITEM two [22 b; " + (START + 100) + " s]\r\nEND\r\n");
             c.send("stats cachedump 1 1\r\n").expect("ITEM one [1 b; 0 s]\r\nEND\r\n");
             c.send("stats cachedump 2 0\r\n").expect("END\r\n");

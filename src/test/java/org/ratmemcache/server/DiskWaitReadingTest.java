@@ -56,8 +56,8 @@ class DiskWaitReadingTest {
         try (ConnectionHarness harness = new ConnectionHarness(settings)) {
             harness.cache.store(StoreMode.SET, Key.of("cold"), 0, 0, "c".getBytes(StandardCharsets.US_ASCII), 0).join();
             harness.cache.store(StoreMode.SET, Key.of("hot"), 0, 0, "h".getBytes(StandardCharsets.US_ASCII), 0).join();
-            await().until(() -> Reads.writeBackQueue(harness.cache.view()) == 0 && harness.cache.memory().get(Key.of("cold")) == null);
-            assertThat(harness.cache.memory().get(Key.of("hot"))).as("hot stays in memory").isNotNull();
+            await().until(() -> Reads.writeBackQueue(harness.cache.view()) == 0 && harness.cache.memory().get(Key.of("cold"), false) == null);
+            assertThat(harness.cache.memory().get(Key.of("hot"), false)).as("hot stays in memory").isNotNull();
 
             harness.channel.writeInbound(Unpooled.copiedBuffer("get cold\r\n", StandardCharsets.US_ASCII));
             assertThat(harness.channel.pipeline().get(ConnectionHandler.class).idle()).as("waiting for the disk").isFalse();

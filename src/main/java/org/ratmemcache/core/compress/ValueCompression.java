@@ -36,6 +36,11 @@ public final class ValueCompression {
         this.threshold = threshold;
     }
 
+    /** Values at least this long are compressed. */
+    public int threshold() {
+        return threshold;
+    }
+
     /**
      * lz4-java's fastest codec on a JVM (its JNI library, else its Unsafe one); its pure-Java one in
      * a native image, where neither the JNI library nor Unsafe's array access is there. GraalVM sets

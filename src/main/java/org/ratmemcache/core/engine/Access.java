@@ -24,7 +24,10 @@ enum Access {
     /** Looks at the item without counting or changing anything (me). */
     PEEK(false, false, true);
 
-    /** An expired or flushed item met counts as get_expired or get_flushed, as a memcached fetch. */
+    /**
+     * An expired or flushed item met counts as get_expired or get_flushed, as a memcached fetch;
+     * and the read counts for the eviction policy.
+     */
     final boolean countsExpired;
     /** Refused while the disk tier cannot write: a change memory alone took would leave the disk stale. */
     final boolean failsWithDisk;

@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.core.Found;
+import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
-import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.core.memory.Found;
 
 /**
  * A disk tier below memory, with what the engine needs around it: the {@link WriteBack} queue
@@ -100,8 +100,8 @@ final class DiskL2 implements L2, CacheView.DiskFigures {
     }
 
     @Override
-    public CompletableFuture<Void> put(Entry entry) {
-        return writeBack.put(entry);
+    public CompletableFuture<Void> put(Item item) {
+        return writeBack.put(Detached.item(item));
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.ratmemcache.core.KeyPage;
 import org.ratmemcache.core.Placement;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.memory.ItemView;
 import org.ratmemcache.core.memory.MemoryTier;
 
 /**
@@ -98,24 +99,35 @@ final class EngineView implements CacheView {
         List<Key> live = new ArrayList<>(Math.min(limit, candidates.size()));
         Key last = null;
         int examined = 0;
-        for (Key key : candidates) {
-            if (examined++ == limit) {
-                break;
+        memory.epochs().enter();
+        try {
+            for (Key key : candidates) {
+                if (examined++ == limit) {
+                    break;
+                }
+                last = key;
+                if (versions.newestLive(key, now) != null) {
+                    live.add(key);
+                }
             }
-            last = key;
-            if (versions.newestLive(key, now) != null) {
-                live.add(key);
-            }
+        } finally {
+            memory.epochs().exit();
         }
         return new KeyPage(live, candidates.size() > limit ? last : null);
     }
 
     private Optional<Placement> place(Key key, long now) throws DiskTierException {
-        Item newest = versions.newestLive(key, now);
-        if (newest == null) {
-            return Optional.empty();
+        memory.epochs().enter();
+        try {
+            Item newest = versions.newestLive(key, now);
+            if (newest == null) {
+                return Optional.empty();
+            }
+            boolean inMemory = newest instanceof ItemView;
+            DiskItem onDisk = newest instanceof DiskItem read ? read : l2.read(key);
+            return Optional.of(new Placement(Detached.item(newest), inMemory, onDisk != null && onDisk.version() == newest.version()));
+        } finally {
+            memory.epochs().exit();
         }
-        DiskItem onDisk = newest instanceof DiskItem read ? read : l2.read(key);
-        return Optional.of(new Placement(newest, memory.get(key) == newest, onDisk != null && onDisk.version() == newest.version()));
     }
 }

@@ -8,13 +8,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Clock;
-import org.ratmemcache.core.memory.Entry;
 import org.ratmemcache.core.memory.MemoryTier;
 
 /**
  * Removes expired and flushed items from memory in the background, memcached's LRU crawler: every
  * sweep interval, on its own thread ({@code ratmemcache-expiry-sweeper}), and soon after a flush.
- * A sweep takes no key lock: each removal is conditional on the exact entry it examined. With an
+ * A sweep takes no key lock: each removal is conditional on the exact item it examined (its
+ * location); it goes through the memory tier's index, so it looks at live items only. With an
  * interval of zero there is no thread, and items are reclaimed only when met.
  */
 final class ExpirySweeper implements AutoCloseable {
@@ -75,18 +75,18 @@ final class ExpirySweeper implements AutoCloseable {
         }
     }
 
-    /** One sweep over memory, on the caller's thread. */
+    /** One sweep over every item in memory, on the caller's thread. */
     void sweep() {
         long now = clock.millis();
-        long checked = 0;
-        for (Entry entry : memory.view()) {
-            checked++;
-            if (state.isDead(entry, now) && memory.remove(entry)) {
+        long[] checked = {0};
+        memory.forEachItem(item -> {
+            checked[0]++;
+            if (state.isDead(item, now) && memory.removeIfCurrent(item)) {
                 stats.crawlerReclaimed.increment();
-                stats.reclaimed(entry);
+                stats.reclaimed(item);
             }
-        }
-        stats.crawlerItemsChecked.add(checked);
+        });
+        stats.crawlerItemsChecked.add(checked[0]);
         stats.crawlerRuns.increment();
     }
 

@@ -8,9 +8,10 @@ import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
-import org.ratmemcache.core.compress.ValueCompression;
-import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.engine.KeyLocks.Command;
 
 /**
  * memcached's incr and decr: the value is an unsigned 64-bit decimal that incr wraps and decr
@@ -18,10 +19,10 @@ import org.ratmemcache.core.memory.Entry;
  * rewrites it in place. The binary and meta protocols add a CAS to match, a new expiry, a CAS of
  * the client's choosing, and a miss that creates the number ({@link Arithmetic}).
  */
-record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, ValueCompression compression) {
+record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats) {
 
     CompletableFuture<DeltaResult> apply(Key key, Arithmetic op) {
-        return locks.run(key, Access.CHANGE, (k, current, now) -> {
+        return locks.run(key, Access.CHANGE, Command.detaching((k, current, now) -> {
             if (current == null) {
                 return op.creates() ? create(k, op, now) : miss(op);
             }
@@ -37,12 +38,17 @@ record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stat
             byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
             Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
             long expiresAt = op.newExpiresAt() == Expiry.UNCHANGED ? current.expiresAt() : op.newExpiresAt();
-            Entry updated = new Entry(current.key(), digits, current.flags(), expiresAt, state.nextCas(now), now)
-                    .withCasIfChosen(op.newCas());
+            long expiresBefore = current.expiresAt();
+            long version = state.nextCas(now);
+            long cas = op.newCas() == org.ratmemcache.core.Cache.NEXT_CAS ? version : op.newCas();
+            Item updated = tiers.write(k, current.flags(), expiresAt, version, cas, 0, now, false, digits);
             stats.totalItems.increment();
             (op.direction() == Arithmetic.Direction.INCR ? stats.incrHits : stats.decrHits).increment();
-            return Completed.afterAny(tiers.install(updated), applied(after, updated, false, current.expiresAt()));
-        });
+            if (updated == null) {
+                return Completed.afterAny(tiers.remove(k), applied(after, heapItem(k, digits, current.flags(), expiresAt, cas, version, now), false, expiresBefore));
+            }
+            return answer(tiers.durable(updated), applied(after, updated, false, expiresBefore));
+        }, Detached::delta));
     }
 
     /** A miss that creates the number, as memcached does it: an add of the initial value. */
@@ -50,15 +56,28 @@ record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stat
         byte[] digits = new byte[Decimal.length(op.initial())];
         Decimal.write(op.initial(), digits, 0);
         stats.totalItems.increment();
+        long version = state.nextCas(now);
+        long cas = op.newCas() == org.ratmemcache.core.Cache.NEXT_CAS ? version : op.newCas();
         if (Expiry.isExpired(op.createExpiresAt(), now)) {
             // created already expired: the key ends up empty, but the caller still learns the value
-            Entry gone = new Entry(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now)
-                    .withCasIfChosen(op.newCas());
+            Item gone = heapItem(key, digits, 0, op.createExpiresAt(), cas, version, now);
             return Completed.afterAny(tiers.remove(key), applied(op.initial(), gone, true, Expiry.NEVER));
         }
-        Entry created = Entry.of(key.toStored(), digits, 0, op.createExpiresAt(), state.nextCas(now), now, compression)
-                .withCasIfChosen(op.newCas());
-        return Completed.afterAny(tiers.install(created), applied(op.initial(), created, true, Expiry.NEVER));
+        Item created = tiers.write(key, 0, op.createExpiresAt(), version, cas, 0, now, false, digits);
+        if (created == null) {
+            return Completed.afterAny(tiers.remove(key), applied(op.initial(), heapItem(key, digits, 0, op.createExpiresAt(), cas, version, now),
+                    true, Expiry.NEVER));
+        }
+        return answer(tiers.durable(created), applied(op.initial(), created, true, Expiry.NEVER));
+    }
+
+    /** The answer once the new version is durable; one that completes later carries a copy of its item. */
+    private static CompletableFuture<DeltaResult> answer(CompletableFuture<Void> durable, DeltaResult result) {
+        return Completed.afterAny(durable, durable == Completed.NOTHING ? result : Detached.delta(result));
+    }
+
+    private static DiskItem heapItem(Key key, byte[] digits, int flags, long expiresAt, long cas, long version, long now) {
+        return new DiskItem(key.toStored(), digits, flags, expiresAt, cas, now, false, false, false, version);
     }
 
     private CompletableFuture<DeltaResult> miss(Arithmetic op) {
@@ -66,7 +85,7 @@ record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stat
         return Completed.DELTA_NOT_FOUND;
     }
 
-    private static DeltaResult applied(long value, Entry item, boolean created, long expiresBefore) {
+    private static DeltaResult applied(long value, Item item, boolean created, long expiresBefore) {
         return new DeltaResult.Applied(value, item, created, expiresBefore);
     }
 }

@@ -1,24 +1,26 @@
 package org.ratmemcache.core.engine;
 
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.Found;
+import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
-import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.core.memory.Found;
+import org.ratmemcache.core.memory.Epochs;
+import org.ratmemcache.core.memory.KeyStripes;
 
 /**
  * Runs every command on a key atomically, across both tiers, and in the order the commands came.
  *
  * <h2>How</h2>
  * <ul>
- *   <li>A command that reads and then writes a key runs under that key's <em>stripe lock</em>:
- *       one of {@value #STRIPES} monitors picked by key hash, held for map lookups and inserts,
- *       never across I/O. So the changes of one key are serialised across connections.</li>
+ *   <li>A command that reads and then writes a key runs under that key's <em>stripe lock</em>
+ *       ({@link KeyStripes}), held for index lookups and writes to memory, never across I/O. So
+ *       the changes of one key are serialised across connections.</li>
  *   <li>When memory cannot decide the command (its key is in neither L1 nor the write queue,
  *       and the disk may hold it: {@link Versions#find}), the command is queued for a disk
  *       thread instead: it reads the disk there, then decides under the stripe lock. Until it
@@ -30,6 +32,11 @@ import org.ratmemcache.core.memory.Found;
  *       refused, so that memory never holds a version the disk will not get.</li>
  * </ul>
  *
+ * <h2>Items on a disk thread</h2>
+ * A command queued for a disk thread runs there inside the memory's epoch, and what it answers
+ * is handed to the caller's thread later: so the answer is detached first (its items copied to
+ * the heap), by the {@code detach} the caller gives.
+ *
  * <h2>The key a command sees</h2>
  * A command receives its key as an argument, and must use that one: on a disk thread it is a
  * stored copy, while the caller's key may be a lookup key over a connection's buffer that the
@@ -37,25 +44,50 @@ import org.ratmemcache.core.memory.Found;
  */
 final class KeyLocks {
 
-    /** Key stripes guarding read-modify-write; a power of two, 16 KiB of monitors in all. */
-    static final int STRIPES = 1024;
-
-    /** One step of a command, under its key's lock; {@code current} is the key's live entry or {@code null}. */
+    /** One step of a command, under its key's lock; {@code current} is the key's live item or {@code null}. */
     @FunctionalInterface
     interface Command<T> {
-        CompletableFuture<T> apply(Key key, Entry current, long now);
+
+        CompletableFuture<T> apply(Key key, Item current, long now);
+
+        /** The command as it runs later, on a disk thread: holding copies of what the caller lends it only for now. */
+        default Command<T> forDisk() {
+            return this;
+        }
+
+        /** An answer made on a disk thread, with its items copied to the heap for the caller's thread. */
+        default T detach(T answer) {
+            return answer;
+        }
+
+        /** {@code command}, whose answers are detached by {@code detach}. */
+        static <T> Command<T> detaching(Command<T> command, UnaryOperator<T> detach) {
+            return new Command<>() {
+                @Override
+                public CompletableFuture<T> apply(Key key, Item current, long now) {
+                    return command.apply(key, current, now);
+                }
+
+                @Override
+                public T detach(T answer) {
+                    return detach.apply(answer);
+                }
+            };
+        }
     }
 
-    private final Object[] stripes = new Object[STRIPES];
+    private final KeyStripes stripes;
+    private final Epochs epochs;
     private final Versions versions;
     private final L2 l2;
     private final Clock clock;
 
-    KeyLocks(Versions versions, L2 l2, Clock clock) {
+    KeyLocks(KeyStripes stripes, Epochs epochs, Versions versions, L2 l2, Clock clock) {
+        this.stripes = stripes;
+        this.epochs = epochs;
         this.versions = versions;
         this.l2 = l2;
         this.clock = clock;
-        Arrays.setAll(stripes, i -> new Object());
     }
 
     /** Runs {@code command} on the key: at once when memory can decide it, else after a disk read. */
@@ -70,9 +102,9 @@ final class KeyLocks {
         long now = clock.millis();
         synchronized (stripe(key)) {
             if (!l2.isBusy(key)) {
-                Found found = versions.find(key, now, access);
+                Found found = versions.find(key, now, access, access.countsExpired);
                 if (found != Found.ON_DISK) {
-                    return command.apply(key, Found.entryOf(found), now);
+                    return command.apply(key, Found.itemOf(found), now);
                 }
             }
             return queue(key, access, command);
@@ -89,7 +121,25 @@ final class KeyLocks {
     /** Queues the command for a disk thread behind the key's earlier ones; the caller holds the stripe. */
     private <T> CompletableFuture<T> queue(Key key, Access access, Command<T> command) {
         Key stored = key.toStored();
-        return l2.enqueue(stored, () -> onDiskThread(stored, access, command)).thenCompose(Function.identity());
+        Command<T> later = command.forDisk();
+        return l2.enqueue(stored, () -> {
+            epochs.enter();
+            try {
+                return detached(onDiskThread(stored, access, later), later);
+            } finally {
+                epochs.exit();
+            }
+        }).thenCompose(Function.identity());
+    }
+
+    /** The answer with its items copied, when it is there already (one that completes later carries copies already). */
+    private static <T> CompletableFuture<T> detached(CompletableFuture<T> answer, Command<T> command) {
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            T value = answer.getNow(null);
+            T copy = value == null ? null : command.detach(value);
+            return copy == value ? answer : CompletableFuture.completedFuture(copy);
+        }
+        return answer;
     }
 
     /**
@@ -100,9 +150,9 @@ final class KeyLocks {
     private <T> CompletableFuture<T> onDiskThread(Key key, Access access, Command<T> command) throws DiskTierException {
         synchronized (stripe(key)) {
             long now = clock.millis();
-            Found known = versions.inMemory(key, now, access);
+            Found known = versions.inMemory(key, now, access, access.countsExpired);
             if (known != Found.ON_DISK || !l2.mayContain(key)) {
-                return command.apply(key, Found.entryOf(known), now);
+                return command.apply(key, Found.itemOf(known), now);
             }
         }
         DiskItem onDisk = l2.read(key);
@@ -113,7 +163,6 @@ final class KeyLocks {
     }
 
     private Object stripe(Key key) {
-        int h = key.hashCode();
-        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+        return stripes.of(key.hash64());
     }
 }

@@ -5,11 +5,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.core.Found;
+import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
-import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.core.memory.Found;
 
 /**
  * What lies below memory, as the engine uses it: the disk tier with its write-back queue, its
@@ -45,8 +45,11 @@ interface L2 {
     /** Runs {@code task} on a disk thread, or at once when there is no disk: for inspections. */
     <T> CompletableFuture<T> inspect(DiskTask<T> task);
 
-    /** Queues a new version for the disk; completes once it is as durable as the policy says. */
-    CompletableFuture<Void> put(Entry entry);
+    /**
+     * Queues a new version for the disk (a copy of it, when it is a view of memory); completes
+     * once it is as durable as the policy says.
+     */
+    CompletableFuture<Void> put(Item item);
 
     /** Queues the delete of a key for the disk, likewise. */
     CompletableFuture<Void> delete(Key key);
@@ -133,7 +136,7 @@ interface L2 {
         }
 
         @Override
-        public CompletableFuture<Void> put(Entry entry) {
+        public CompletableFuture<Void> put(Item item) {
             return Completed.NOTHING;
         }
 

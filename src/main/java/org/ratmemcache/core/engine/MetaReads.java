@@ -5,10 +5,13 @@ import java.util.concurrent.CompletableFuture;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Found;
+import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.MetaGet;
-import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.core.memory.Found;
+import org.ratmemcache.core.engine.KeyLocks.Command;
+import org.ratmemcache.core.memory.ItemView;
+import org.ratmemcache.core.memory.MemoryTier;
 
 /**
  * The meta protocol's mg, as memcached 1.6 runs it: a read that may touch the item ({@code T}),
@@ -25,30 +28,41 @@ record MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState st
 
     CompletableFuture<MetaGet.Result> read(Key key, MetaGet read) {
         if (read.mayChange()) {
-            return locks.run(key, Access.FETCH_AND_CHANGE, (k, current, now) -> done(locked(k, current, read, now)));
+            return locks.run(key, Access.FETCH_AND_CHANGE, locked(read));
         }
         long now = clock.millis();
-        return switch (versions.find(key, now, Access.FETCH)) {
+        return switch (versions.find(key, now, Access.FETCH, read.bump())) {
             case Found.Absent absent -> miss(read);
-            case Entry live when !needsWinToken(live) -> done(hit(live, read, false, false, now));
+            case Item live when !needsWinToken(live) -> done(hit(live, read, false, false, now));
             // A plain read goes on while the disk fails; a win it hands out reaches the disk once it works.
-            case Entry stale -> locks.run(key, Access.FETCH, (k, current, at) -> done(locked(k, current, read, at)));
-            case Found.OnDisk onDisk -> locks.runAfterDisk(key, Access.FETCH, (k, current, at) -> done(locked(k, current, read, at)));
+            case Item stale -> locks.run(key, Access.FETCH, locked(read));
+            case Found.OnDisk onDisk -> locks.runAfterDisk(key, Access.FETCH, locked(read));
         };
     }
 
+    private Command<MetaGet.Result> locked(MetaGet read) {
+        return Command.detaching((k, current, at) -> done(locked(k, current, read, at)), Detached::metaGet);
+    }
+
     /** The read under the key's lock: vivify, touch and win. */
-    private MetaGet.Result locked(Key key, Entry current, MetaGet read, long now) {
+    private MetaGet.Result locked(Key key, Item current, MetaGet read, long now) {
         if (current == null) {
             if (!read.vivifies()) {
                 miss(read);
                 return MetaGet.MISS;
             }
-            Entry created = new Entry(key.toStored(), new byte[0], 0, read.vivifyAt(), state.nextCas(now), now)
-                    .withCasIfChosen(read.vivifyCas());
+            long version = state.nextCas(now);
+            long cas = read.vivifyCas() == org.ratmemcache.core.Cache.NEXT_CAS ? version : read.vivifyCas();
             stats.totalItems.increment();
-            MetaGet.Hit hit = hit(created, read, true, true, now);
-            tiers.install(created.withWinTokenSent());
+            // the item is created with its win token handed out: this reader recaches it
+            Item created = tiers.write(key, 0, read.vivifyAt(), version, cas, MemoryTier.marks(false, true), now, read.bump(), new byte[0]);
+            if (created == null) {
+                miss(read);
+                return MetaGet.MISS;
+            }
+            MetaGet.Hit hit = new MetaGet.Hit(created, true, true, false, false, now, Expiry.NEVER);
+            (read.touches() ? stats.touchHits : stats.getHits).increment();
+            tiers.durable(created); // the read does not wait for the disk
             return hit;
         }
         long expiresAt = read.touches() && read.touchBeforeRecacheCheck() ? read.touchAt() : current.expiresAt();
@@ -61,19 +75,31 @@ record MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState st
             expiresAt = read.touchAt();
         }
         if (won || expiresAt != current.expiresAt()) {
-            tiers.reexpire(won ? current.withWinTokenSent() : current, expiresAt, now);
+            if (won) {
+                winToken(key, current, expiresAt, now); // the read does not wait for the disk
+            } else {
+                tiers.reexpire(key, current, expiresAt, now);
+            }
         }
         return hit;
     }
 
-    /** The answer for a hit, with the read history as it was; then counts the hit and bumps the item. */
-    private MetaGet.Hit hit(Entry entry, MetaGet read, boolean created, boolean won, long now) {
-        MetaGet.Hit hit = new MetaGet.Hit(entry, created, won, entry.winTokenSent(), entry.fetched(), entry.accessedAt(),
-                created ? Expiry.NEVER : entry.expiresAt());
+    /** The item with its win token handed out (and the new expiry): a copy with the same CAS and history. */
+    private CompletableFuture<Void> winToken(Key key, Item current, long expiresAt, long now) {
+        if (Expiry.isExpired(expiresAt, now)) {
+            return tiers.remove(key);
+        }
+        Item won = tiers.rewrite(key, current, expiresAt, current.version(), current.cas(), MemoryTier.marks(current.stale(), true));
+        return won == null ? tiers.remove(key) : tiers.durable(won);
+    }
+
+    /** The answer for a hit, with the read history as it was; then counts the hit and notes the read. */
+    private MetaGet.Hit hit(Item item, MetaGet read, boolean created, boolean won, long now) {
+        MetaGet.Hit hit = new MetaGet.Hit(item, created, won, item.winTokenSent(), item.fetched(), item.accessedAt(),
+                created ? Expiry.NEVER : item.expiresAt());
         (read.touches() ? stats.touchHits : stats.getHits).increment();
-        if (read.bump()) {
-            entry.markFetched(now);
-            tiers.memory().recordAccess(entry);
+        if (read.bump() && item instanceof ItemView inMemory) {
+            tiers.memory().markFetched(inMemory, now);
         }
         return hit;
     }
@@ -83,8 +109,8 @@ record MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState st
         return MISS;
     }
 
-    private static boolean needsWinToken(Entry entry) {
-        return entry.stale() && !entry.winTokenSent();
+    private static boolean needsWinToken(Item item) {
+        return item.stale() && !item.winTokenSent();
     }
 
     private static CompletableFuture<MetaGet.Result> done(MetaGet.Result result) {

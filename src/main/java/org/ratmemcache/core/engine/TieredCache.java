@@ -3,7 +3,6 @@ package org.ratmemcache.core.engine;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
@@ -20,10 +19,13 @@ import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
-import org.ratmemcache.core.compress.ValueCompression;
-import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.core.memory.Found;
+import org.ratmemcache.core.engine.KeyLocks.Command;
+import org.ratmemcache.core.Found;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.memory.Epochs;
+import org.ratmemcache.core.memory.ItemView;
 import org.ratmemcache.core.memory.MemoryTier;
+import org.ratmemcache.core.memory.Reservation;
 
 /**
  * The cache engine: memcached's command semantics over a memory tier (L1) and, optionally, a disk
@@ -32,12 +34,12 @@ import org.ratmemcache.core.memory.MemoryTier;
  *
  * <h2>How a command runs</h2>
  * <ul>
- *   <li>{@link Versions} says where the key's newest version is: its live entry in memory, none,
+ *   <li>{@link Versions} says where the key's newest version is: its live item in memory, none,
  *       or "only the disk can tell". A get asks it without a lock and answers from memory.</li>
  *   <li>{@link KeyLocks} runs every other command atomically per key: at once under the key's
  *       lock when memory can decide it, else on a disk thread after reading the disk, with later
  *       commands on the key queued behind. The command itself is a lambda here that receives the
- *       key's current entry.</li>
+ *       key's current item.</li>
  *   <li>{@link Tiers} writes the new version: into memory if it fits, and on its way to disk.</li>
  *   <li>{@link DurableState} hands out CAS values and keeps the flush horizon, across restarts.</li>
  *   <li>{@link MetaReads} is the meta protocol's mg, {@link IncrDecr} incr and decr;
@@ -48,10 +50,16 @@ import org.ratmemcache.core.memory.MemoryTier;
  * so nothing here asks which. {@link TieredCacheBuilder} assembles the two kinds.
  *
  * <h2>Items and failures</h2>
- * Items never change in place: a write installs a new entry with a new CAS, so a reader always
+ * Items never change in place: a write publishes a new item with a new CAS, so a reader always
  * sees a whole item. While the disk tier fails to write, commands that change a key get an error
  * (a change memory alone took would leave the disk with an older version that resurfaces once
  * memory forgets the key); reads go on.
+ *
+ * <h2>Views and copies</h2>
+ * Items in memory are handed out as views ({@link ItemView}), good while the caller's thread is
+ * protected ({@link #protect}): the server protects each batch of requests, so its replies copy
+ * values straight from item memory. A caller that is not protected gets copies on the heap, and
+ * so does any answer that completes later, on another thread.
  *
  * <h2>Expiry, flush and time</h2>
  * Expired and flushed items are never returned; they are removed when met, and in the background.
@@ -64,6 +72,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final CacheStats stats;
     private final Tiers tiers;
     private final DurableState state;
+    private final Epochs epochs;
     private final Versions versions;
     private final KeyLocks locks;
     private final MetaReads metaReads;
@@ -71,23 +80,22 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final ExpirySweeper sweeper;
     private final EvictionHook evictions;
     private final EngineView view;
-    private final ValueCompression compression;
     private final long itemSizeMax;
 
-    TieredCache(Clock clock, CacheStats stats, Tiers tiers, DurableState state, ExpirySweeper sweeper,
-            ValueCompression compression, long itemSizeMax, EvictionHook evictions) {
+    TieredCache(Clock clock, CacheStats stats, Tiers tiers, DurableState state, ExpirySweeper sweeper, long itemSizeMax,
+            EvictionHook evictions) {
         this.evictions = evictions;
         this.clock = clock;
         this.stats = stats;
         this.tiers = tiers;
         this.state = state;
         this.sweeper = sweeper;
-        this.compression = compression;
         this.itemSizeMax = itemSizeMax;
-        this.versions = new Versions(tiers, state, stats, compression);
-        this.locks = new KeyLocks(versions, tiers.l2(), clock);
+        this.epochs = tiers.memory().epochs();
+        this.versions = new Versions(tiers, state, stats);
+        this.locks = new KeyLocks(tiers.memory().stripes(), epochs, versions, tiers.l2(), clock);
         this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
-        this.incrDecr = new IncrDecr(locks, tiers, state, stats, compression);
+        this.incrDecr = new IncrDecr(locks, tiers, state, stats);
         this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
     }
 
@@ -115,13 +123,35 @@ public final class TieredCache implements Cache, AutoCloseable {
         return itemSizeMax;
     }
 
+    @Override
+    public void protect() {
+        epochs.enter();
+    }
+
+    @Override
+    public void release() {
+        epochs.exit();
+    }
+
     // ---- reads
 
     @Override
     public Lookup get(Key key) {
+        boolean outside = epochs.enterIfOutside();
+        try {
+            Lookup found = lookUp(key);
+            return outside ? Detached.lookup(found) : found;
+        } finally {
+            if (outside) {
+                epochs.exit();
+            }
+        }
+    }
+
+    private Lookup lookUp(Key key) {
         long now = clock.millis();
-        switch (versions.find(key, now, Access.FETCH)) {
-            case Entry live -> {
+        switch (versions.find(key, now, Access.FETCH, true)) {
+            case Item live -> {
                 stats.l1Hits.increment();
                 return fetched(live, now);
             }
@@ -132,41 +162,50 @@ public final class TieredCache implements Cache, AutoCloseable {
             }
             case Found.OnDisk onDisk -> {
                 stats.l1Misses.increment();
-                return new Lookup.Pending(locks.runAfterDisk(key, Access.FETCH,
-                        (k, current, at) -> CompletableFuture.completedFuture(current == null ? missed() : fetched(current, at))));
+                return new Lookup.Pending(locks.runAfterDisk(key, Access.FETCH, Command.detaching(
+                        (k, current, at) -> CompletableFuture.completedFuture(current == null ? missed() : fetched(current, at)),
+                        Detached::item)));
             }
         }
     }
 
     @Override
     public CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
-        return locks.run(key, Access.FETCH_AND_CHANGE, (k, current, now) -> {
+        return handOut(() -> locks.run(key, Access.FETCH_AND_CHANGE, Command.detaching((k, current, now) -> {
             if (current == null) {
                 stats.touchMisses.increment();
                 return Completed.NO_ITEM;
             }
-            current.markFetched(now);
+            markFetched(current, now);
             stats.touchHits.increment();
-            return Completed.afterAny(tiers.reexpire(current, expiresAt, now), (Item) current);
-        });
+            CompletableFuture<Void> durable = tiers.reexpire(k, current, expiresAt, now);
+            return Completed.afterAny(durable, durable == Completed.NOTHING ? current : Detached.item(current));
+        }, Detached::item)), Detached::item);
     }
 
     @Override
     public CompletableFuture<MetaGet.Result> metaGet(Key key, MetaGet read) {
-        return metaReads.read(key, read);
+        return handOut(() -> metaReads.read(key, read), Detached::metaGet);
     }
 
     @Override
     public CompletableFuture<Item> peek(Key key) {
-        return locks.run(key, Access.PEEK, (k, current, now) -> current == null ? Completed.NO_ITEM : CompletableFuture.completedFuture(current));
+        return handOut(() -> locks.run(key, Access.PEEK, Command.detaching(
+                (k, current, now) -> current == null ? Completed.NO_ITEM : CompletableFuture.completedFuture(current),
+                Detached::item)), Detached::item);
     }
 
-    /** A fetch's hit: noted in the item's read history, bumped, counted. */
-    private Item fetched(Entry entry, long now) {
-        entry.markFetched(now);
-        tiers.memory().recordAccess(entry);
+    /** A fetch's hit: noted in the item's read history, counted. */
+    private Item fetched(Item item, long now) {
+        markFetched(item, now);
         stats.getHits.increment();
-        return entry;
+        return item;
+    }
+
+    private void markFetched(Item item, long now) {
+        if (item instanceof ItemView inMemory) {
+            tiers.memory().markFetched(inMemory, now);
+        }
     }
 
     private Item missed() {
@@ -177,37 +216,148 @@ public final class TieredCache implements Cache, AutoCloseable {
     // ---- writes
 
     @Override
+    public boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength) {
+        return tiers.memory().reserve(into, key, flags, expiresAt, newCas != NEXT_CAS, valueLength);
+    }
+
+    @Override
+    public void discard(Reservation reserved) {
+        tiers.memory().discard(reserved);
+    }
+
+    @Override
     public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
             long newCas, Consumer<? super Item> stored) {
-        if (Cache.itemSize(key.length(), flags, value.length) > itemSizeMax) {
+        return store(mode, key, flags, expiresAt, new StoreValue(value, null), cas, newCas, stored);
+    }
+
+    @Override
+    public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, Reservation value,
+            long cas, long newCas, Consumer<? super Item> stored) {
+        return store(mode, key, flags, expiresAt, new StoreValue(null, value), cas, newCas, stored);
+    }
+
+    private CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, StoreValue value,
+            long cas, long newCas, Consumer<? super Item> stored) {
+        if (Cache.itemSize(key.length(), flags, value.length()) > itemSizeMax) {
+            value.discard(tiers.memory());
             return storeTooLarge(mode, key).thenApply(done -> StoreResult.TOO_LARGE);
         }
-        if (!tiers.canHold(key.length(), value.length)) {
+        if (!tiers.canHold(key.length(), value.length())) {
+            value.discard(tiers.memory());
             stats.storeNoMemory.increment();
             stats.stored(mode, StoreResult.NO_MEMORY);
             return Completed.of(StoreResult.NO_MEMORY);
         }
         stats.cmdSet.increment();
         Access access = mode == StoreMode.SET ? Access.OVERWRITE : Access.CHANGE;
-        return locks.run(key, access, (k, current, now) -> counted(mode, switch (mode) {
-            case SET -> stored(newVersion(k, current, flags, expiresAt, value, newCas, now), stored, now);
-            case ADD -> {
-                if (current == null) {
-                    yield stored(newVersion(k, null, flags, expiresAt, value, newCas, now), stored, now);
-                }
-                if (tiers.memory().get(k) == current) {
-                    tiers.memory().recordAccess(current); // a failed add still bumps the item, as in memcached
-                }
-                yield Completed.of(StoreResult.NOT_STORED);
+        boolean outside = epochs.enterIfOutside();
+        try {
+            return counted(mode, locks.run(key, access, new StoreCommand(mode, flags, expiresAt, value, cas, newCas, stored)));
+        } catch (RuntimeException | Error e) {
+            value.discard(tiers.memory());
+            throw e;
+        } finally {
+            if (outside) {
+                epochs.exit();
             }
-            case REPLACE -> current == null ? Completed.of(StoreResult.NOT_STORED)
-                    : stored(newVersion(k, current, flags, expiresAt, value, newCas, now), stored, now);
-            case APPEND, PREPEND -> concatenate(mode, current, value, cas, newCas, now, stored);
-            case APPEND_OR_ADD, PREPEND_OR_ADD -> current == null
-                    ? stored(newVersion(k, null, flags, expiresAt, value, newCas, now), stored, now)
-                    : concatenate(mode, current, value, cas, newCas, now, stored);
-            case CAS, CAS_OR_STALE -> compareAndSet(mode, k, current, flags, expiresAt, value, cas, newCas, now, stored);
-        }));
+        }
+    }
+
+    /**
+     * A store's value: bytes on the heap, or reserved in memory and read there. Reserved room is
+     * good only for now, so a store that must wait for the disk takes a copy of it first.
+     */
+    private static final class StoreValue {
+        private byte[] bytes;
+        private Reservation reserved;
+
+        StoreValue(byte[] bytes, Reservation reserved) {
+            this.bytes = bytes;
+            this.reserved = reserved;
+        }
+
+        long length() {
+            return bytes != null ? bytes.length : reserved.length();
+        }
+
+        byte[] bytes() {
+            if (bytes == null) {
+                bytes = reserved.memory().asSlice(reserved.valueOffset(), reserved.length()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            }
+            return bytes;
+        }
+
+        /** The same value as bytes: for a store that runs later, on a disk thread. */
+        StoreValue onHeap(MemoryTier memory) {
+            byte[] copy = bytes();
+            discard(memory);
+            return new StoreValue(copy, null);
+        }
+
+        /** Gives up the reserved room, if any; the bytes stay. */
+        void discard(MemoryTier memory) {
+            if (reserved != null && reserved.isHeld()) {
+                memory.discard(reserved);
+            }
+            reserved = null;
+        }
+    }
+
+    /** A store, decided under the key's lock on the key's current item. */
+    private final class StoreCommand implements Command<StoreResult> {
+        private final StoreMode mode;
+        private final int flags;
+        private final long expiresAt;
+        private final StoreValue value;
+        private final long cas;
+        private final long newCas;
+        private final Consumer<? super Item> stored;
+
+        StoreCommand(StoreMode mode, int flags, long expiresAt, StoreValue value, long cas, long newCas,
+                Consumer<? super Item> stored) {
+            this.mode = mode;
+            this.flags = flags;
+            this.expiresAt = expiresAt;
+            this.value = value;
+            this.cas = cas;
+            this.newCas = newCas;
+            this.stored = stored;
+        }
+
+        @Override
+        public Command<StoreResult> forDisk() {
+            return new StoreCommand(mode, flags, expiresAt, value.onHeap(tiers.memory()), cas, newCas, stored);
+        }
+
+        @Override
+        public CompletableFuture<StoreResult> apply(Key key, Item current, long now) {
+            try {
+                return decide(key, current, now);
+            } finally {
+                value.discard(tiers.memory()); // whatever was not published
+            }
+        }
+
+        private CompletableFuture<StoreResult> decide(Key key, Item current, long now) {
+            return switch (mode) {
+                case SET -> storeNew(key, flags, expiresAt, value, newCas, 0, stored, now);
+                case ADD -> {
+                    if (current == null) {
+                        yield storeNew(key, flags, expiresAt, value, newCas, 0, stored, now);
+                    }
+                    tiers.memory().bump(key); // a failed add still bumps the item, as in memcached
+                    yield Completed.of(StoreResult.NOT_STORED);
+                }
+                case REPLACE -> current == null ? Completed.of(StoreResult.NOT_STORED)
+                        : storeNew(key, flags, expiresAt, value, newCas, 0, stored, now);
+                case APPEND, PREPEND -> concatenate(mode, key, current, value.bytes(), cas, newCas, now, stored);
+                case APPEND_OR_ADD, PREPEND_OR_ADD -> current == null
+                        ? storeNew(key, flags, expiresAt, value, newCas, 0, stored, now)
+                        : concatenate(mode, key, current, value.bytes(), cas, newCas, now, stored);
+                case CAS, CAS_OR_STALE -> compareAndSet(mode, key, current, flags, expiresAt, value, cas, newCas, now, stored);
+            };
+        }
     }
 
     @Override
@@ -217,55 +367,64 @@ public final class TieredCache implements Cache, AutoCloseable {
         if (mode != StoreMode.SET) {
             return Completed.NOTHING;
         }
-        return locks.run(key, Access.OVERWRITE, (k, current, now) -> tiers.remove(k));
+        return guarded(() -> locks.run(key, Access.OVERWRITE, (k, current, now) -> tiers.remove(k)));
     }
 
     @Override
     public CompletableFuture<DeleteResult> delete(Key key, long cas) {
-        return ifCasMatches(key, cas, Mismatch.NOT_COUNTED, this::deleted);
+        return guarded(() -> ifCasMatches(key, cas, Mismatch.NOT_COUNTED, this::deleted));
     }
 
     @Override
     public CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request) {
         if (!request.keepsItem()) {
-            return ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, this::deleted);
+            return guarded(() -> ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, this::deleted));
         }
-        return ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, current -> {
+        return guarded(() -> ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, (k, current) -> {
             long now = clock.millis();
-            Entry kept = current;
+            Item kept = current;
             if (request.dropValue()) {
                 // memcached stores an empty item in its place: counted as a store, and, unless it is
                 // also invalidated, as a delete
                 long expiresAt = request.expiresAt() == Expiry.UNCHANGED ? Expiry.NEVER : request.expiresAt();
-                kept = new Entry(current.key(), new byte[0], request.flags(), expiresAt, state.nextCas(now), now)
-                        .withCas(request.newCas() == NEXT_CAS ? current.cas() : request.newCas());
+                long version = state.nextCas(now);
+                long cas = request.newCas() == NEXT_CAS ? current.cas() : request.newCas();
+                kept = tiers.write(k, request.flags(), expiresAt, version, cas, 0, now, false, new byte[0]);
                 stats.totalItems.increment();
+                if (kept == null) {
+                    return tiers.remove(k);
+                }
             }
             if (request.invalidate()) {
                 long expiresAt = request.expiresAt() == Expiry.UNCHANGED ? kept.expiresAt() : request.expiresAt();
-                kept = kept.invalidated(state.nextCas(now), expiresAt).withCasIfChosen(request.newCas());
-            } else {
-                stats.deleteHits.increment();
+                long version = state.nextCas(now);
+                long cas = request.newCas() == NEXT_CAS ? version : request.newCas();
+                if (Expiry.isExpired(expiresAt, now)) {
+                    return tiers.remove(k);
+                }
+                kept = tiers.rewrite(k, kept, expiresAt, version, cas, MemoryTier.marks(true, false));
+                return kept == null ? tiers.remove(k) : tiers.durable(kept);
             }
-            return Expiry.isExpired(kept.expiresAt(), now) ? tiers.remove(kept.key()) : tiers.install(kept);
-        });
+            stats.deleteHits.increment();
+            return Expiry.isExpired(kept.expiresAt(), now) ? tiers.remove(k) : tiers.durable(kept);
+        }));
     }
 
     @Override
     public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
-        return incrDecr.apply(key, op);
+        return handOut(() -> incrDecr.apply(key, op), Detached::delta);
     }
 
     @Override
     public CompletableFuture<Boolean> touch(Key key, long expiresAt) {
-        return locks.run(key, Access.CHANGE, (k, current, now) -> {
+        return guarded(() -> locks.run(key, Access.CHANGE, (k, current, now) -> {
             if (current == null) {
                 stats.touchMisses.increment();
                 return Completed.FALSE;
             }
             stats.touchHits.increment();
-            return Completed.after(tiers.reexpire(current, expiresAt, now), true);
-        });
+            return Completed.after(tiers.reexpire(k, current, expiresAt, now), true);
+        }));
     }
 
     @Override
@@ -323,7 +482,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     /**
      * Closes the cache in order: stops the sweeper, writes every waiting change to the disk tier,
-     * then the CAS reservation and the flush horizon, and closes the tier.
+     * then the CAS reservation and the flush horizon, and closes the tiers.
      */
     @Override
     public void close() {
@@ -331,6 +490,39 @@ public final class TieredCache implements Cache, AutoCloseable {
         tiers.l2().drain();
         state.saveQuietly();
         tiers.l2().close();
+        tiers.memory().close();
+    }
+
+    // ---- protection of what is handed out
+
+    /** Runs {@code call} inside the epoch; for a caller that is not protected itself, its answer is copied. */
+    private <T> CompletableFuture<T> handOut(java.util.function.Supplier<CompletableFuture<T>> call, java.util.function.UnaryOperator<T> detach) {
+        boolean outside = epochs.enterIfOutside();
+        try {
+            CompletableFuture<T> answer = call.get();
+            if (!outside || !answer.isDone() || answer.isCompletedExceptionally()) {
+                return answer;
+            }
+            T value = answer.getNow(null);
+            T copy = value == null ? null : detach.apply(value);
+            return copy == value ? answer : CompletableFuture.completedFuture(copy);
+        } finally {
+            if (outside) {
+                epochs.exit();
+            }
+        }
+    }
+
+    /** Runs {@code call}, whose answer holds no item, inside the epoch. */
+    private <T> CompletableFuture<T> guarded(java.util.function.Supplier<CompletableFuture<T>> call) {
+        boolean outside = epochs.enterIfOutside();
+        try {
+            return call.get();
+        } finally {
+            if (outside) {
+                epochs.exit();
+            }
+        }
     }
 
     // ---- the steps of the commands above
@@ -348,24 +540,32 @@ public final class TieredCache implements Cache, AutoCloseable {
     }
 
     /**
-     * A new version of the key, with a new CAS (the cache's next, or {@code newCas} if the client
-     * chose one); {@code old} is its current entry, if any.
+     * Stores a new version of the key with a new CAS (the cache's next, or {@code newCas} if the
+     * client chose one), hands it to {@code stored}, and completes with STORED once durable.
      */
-    private Entry newVersion(Key key, Entry old, int flags, long expiresAt, byte[] value, long newCas, long now) {
-        Key stored = old != null ? old.key() : key.toStored();
-        return Entry.of(stored, value, flags, expiresAt, state.nextCas(now), now, compression).withCasIfChosen(newCas);
-    }
-
-    /** Stores {@code entry}, hands it to {@code stored}, and completes with STORED once durable. */
-    private CompletableFuture<StoreResult> stored(Entry entry, Consumer<? super Item> stored, long now) {
+    private CompletableFuture<StoreResult> storeNew(Key key, int flags, long expiresAt, StoreValue value, long newCas, int marks,
+            Consumer<? super Item> stored, long now) {
+        long version = state.nextCas(now);
+        long cas = newCas == NEXT_CAS ? version : newCas;
         stats.totalItems.increment();
-        stored.accept(entry);
-        // Stored already expired (exptime < 0), the key simply ends up empty.
-        CompletableFuture<Void> durable = Expiry.isExpired(entry.expiresAt(), now) ? tiers.remove(entry.key()) : tiers.install(entry);
-        return Completed.after(durable, StoreResult.STORED);
+        if (Expiry.isExpired(expiresAt, now)) {
+            // stored already expired (exptime < 0): the key simply ends up empty
+            stored.accept(new DiskItem(key.toStored(), value.bytes(), flags, expiresAt, cas, now, false, false, false, version));
+            return Completed.after(tiers.remove(key), StoreResult.STORED);
+        }
+        Item item = value.reserved != null
+                ? tiers.publish(key, value.reserved, flags, expiresAt, version, cas, marks, now)
+                : tiers.write(key, flags, expiresAt, version, cas, marks, now, false, value.bytes);
+        value.reserved = null;
+        if (item == null) {
+            stats.storeNoMemory.increment();
+            return Completed.of(StoreResult.NO_MEMORY);
+        }
+        stored.accept(item);
+        return Completed.after(tiers.durable(item), StoreResult.STORED);
     }
 
-    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Entry old, byte[] data, long cas, long newCas,
+    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Key key, Item old, byte[] data, long cas, long newCas,
             long now, Consumer<? super Item> stored) {
         if (old == null) {
             return Completed.of(StoreResult.NOT_STORED);
@@ -374,7 +574,7 @@ public final class TieredCache implements Cache, AutoCloseable {
             return Completed.of(StoreResult.EXISTS);
         }
         byte[] current = old.value();
-        if (Cache.itemSize(old.key().length(), old.flags(), (long) current.length + data.length) > itemSizeMax) {
+        if (Cache.itemSize(key.length(), old.flags(), (long) current.length + data.length) > itemSizeMax) {
             return Completed.of(StoreResult.NOT_STORED); // memcached cannot allocate the joined item either
         }
         byte[] joined = new byte[current.length + data.length];
@@ -383,27 +583,26 @@ public final class TieredCache implements Cache, AutoCloseable {
         byte[] second = after ? data : current;
         System.arraycopy(first, 0, joined, 0, first.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
-        return stored(newVersion(old.key(), old, old.flags(), old.expiresAt(), joined, newCas, now), stored, now);
+        return storeNew(key, old.flags(), old.expiresAt(), new StoreValue(joined, null), newCas, 0, stored, now);
     }
 
     /**
      * cas, and the meta protocol's {@code ms C I}: with {@link StoreMode#CAS_OR_STALE}, a CAS older
      * than the item's still stores, but as a stale item that keeps the old expiry and win token.
      */
-    private CompletableFuture<StoreResult> compareAndSet(StoreMode mode, Key key, Entry old, int flags, long expiresAt,
-            byte[] value, long cas, long newCas, long now, Consumer<? super Item> stored) {
+    private CompletableFuture<StoreResult> compareAndSet(StoreMode mode, Key key, Item old, int flags, long expiresAt,
+            StoreValue value, long cas, long newCas, long now, Consumer<? super Item> stored) {
         if (old == null) {
             stats.casMisses.increment();
             return Completed.of(StoreResult.NOT_FOUND);
         }
         if (old.cas() == cas) {
             stats.casHits.increment();
-            return stored(newVersion(key, old, flags, expiresAt, value, newCas, now), stored, now);
+            return storeNew(key, flags, expiresAt, value, newCas, 0, stored, now);
         }
         if (mode == StoreMode.CAS_OR_STALE && Long.compareUnsigned(cas, old.cas()) < 0) {
             stats.casHits.increment();
-            Entry stale = newVersion(key, old, flags, old.expiresAt(), value, newCas, now).withMarks(true, old.winTokenSent());
-            return stored(stale, stored, now);
+            return storeNew(key, flags, old.expiresAt(), value, newCas, MemoryTier.marks(true, old.winTokenSent()), stored, now);
         }
         stats.casBadval.increment();
         return Completed.of(StoreResult.EXISTS);
@@ -414,7 +613,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     /** A delete or an invalidation: {@code change} applied to the key's live item if {@code cas} is 0 or its CAS. */
     private CompletableFuture<DeleteResult> ifCasMatches(Key key, long cas, Mismatch mismatch,
-            Function<Entry, CompletableFuture<Void>> change) {
+            java.util.function.BiFunction<Key, Item, CompletableFuture<Void>> change) {
         return locks.run(key, Access.CHANGE, (k, current, now) -> {
             if (current == null) {
                 stats.deleteMisses.increment();
@@ -426,12 +625,12 @@ public final class TieredCache implements Cache, AutoCloseable {
                 }
                 return Completed.of(DeleteResult.EXISTS);
             }
-            return Completed.after(change.apply(current), DeleteResult.DELETED);
+            return Completed.after(change.apply(k, current), DeleteResult.DELETED);
         });
     }
 
-    private CompletableFuture<Void> deleted(Entry current) {
+    private CompletableFuture<Void> deleted(Key key, Item current) {
         stats.deleteHits.increment();
-        return tiers.remove(current.key());
+        return tiers.remove(key);
     }
 }

@@ -2,7 +2,6 @@ package org.ratmemcache.core.engine;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.ratmemcache.core.CacheStats;
@@ -10,8 +9,10 @@ import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
-import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.Epochs;
 import org.ratmemcache.core.memory.Eviction;
+import org.ratmemcache.core.memory.ItemView;
+import org.ratmemcache.core.memory.KeyStripes;
 import org.ratmemcache.core.memory.MemoryTier;
 
 /**
@@ -160,20 +161,29 @@ public final class TieredCacheBuilder {
     /** Memory first (it checks its bounds), then what lies below it and the threads that start. */
     private TieredCache assemble(CacheStats stats, DurableState state, Function<DurableState, L2> below) {
         EvictionHook evictions = new EvictionHook();
-        MemoryTier memory = new MemoryTier(eviction, maxMemory, maxEntries, countEvictions(state, stats, evictions));
-        Tiers tiers = new Tiers(memory, below.apply(state), largeValueThreshold);
+        MemoryTier memory = new MemoryTier(eviction, maxMemory, maxEntries, clock, new Epochs(), new KeyStripes(),
+                countEvictions(state, stats, evictions));
+        Tiers tiers = new Tiers(memory, below.apply(state), largeValueThreshold, compression);
         ExpirySweeper sweeper = new ExpirySweeper(memory, state, clock, stats, sweepInterval);
-        return new TieredCache(clock, stats, tiers, state, sweeper, compression, itemSizeMax, evictions);
+        return new TieredCache(clock, stats, tiers, state, sweeper, itemSizeMax, evictions);
     }
 
     /** Tells an eviction from a reclaim: an evicted item already dead counts as reclaimed. */
-    private Consumer<Entry> countEvictions(DurableState state, CacheStats stats, EvictionHook evictions) {
-        return entry -> {
-            if (state.isDead(entry, clock.millis())) {
-                stats.reclaimed(entry);
-            } else {
-                stats.evicted(entry);
-                evictions.accept(entry);
+    private MemoryTier.Listener countEvictions(DurableState state, CacheStats stats, EvictionHook evictions) {
+        return new MemoryTier.Listener() {
+            @Override
+            public boolean isDead(ItemView item) {
+                return state.isDead(item, clock.millis());
+            }
+
+            @Override
+            public void dropped(ItemView item, boolean dead) {
+                if (dead) {
+                    stats.reclaimed(item);
+                } else {
+                    stats.evicted(item);
+                    evictions.accept(item);
+                }
             }
         };
     }

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.ratmemcache.core.Found;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.Item;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
-import org.ratmemcache.core.memory.Entry;
-import org.ratmemcache.core.memory.Found;
 
 /**
  * Carries the cache's changes to the disk tier in batches, on one writer thread.
@@ -75,12 +75,12 @@ final class WriteBack implements AutoCloseable {
     static final long UPKEEP_PERIOD_MILLIS = 100;
 
     /**
-     * A key's newest unwritten change: the entry to store, or {@code null} for a delete.
+     * A key's newest unwritten change: the item to store (a copy on the heap), or {@code null} for a delete.
      * {@code durable} completes once the disk has it (write-through only; else null).
      */
-    record Change(Key key, Entry entry, CompletableFuture<Void> durable, long queuedAtNanos) {
+    record Change(Key key, Item item, CompletableFuture<Void> durable, long queuedAtNanos) {
         long bytes() {
-            return entry == null ? key.length() : (long) key.length() + entry.storedLength();
+            return item == null ? key.length() : (long) key.length() + item.storedLength();
         }
     }
 
@@ -136,12 +136,13 @@ final class WriteBack implements AutoCloseable {
      */
     Found pending(Key key) {
         Change change = pending.get(key);
-        return change == null ? Found.ON_DISK : change.entry == null ? Found.ABSENT : change.entry;
+        return change == null ? Found.ON_DISK : change.item == null ? Found.ABSENT : change.item;
     }
 
     /** Records a new version of its key; the future completes once it is durable enough. */
-    CompletableFuture<Void> put(Entry entry) {
-        return record(entry.key(), entry);
+    /** Queues a new version, a copy on the heap (never a view of memory). */
+    CompletableFuture<Void> put(Item item) {
+        return record(item.key(), item);
     }
 
     /** Records the delete of a key. */
@@ -149,8 +150,8 @@ final class WriteBack implements AutoCloseable {
         return record(key.toStored(), null);
     }
 
-    private CompletableFuture<Void> record(Key key, Entry entry) {
-        Change change = new Change(key, entry, writeThrough ? new CompletableFuture<>() : null, System.nanoTime());
+    private CompletableFuture<Void> record(Key key, Item item) {
+        Change change = new Change(key, item, writeThrough ? new CompletableFuture<>() : null, System.nanoTime());
         Change replaced = pending.put(key, change);
         pendingBytes.addAndGet(change.bytes() - (replaced == null ? 0 : replaced.bytes()));
         if (replaced != null && replaced.durable != null) {
@@ -321,13 +322,13 @@ final class WriteBack implements AutoCloseable {
     }
 
     private void writeBatch(List<Change> batch) throws DiskTierException {
-        List<Entry> puts = new ArrayList<>(batch.size());
+        List<Item> puts = new ArrayList<>(batch.size());
         List<Key> deletes = new ArrayList<>();
         for (Change change : batch) {
-            if (change.entry == null) {
+            if (change.item == null) {
                 deletes.add(change.key);
             } else {
-                puts.add(change.entry);
+                puts.add(change.item);
             }
         }
         disk.write(puts, deletes);

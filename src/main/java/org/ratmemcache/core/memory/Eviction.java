@@ -1,25 +1,16 @@
 package org.ratmemcache.core.memory;
 
-import java.util.function.Supplier;
-
-/** The eviction policies the memory tier offers, by their configuration names. */
+/**
+ * The eviction policies the memory tier offers, by their configuration names; each is an
+ * {@link EvictionPolicy} on blocks of items.
+ */
 public enum Eviction {
-    /** Least recently used. */
-    LRU(LruPolicy::new),
-    /** Least frequently used, with aging: counts are halved as reads go by. */
-    LFU(LfuPolicy::new),
+    /** Least recently used, as CLOCK: an item read since it last came up is kept once more. */
+    LRU,
+    /** Least frequently used, with aging: a use count that halves each time the item comes up. */
+    LFU,
     /** First in, first out: reads do not matter. */
-    FIFO(FifoPolicy::new),
-    /** W-TinyLFU with an adaptive window, Caffeine's policy: recency and frequency, each where it pays. */
-    HYBRID(WTinyLfuPolicy::new);
-
-    private final Supplier<EvictionPolicy> factory;
-
-    Eviction(Supplier<EvictionPolicy> factory) {
-        this.factory = factory;
-    }
-
-    EvictionPolicy newPolicy() {
-        return factory.get();
-    }
+    FIFO,
+    /** S3-FIFO: new items in a small queue, those read again in a main one; scan-resistant. */
+    HYBRID
 }

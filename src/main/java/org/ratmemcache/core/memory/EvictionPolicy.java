@@ -1,34 +1,74 @@
 package org.ratmemcache.core.memory;
 
-import java.util.List;
-
 /**
- * Decides which entry the memory tier gives up when it is over budget.
+ * An eviction policy, in the form that suits blocks of items: items wait in FIFO queues of
+ * blocks; the evictor takes the oldest block of the queue the policy names, and for each live
+ * item in it the policy decides, from the 8 bits it keeps in the item's index slot, whether the
+ * item is dropped or kept (copied on into a block at the tail of a queue). Reads only change
+ * those bits, in the index, without a lock.
  *
- * <p>The tier calls every method while it holds its eviction lock, so a policy needs no
- * synchronisation of its own. It sees each entry linked once ({@link #onInsert}), read any number
- * of times ({@link #onAccess}; reads are recorded without a lock and replayed in batches, so under
- * heavy contention a few may be dropped), and unlinked once ({@link #onRemove}). A modified item is
- * a new entry: the old one is removed and the new one inserted.
+ * <p>So LRU becomes CLOCK (an item read since it last passed the head is kept once more), LFU a
+ * CLOCK with a use count that halves at every pass, and the hybrid S3-FIFO (SOSP '23): a small
+ * queue for new items, from which only those read again move on to the main one, whose items
+ * are kept while they are read. The order of evictions is thus close to the textbook one, not
+ * the same: BENCHMARKS.md measures how close.
  */
-public interface EvictionPolicy {
+interface EvictionPolicy {
 
-    /** The tier's bounds, before the first entry and after every resize. */
-    default void onBounds(long maxBytes, long maxEntries) {
+    /** The decision to drop an item. */
+    int DROP = -1;
+
+    /** How many queues of blocks the policy keeps. */
+    int queues();
+
+    /** The queue a new item (a key's new version) joins. */
+    int queueOfNew(long hash);
+
+    /** The policy bits of a new item in that queue. */
+    default int bitsOfNew() {
+        return 0;
     }
 
-    void onInsert(Entry entry);
+    /** The policy bits after a read of an item whose bits are {@code bits}; the same value to write nothing. */
+    int onRead(int bits);
 
-    void onAccess(Entry entry);
-
-    void onRemove(Entry entry);
-
-    /** The entry to evict next, still linked; {@code null} when the policy holds none. */
-    Entry victim();
+    /** The queue whose oldest block goes next, given the bytes each queue holds. */
+    int victimQueue(long[] queueBytes);
 
     /**
-     * Up to {@code limit} entries, those the policy would evict last first: memcached's
-     * {@code stats cachedump} order.
+     * What becomes of a live item in an evicted block of {@code queue} with policy bits
+     * {@code bits}: {@link #DROP}, or {@code keepIn(queue, bits)}.
      */
-    List<Entry> keptLongest(int limit);
+    int decide(int queue, int bits);
+
+    /** Told of each live item dropped from {@code queue}. */
+    default void dropped(int queue, long hash) {
+    }
+
+    /** Told how many items the tier holds, from time to time (for structures sized by it). */
+    default void itemCount(long items) {
+    }
+
+    /** A decision to keep an item: in {@code queue}, with {@code bits}. */
+    static int keepIn(int queue, int bits) {
+        return queue << 8 | bits & 0xff;
+    }
+
+    static int keptQueue(int decision) {
+        return decision >>> 8;
+    }
+
+    static int keptBits(int decision) {
+        return decision & 0xff;
+    }
+
+    /** The policy of each configuration name. */
+    static EvictionPolicy of(Eviction eviction) {
+        return switch (eviction) {
+            case FIFO -> new FifoPolicy();
+            case LRU -> new ClockPolicy();
+            case LFU -> new LfuPolicy();
+            case HYBRID -> new S3FifoPolicy();
+        };
+    }
 }

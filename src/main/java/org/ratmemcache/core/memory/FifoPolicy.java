@@ -1,41 +1,30 @@
 package org.ratmemcache.core.memory;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/**
- * First in, first out: entries leave in the order they were stored, whatever is read. A read
- * costs the policy nothing, so this is the cheapest policy, and the weakest where popularity
- * lasts longer than one pass through the cache.
- */
+/** First in, first out: every item of the oldest block goes, and reads write nothing. */
 final class FifoPolicy implements EvictionPolicy {
 
-    private final EntryList entries = new EntryList();
-
     @Override
-    public void onInsert(Entry entry) {
-        entries.addFirst(entry);
+    public int queues() {
+        return 1;
     }
 
     @Override
-    public void onAccess(Entry entry) {
-        // the order of arrival is all that counts
+    public int queueOfNew(long hash) {
+        return 0;
     }
 
     @Override
-    public void onRemove(Entry entry) {
-        EntryList.unlink(entry);
+    public int onRead(int bits) {
+        return bits;
     }
 
     @Override
-    public Entry victim() {
-        return entries.last();
+    public int victimQueue(long[] queueBytes) {
+        return 0;
     }
 
     @Override
-    public List<Entry> keptLongest(int limit) {
-        List<Entry> kept = new ArrayList<>();
-        entries.collect(kept, limit);
-        return kept;
+    public int decide(int queue, int bits) {
+        return DROP;
     }
 }

@@ -1,239 +1,527 @@
 package org.ratmemcache.core.memory;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyHash;
 
 /**
- * The L1 tier: entries in memory, bounded by a byte budget and by an entry count.
+ * The L1 tier: items as bytes in blocks of memory off the heap, found through an index, evicted a
+ * block at a time by a policy.
  *
- * <h2>How it works</h2>
- * Entries live in a {@link ConcurrentHashMap}; an {@link EvictionPolicy} orders them; when an
- * insert takes the tier over either bound, the policy's victims are removed until it fits again.
- * An entry costs what it takes on the heap, the objects around its key and value included
- * ({@link ItemCost}).
- *
- * <h2>Concurrency</h2>
+ * <h2>The parts</h2>
  * <ul>
- *   <li>A read is a lock-free map lookup; the access is recorded in a {@link ReadBuffer} and
- *       replayed into the policy later.</li>
- *   <li>The policy and the byte and entry counts are guarded by one eviction lock, held for a few
- *       pointer moves per write. Writers drain the read buffer under it, so eviction order
- *       reflects every recorded read.</li>
- *   <li>This tier does not make read-modify-write atomic: the caller serialises the writes of one
- *       key (the cache's striped key locks). Removals that race with those writes, by eviction or
- *       by expiry, are conditional on the exact entry, so they never remove a newer one.</li>
- *   <li>An entry goes NEW (mapped), LINKED (ordered and counted), REMOVED, under the lock, so
- *       that an entry removed before its writer links it is never counted.</li>
+ *   <li>{@link Blocks}: item memory, in segments of one size and large blocks, within the budget
+ *       ({@code -m}), each with its own arena;</li>
+ *   <li>{@link ItemFormat}: how an item lies in a block; {@link ItemView} reads one in place;</li>
+ *   <li>{@link Index}: key to location, 64-byte buckets of tagged slots, grown in the background;</li>
+ *   <li>{@link Appender}: appends new items to open segments, in lanes;</li>
+ *   <li>{@link BlockQueues}, {@link EvictionPolicy}, {@link Evictor}: which block goes next, what
+ *       becomes of its items, on the evictor's thread;</li>
+ *   <li>{@link Epochs}: when a block no reader can still be in may be reused.</li>
  * </ul>
+ *
+ * <h2>Who may call what</h2>
+ * Every method that hands out or takes an {@link ItemView} runs inside the calling thread's epoch
+ * ({@link #epochs}), and a view is good until the thread exits it. Reads take no lock. Writes of a
+ * key run under its stripe ({@link #stripes}): the engine holds it while it decides a command.
+ * Items never change after they are published but for the access word (readers) and the meta
+ * marks of {@link ItemView#setMarks} (under the key's lock); every other change writes a new
+ * item. Each thread has its own views ({@link #views}), so a read allocates nothing.
  */
-public final class MemoryTier implements CacheView.MemoryFigures {
+public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable {
 
-    private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>();
-    private final ReentrantLock evictionLock = new ReentrantLock();
-    private final ReadBuffer readBuffer = new ReadBuffer();
+    /** The memory tier's neighbours: what it tells of the items it drops, and how it tells dead ones. */
+    public interface Listener {
+
+        /** Whether the item is expired or flushed. */
+        boolean isDead(ItemView item);
+
+        /** Told of each item the evictor drops: evicted, or reclaimed when {@code dead}. On the evictor's thread. */
+        void dropped(ItemView item, boolean dead);
+    }
+
+    /** A thread's views: one for what it looks up, one for what it writes, one for housekeeping. */
+    public static final class Views {
+        public final ItemView found;
+        public final ItemView written;
+        final ItemView scratch;
+
+        Views(Blocks blocks, long originMillis) {
+            found = new ItemView(blocks, originMillis);
+            written = new ItemView(blocks, originMillis);
+            scratch = new ItemView(blocks, originMillis);
+        }
+    }
+
+    /** Free segments the evictor keeps ready, per lane, beyond the open ones. */
+    private static final int RESERVE_PER_LANE = 2;
+
     private final Eviction eviction;
     private final EvictionPolicy policy;
-    private final Consumer<Entry> replayRead = this::replayRead;
-    private final Consumer<Entry> onEvicted;
-    /** Changed only under the eviction lock ({@link #resize}); volatile for readers without it. */
-    private volatile long maxBytes;
+    private final Clock clock;
+    private final long originMillis;
+    private final Epochs epochs;
+    private final KeyStripes stripes;
+    private final Blocks blocks;
+    private final BlockQueues queues;
+    private final Index index;
+    private final Appender appender;
+    private final Evictor evictor;
     private final long maxEntries;
+    private final int largeItemBytes;
+    private final ThreadLocal<Views> views;
+    private final LongUnaryOperator bump;
+    private final LongAdder itemBytes = new LongAdder();
+    private final LongAdder rawValueBytes = new LongAdder();
+    private final LongAdder storedValueBytes = new LongAdder();
+    private volatile boolean everHeldItems;
 
-    /** Guarded by the eviction lock; volatile so that statistics read them without it. */
-    private volatile long bytes;
-    private volatile long entries;
-    /** Value bytes of the linked entries as clients see them, and as stored (compressed). */
-    private volatile long rawValueBytes;
-    private volatile long storedValueBytes;
-    private volatile boolean everLinked;
+    public MemoryTier(Eviction eviction, long maxBytes, long maxEntries, Clock clock, Epochs epochs, KeyStripes stripes,
+            Listener listener) {
+        this(eviction, maxBytes, maxEntries, clock, epochs, stripes, listener, false);
+    }
 
     /**
-     * @param onEvicted told, under the eviction lock, of each entry removed to make room; keep it
-     *                  short
+     * @param inlineEviction evict on the writers' threads rather than the evictor's own: the
+     *                       order of evictions is then the same in every run (for tests that pin it)
      */
-    public MemoryTier(Eviction eviction, long maxBytes, long maxEntries, Consumer<Entry> onEvicted) {
+    public MemoryTier(Eviction eviction, long maxBytes, long maxEntries, Clock clock, Epochs epochs, KeyStripes stripes,
+            Listener listener, boolean inlineEviction) {
         if (maxBytes <= 0 || maxEntries <= 0) {
             throw new IllegalArgumentException("memory tier bounds must be positive: " + maxBytes + " bytes, " + maxEntries + " entries");
         }
         this.eviction = eviction;
-        this.policy = eviction.newPolicy();
-        this.maxBytes = maxBytes;
+        this.policy = EvictionPolicy.of(eviction);
+        this.clock = clock;
+        this.originMillis = clock.millis();
+        this.epochs = epochs;
+        this.stripes = stripes;
         this.maxEntries = maxEntries;
-        policy.onBounds(maxBytes, maxEntries);
-        this.onEvicted = onEvicted;
-    }
-
-    /** What an entry with these key and value lengths costs the byte budget: its heap bytes on this JVM. */
-    public static long weigh(int keyLength, int valueLength) {
-        return ItemCost.JVM.weigh(keyLength, valueLength);
-    }
-
-    /** The entry under {@code key}, live or not; lock-free. */
-    public Entry get(Key key) {
-        return map.get(key);
-    }
-
-    /** Tells the policy that {@code entry} was read; lock-free. */
-    public void recordAccess(Entry entry) {
-        if (readBuffer.offer(entry) && evictionLock.tryLock()) {
-            try {
-                readBuffer.drain(replayRead);
-            } finally {
-                evictionLock.unlock();
+        int lanes = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
+        int segmentBytes = Blocks.segmentBytesFor(maxBytes);
+        this.blocks = new Blocks(maxBytes, segmentBytes, lanes * policy.queues() + 1);
+        this.largeItemBytes = segmentBytes / 4;
+        this.queues = new BlockQueues(policy.queues());
+        this.appender = new Appender(lanes, blocks, queues, epochs);
+        this.views = ThreadLocal.withInitial(() -> new Views(blocks, originMillis));
+        ItemView lookups = new ItemView(blocks, originMillis);
+        this.index = new Index(new Index.Keys() {
+            @Override
+            public boolean matches(long location, Key key) {
+                return ItemFormat.hasKey(blocks.memory(location), Blocks.offsetOf(location), key);
             }
+
+            @Override
+            public long hashAt(long location) {
+                ItemView item = lookups.point(location); // the index's maintainer thread only
+                return KeyHash.of(item.memory(), item.keyAt(), item.keyLength());
+            }
+        }, epochs, stripes, Index.MIN_BUCKETS);
+        int segments = (int) Math.max(1, maxBytes / segmentBytes);
+        this.evictor = new Evictor(blocks, queues, index, policy, epochs, clock, new ItemView(blocks, originMillis), appender,
+                new Evictor.Listener() {
+                    @Override
+                    public boolean isDead(ItemView item) {
+                        return listener.isDead(item);
+                    }
+
+                    @Override
+                    public void dropped(ItemView item, boolean dead) {
+                        uncount(item);
+                        listener.dropped(item, dead);
+                    }
+                }, maxEntries, Math.min(lanes * RESERVE_PER_LANE, segments / 8), inlineEviction);
+        this.bump = slot -> Index.withPolicyBits(slot, policy.onRead(Index.policyBits(slot)));
+    }
+
+    /** The protection every caller of this tier's views takes. */
+    public Epochs epochs() {
+        return epochs;
+    }
+
+    /** The stripe locks that serialise the writes of a key. */
+    public KeyStripes stripes() {
+        return stripes;
+    }
+
+    /** This thread's views. */
+    public Views views() {
+        return views.get();
+    }
+
+    /** The time the access words count from. */
+    long originMillis() {
+        return originMillis;
+    }
+
+    // ---- reads: lock-free, inside the epoch
+
+    /**
+     * The key's item, in this thread's {@link Views#found} view, or null; {@code read} tells the
+     * eviction policy of a read (a bump, in the index, without a lock).
+     */
+    public ItemView get(Key key, boolean read) {
+        long slot = index.get(key, read ? bump : null);
+        return slot == 0 ? null : views.get().found.point(Index.location(slot));
+    }
+
+    /** Tells the eviction policy of a read of the key's item, without looking at it: a failed add. */
+    public void bump(Key key) {
+        index.get(key, bump);
+    }
+
+    /** Notes a fetch of the item at {@code nowMillis}: memcached's fetched mark and last access, to the second. */
+    public void markFetched(ItemView item, long nowMillis) {
+        item.markFetched(nowMillis);
+    }
+
+    // ---- writes: under the key's stripe lock, inside the epoch
+
+    /**
+     * Writes a new item, and makes it the key's, replacing what it had: {@code value} as stored
+     * ({@code rawLength} is its length before LZ4 compression, or -1 when it is raw). {@code cas}
+     * equal to {@code version} means the cache chose it. Returns the item in this thread's
+     * {@link Views#written} view, or null when no memory can be had for it now.
+     */
+    public ItemView write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt,
+            boolean fetched, byte[] value, int rawLength) {
+        long now = clock.millis();
+        Views mine = views.get();
+        long location = allocate(key.hash64(), key.array(), key.offset(), key.length(), flags, expiresAt, cas != version,
+                rawLength >= 0, value.length, now);
+        if (location == 0) {
+            return null;
         }
+        MemorySegment memory = blocks.memory(location);
+        long valueAt = valueOffset(memory, Blocks.offsetOf(location), key.length(), value.length);
+        MemorySegment.copy(value, 0, memory, ItemFormat.BYTE, valueAt, value.length);
+        finish(location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
+        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
     }
 
     /**
-     * Maps {@code entry} under its key, replacing whatever was there, then evicts until the tier
-     * fits its bounds. The caller holds the key's write lock.
+     * A copy of {@code item} under another expiry, version, CAS and marks, made the key's item:
+     * touch, the win token, an invalidation. The value is copied as it is stored. Null when no
+     * memory can be had.
      */
-    public void put(Entry entry) {
-        Entry replaced = map.put(entry.key(), entry);
-        evictionLock.lock();
-        try {
-            readBuffer.drain(replayRead);
-            if (replaced != null) {
-                unlink(replaced);
-            }
-            link(entry);
-            evictOverflow();
-        } finally {
-            evictionLock.unlock();
+    public ItemView rewrite(Key key, ItemView item, long expiresAt, long version, long cas, int marks) {
+        long now = clock.millis();
+        int stored = item.storedLength();
+        int rawLength = item.compressed() ? item.valueLength() : -1;
+        long location = allocate(key.hash64(), key.array(), key.offset(), key.length(), item.flags(), expiresAt, cas != version,
+                rawLength >= 0, stored, now);
+        if (location == 0) {
+            return null;
         }
+        MemorySegment memory = blocks.memory(location);
+        long valueAt = valueOffset(memory, Blocks.offsetOf(location), key.length(), stored);
+        MemorySegment.copy(item.valueMemory(), item.valueOffset(), memory, valueAt, stored);
+        finish(location, expiresAt, version, cas, item.flags(), rawLength, marks, item.accessedAt(), item.fetched());
+        Views mine = views.get();
+        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
     }
 
-    /** Removes {@code entry} if it is still the one mapped under its key; returns whether it was. */
-    public boolean remove(Entry entry) {
-        if (!map.remove(entry.key(), entry)) {
-            return false;
+    // ---- the set path: room first, the value read into it, then published
+
+    /**
+     * Takes room for a new item of the key with a value of {@code valueLength} bytes, into
+     * {@code into}; false when there is none now (the evictor has been asked for it). The item
+     * joins the memory only when {@link #publish published}.
+     */
+    public boolean reserve(Reservation into, Key key, int flags, long expiresAt, boolean chosenCas, int valueLength) {
+        long now = clock.millis();
+        int shape = ItemFormat.shape(key.length(), flags, chosenCas, false, ItemFormat.needsFarExpiry(expiresAt, now));
+        long size = ItemFormat.size(shape, key.length(), valueLength);
+        long location;
+        Block large = null;
+        if (size > largeItemBytes) {
+            large = blocks.takeLarge(size, now);
+            if (large == null) {
+                evictor.signal();
+                return false;
+            }
+            large.fill = (int) Math.min(Integer.MAX_VALUE, Block.FIRST_ITEM + size);
+            location = Blocks.location(large.id, Block.FIRST_ITEM);
+        } else {
+            location = append(policy.queueOfNew(key.hash64()), size, now);
+            if (location == 0) {
+                return false;
+            }
         }
-        evictionLock.lock();
-        try {
-            unlink(entry);
-        } finally {
-            evictionLock.unlock();
-        }
+        MemorySegment memory = blocks.memory(location);
+        into.valueOffset = ItemFormat.writeHeader(memory, Blocks.offsetOf(location), shape, key.array(), key.offset(), key.length(), valueLength);
+        into.location = location;
+        into.large = large;
+        into.memory = memory;
+        into.length = valueLength;
+        into.flags = flags;
+        into.expiresAt = expiresAt;
+        into.chosenCas = chosenCas;
         return true;
     }
 
     /**
-     * The {@code max} smallest keys after {@code after} (all keys when null) that start with
-     * {@code prefix}, in byte order. One pass over a weakly consistent view, holding no more than
-     * {@code max} keys: for listings, never on a request path.
+     * Publishes a reserved item, its value read, as the key's item, with its version and CAS;
+     * returns it in this thread's {@link Views#written} view, or null when the index has no slot
+     * left. The caller holds the key's stripe lock.
+     */
+    public ItemView publish(Key key, Reservation reserved, long version, long cas, int marks) {
+        long location = reserved.location;
+        Block large = reserved.large;
+        reserved.clear();
+        finish(location, reserved.expiresAt, version, reserved.chosenCas ? cas : version, reserved.flags, -1, marks, 0, false);
+        if (large != null) {
+            large.sealedEpoch = epochs.advance();
+            queues.add(policy.queueOfNew(key.hash64()), large);
+        }
+        Views mine = views.get();
+        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
+    }
+
+    /** Gives up a reservation: the room is garbage until its segment goes, or at once for a large block. */
+    public void discard(Reservation reserved) {
+        Block large = reserved.large;
+        reserved.clear();
+        if (large != null) {
+            blocks.free(large); // never published: no reader can have seen it
+        }
+    }
+
+    private long append(int queue, long size, long now) {
+        long location = appender.append(queue, size, now);
+        if (blocks.freeSegments() < RESERVE_PER_LANE || blocks.overdrawn() > 0 || location == 0) {
+            evictor.signal();
+        }
+        return location;
+    }
+
+    private static long valueOffset(MemorySegment memory, long at, int keyLength, int storedLength) {
+        return at + ItemFormat.size(ItemFormat.shape(memory, at), keyLength, storedLength) - storedLength;
+    }
+
+    /** Removes the key's item; returns whether it had one. */
+    public boolean remove(Key key) {
+        long removed = index.delete(key);
+        if (removed == 0) {
+            return false;
+        }
+        uncount(views.get().scratch.point(Index.location(removed)));
+        return true;
+    }
+
+    /** Marks for {@link #write}: the meta protocol's stale and win-token marks. */
+    public static int marks(boolean stale, boolean winTokenSent) {
+        return (stale ? ItemFormat.STALE : 0) | (winTokenSent ? ItemFormat.WIN_TOKEN_SENT : 0);
+    }
+
+    /** Room for an item with these fields; writes its header and key; 0 when there is none. */
+    private long allocate(long hash, byte[] key, int keyOffset, int keyLength, int flags, long expiresAt, boolean chosenCas,
+            boolean compressed, int storedLength, long now) {
+        int shape = ItemFormat.shape(keyLength, flags, chosenCas, compressed, ItemFormat.needsFarExpiry(expiresAt, now));
+        long size = ItemFormat.size(shape, keyLength, storedLength);
+        long location;
+        if (size > largeItemBytes) {
+            Block large = blocks.takeLarge(size, now);
+            if (large == null) {
+                evictor.signal();
+                return 0;
+            }
+            location = Blocks.location(large.id, Block.FIRST_ITEM);
+            large.fill = (int) Math.min(Integer.MAX_VALUE, Block.FIRST_ITEM + size);
+            large.sealedEpoch = epochs.advance();
+            queues.add(policy.queueOfNew(hash), large);
+        } else {
+            location = append(policy.queueOfNew(hash), size, now);
+            if (location == 0) {
+                return 0;
+            }
+        }
+        ItemFormat.writeHeader(blocks.memory(location), Blocks.offsetOf(location), shape, key, keyOffset, keyLength, storedLength);
+        return location;
+    }
+
+    /** Writes the header's words that the allocation left: version, expiry, access, and the optional fields. */
+    private void finish(long location, long expiresAt, long version, long cas, int flags, int rawLength, int marks,
+            long accessedAt, boolean fetched) {
+        MemorySegment memory = blocks.memory(location);
+        long at = Blocks.offsetOf(location);
+        int shape = ItemFormat.shape(memory, at);
+        memory.set(ItemFormat.BYTE, at, (byte) (shape | marks & (ItemFormat.STALE | ItemFormat.WIN_TOKEN_SENT)));
+        long fixedAt = ItemFormat.varintAt(at, shape) + ItemFormat.varintSize(ItemFormat.storedLength(memory, ItemFormat.varintAt(at, shape)));
+        memory.set(ItemFormat.LONG, fixedAt, version);
+        ItemFormat.writeExpiry(memory, fixedAt, shape, expiresAt, blocks.block(Blocks.blockOf(location)).baseMillis);
+        ItemView clock = views.get().scratch;
+        memory.set(ItemFormat.INT, fixedAt + 12, clock.seconds(accessedAt == 0 ? this.clock.millis() : accessedAt) | (fetched ? ItemFormat.FETCHED : 0));
+        long p = fixedAt + 16;
+        if ((shape & ItemFormat.HAS_FLAGS) != 0) {
+            memory.set(ItemFormat.INT, p, flags);
+            p += 4;
+        }
+        if ((shape & ItemFormat.CHOSEN_CAS) != 0) {
+            memory.set(ItemFormat.LONG, p, cas);
+            p += 8;
+        }
+        if ((shape & ItemFormat.COMPRESSED) != 0) {
+            memory.set(ItemFormat.INT, p, rawLength);
+            p += 4;
+        }
+        if ((shape & ItemFormat.FAR_EXPIRY) != 0) {
+            memory.set(ItemFormat.LONG, p, expiresAt);
+        }
+    }
+
+    /** Makes the item at {@code location} the key's, and counts it; false when the index has no slot left. */
+    private boolean publish(Key key, long location, ItemView scratch) {
+        long replaced = index.put(key, location, policy.bitsOfNew());
+        if (replaced == Index.FULL) {
+            return false;
+        }
+        if (replaced != 0) {
+            uncount(scratch.point(Index.location(replaced)));
+        }
+        count(scratch.point(location));
+        return true;
+    }
+
+    private void count(ItemView item) {
+        itemBytes.add(item.size());
+        rawValueBytes.add(item.valueLength());
+        storedValueBytes.add(item.storedLength());
+        everHeldItems = true;
+        if (maxEntries != Long.MAX_VALUE && index.entries() > maxEntries) {
+            evictor.signal();
+        }
+    }
+
+    private void uncount(ItemView item) {
+        itemBytes.add(-item.size());
+        rawValueBytes.add(-item.valueLength());
+        storedValueBytes.add(-item.storedLength());
+    }
+
+    // ---- sweeps and listings
+
+    /**
+     * Calls {@code visit} for every item the index points at, in no particular order; the view is
+     * good during the call. Weakly consistent: an item written meanwhile may or may not be
+     * visited, and one moved by the index's growth may be visited twice. Runs inside the epoch;
+     * the caller holds no stripe lock.
+     */
+    public void forEachItem(Consumer<ItemView> visit) {
+        epochs.enter();
+        try {
+            ItemView item = new ItemView(blocks, originMillis);
+            index.forEach(slot -> visit.accept(item.point(Index.location(slot))));
+        } finally {
+            epochs.exit();
+        }
+    }
+
+    /** Removes the item at the view's location if it is still the key's: a sweep's reclaim. The caller holds no lock. */
+    public boolean removeIfCurrent(ItemView item) {
+        long hash = KeyHash.of(item.memory(), item.keyAt(), item.keyLength());
+        if (!index.remove(hash, item.location())) {
+            return false;
+        }
+        uncount(item);
+        return true;
+    }
+
+    /**
+     * The {@code max} smallest keys after {@code after} (all when null) that start with
+     * {@code prefix}, in byte order. One pass over the items, holding no more than {@code max}
+     * keys: for listings, never on a request path.
      */
     public List<Key> keysAfter(byte[] prefix, Key after, int max) {
-        PriorityQueue<Key> largestFirst = new PriorityQueue<>(max + 1, Comparator.reverseOrder());
-        for (Key key : map.keySet()) {
-            if (!key.startsWith(prefix) || (after != null && key.compareTo(after) <= 0)) {
-                continue;
+        java.util.TreeSet<Key> smallest = new java.util.TreeSet<>();
+        forEachItem(item -> {
+            if (item.keyLength() < prefix.length || !ItemView.sameBytes(item.memory(), item.keyAt(), prefix, 0, prefix.length)) {
+                return;
             }
-            if (largestFirst.size() < max) {
-                largestFirst.add(key);
-            } else if (key.compareTo(largestFirst.peek()) < 0) {
-                largestFirst.poll();
-                largestFirst.add(key);
+            Key key = item.key();
+            if (after != null && key.compareTo(after) <= 0) {
+                return;
             }
-        }
-        List<Key> keys = new ArrayList<>(largestFirst);
-        keys.sort(null);
-        return keys;
+            if (smallest.size() < max) {
+                smallest.add(key);
+            } else if (key.compareTo(smallest.last()) < 0 && smallest.add(key)) {
+                smallest.pollLast();
+            }
+        });
+        return new ArrayList<>(smallest);
     }
 
-    /** A weakly consistent view of the entries, for sweeps: it never blocks writers. */
-    public Collection<Entry> view() {
-        return Collections.unmodifiableCollection(map.values());
+    /**
+     * Up to {@code limit} items, the most recently used first (by the second of their last read or
+     * store, then the newest stored): stats cachedump, as memcached lists its LRU's head.
+     */
+    public List<ItemCopy> keptLongest(int limit) {
+        Comparator<ItemCopy> recentFirst = Comparator.comparingLong(ItemCopy::accessedAt).thenComparingLong(ItemCopy::version).reversed();
+        PriorityQueue<ItemCopy> kept = new PriorityQueue<>(recentFirst.reversed());
+        forEachItem(item -> {
+            if (kept.size() < limit) {
+                kept.add(item.detach());
+            } else if (limit > 0 && recentFirst.compare(item.detach(), kept.peek()) < 0) {
+                kept.poll();
+                kept.add(item.detach());
+            }
+        });
+        List<ItemCopy> items = new ArrayList<>(kept);
+        items.sort(recentFirst);
+        return items;
     }
 
-    /** The entry the policy would evict next, or {@code null}. */
-    public Entry coldest() {
-        evictionLock.lock();
-        try {
-            readBuffer.drain(replayRead);
-            return policy.victim();
-        } finally {
-            evictionLock.unlock();
-        }
-    }
+    // ---- budget
 
-    @Override
-    public OptionalLong coldestAccessedAt() {
-        Entry coldest = coldest();
-        return coldest == null ? OptionalLong.empty() : OptionalLong.of(coldest.accessedAt());
-    }
-
-    /** Bytes charged to the budget by the linked entries. */
-    @Override
-    public long bytes() {
-        return bytes;
-    }
-
-    /** Linked entries, live or expired. */
-    @Override
-    public long items() {
-        return entries;
-    }
-
-    @Override
-    public long rawValueBytes() {
-        return rawValueBytes;
-    }
-
-    @Override
-    public long storedValueBytes() {
-        return storedValueBytes;
-    }
-
-    @Override
-    public boolean everHeldItems() {
-        return everLinked;
-    }
-
-    @Override
-    public long maxBytes() {
-        return maxBytes;
-    }
-
-    /** A new byte budget from now on, as memcached's cache_memlimit: evicts down to it at once. */
+    /**
+     * A new byte budget from now on, as memcached's cache_memlimit: items are evicted down to it
+     * at once, on this thread; their memory is given back once no reader is left in it.
+     */
     public void resize(long newMaxBytes) {
         if (newMaxBytes <= 0) {
             throw new IllegalArgumentException("memory tier bound must be positive: " + newMaxBytes);
         }
-        evictionLock.lock();
-        try {
-            maxBytes = newMaxBytes;
-            policy.onBounds(newMaxBytes, maxEntries);
-            evictOverflow();
-        } finally {
-            evictionLock.unlock();
-        }
+        blocks.resize(newMaxBytes);
+        evictor.evictNow();
     }
 
-    /** Up to {@code limit} entries, those the policy would evict last first (stats cachedump). */
-    public List<Entry> keptLongest(int limit) {
-        evictionLock.lock();
-        try {
-            readBuffer.drain(replayRead);
-            return policy.keptLongest(limit);
-        } finally {
-            evictionLock.unlock();
-        }
+    /** Evicts now, on this thread, until the tier is within its bounds; for tests and for a caller that waits for room. */
+    public void evictNow() {
+        evictor.evictNow();
+    }
+
+    /** Whether an item of these lengths can ever fit. */
+    public boolean fits(int keyLength, long valueLength) {
+        return ItemFormat.size(ItemFormat.LONG_KEY | ItemFormat.HAS_FLAGS | ItemFormat.CHOSEN_CAS | ItemFormat.COMPRESSED
+                | ItemFormat.FAR_EXPIRY, keyLength, (int) Math.min(Integer.MAX_VALUE, valueLength)) + Block.FIRST_ITEM <= blocks.maxBytes();
+    }
+
+    // ---- figures
+
+    @Override
+    public long items() {
+        return index.entries();
     }
 
     @Override
-    public Eviction eviction() {
-        return eviction;
+    public long bytes() {
+        return itemBytes.sum();
+    }
+
+    @Override
+    public long maxBytes() {
+        return blocks.maxBytes();
     }
 
     @Override
@@ -242,50 +530,84 @@ public final class MemoryTier implements CacheView.MemoryFigures {
     }
 
     @Override
+    public long rawValueBytes() {
+        return rawValueBytes.sum();
+    }
+
+    @Override
+    public long storedValueBytes() {
+        return storedValueBytes.sum();
+    }
+
+    @Override
     public long droppedReads() {
-        return readBuffer.dropped();
+        return 0;
     }
 
-    private void link(Entry entry) {
-        if (entry.state == Entry.NEW) {
-            entry.state = Entry.LINKED;
-            policy.onInsert(entry);
-            bytes += entry.weight();
-            entries++;
-            rawValueBytes += entry.valueLength();
-            storedValueBytes += entry.storedLength();
-            everLinked = true;
-        }
+    @Override
+    public boolean everHeldItems() {
+        return everHeldItems;
     }
 
-    private void unlink(Entry entry) {
-        if (entry.state == Entry.LINKED) {
-            policy.onRemove(entry);
-            bytes -= entry.weight();
-            entries--;
-            rawValueBytes -= entry.valueLength();
-            storedValueBytes -= entry.storedLength();
-        }
-        entry.state = Entry.REMOVED;
-    }
-
-    private void evictOverflow() {
-        while (bytes > maxBytes || entries > maxEntries) {
-            Entry victim = policy.victim();
-            if (victim == null) {
-                return;
+    /** When the first live item of the oldest block was last read or stored: what goes next. */
+    @Override
+    public OptionalLong coldestAccessedAt() {
+        epochs.enter();
+        try {
+            ItemView item = views.get().scratch;
+            for (Block block : queues.all()) {
+                long end = block.fill;
+                for (long at = Block.FIRST_ITEM; at < end; at += item.size()) {
+                    long location = Blocks.location(block.id, at);
+                    item.point(location);
+                    if (index.slotOf(KeyHash.of(item.memory(), item.keyAt(), item.keyLength()), location) != 0) {
+                        return OptionalLong.of(item.accessedAt());
+                    }
+                    if (block.large) {
+                        break;
+                    }
+                }
             }
-            unlink(victim);
-            // A writer may have replaced the victim since; then there is nothing to evict here.
-            if (map.remove(victim.key(), victim)) {
-                onEvicted.accept(victim);
-            }
+            return OptionalLong.empty();
+        } finally {
+            epochs.exit();
         }
     }
 
-    private void replayRead(Entry entry) {
-        if (entry.state == Entry.LINKED) {
-            policy.onAccess(entry);
-        }
+    @Override
+    public Eviction eviction() {
+        return eviction;
+    }
+
+    /** Bytes of item memory allocated (segments, free ones included, and large blocks). */
+    public long allocatedBytes() {
+        return blocks.allocated();
+    }
+
+    /** The index's bytes, off the heap: memcached's hash_bytes. */
+    public long indexBytes() {
+        return index.bytes();
+    }
+
+    /** The index's buckets, a power of two or not: hash_power_level is its log2, rounded up. */
+    public int indexBuckets() {
+        return index.buckets();
+    }
+
+    /** Whether the index is moving to a larger table: memcached's hash_is_expanding. */
+    public boolean indexGrowing() {
+        return index.growing();
+    }
+
+    /** Items the evictor kept by copying them on. */
+    public long keptByEvictor() {
+        return evictor.kept();
+    }
+
+    @Override
+    public void close() {
+        evictor.close();
+        index.close();
+        blocks.close();
     }
 }

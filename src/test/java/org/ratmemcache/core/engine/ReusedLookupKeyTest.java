@@ -79,7 +79,7 @@ class ReusedLookupKeyTest {
             cache.store(StoreMode.SET, Key.of(key), 0, 0, bytes(VALUE), 0).join();
         }
         await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
-        assertThat(cache.memory().get(Key.of("key-a"))).as("key-a lives on disk only").isNull();
+        assertThat(cache.memory().get(Key.of("key-a"), false)).as("key-a lives on disk only").isNull();
 
         byte[] buffer = bytes("key-a");
         CompletableFuture<?> result = command.command().apply(cache, Key.lookup().set(buffer, 0, buffer.length));

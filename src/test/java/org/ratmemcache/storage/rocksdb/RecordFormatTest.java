@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskItem;
-import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.ItemCopy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,11 +40,10 @@ class RecordFormatTest {
 
     @Test
     void writesFormat2OnlyForAChosenCas() {
-        Entry chosen = new Entry(Key.of("k"), "hello".getBytes(), 4, 0, 258, 1_767_225_600_000L).withCas(123_456)
-                .withMarks(true, false);
-        chosen.markFetched(1_767_225_600_000L);
+        ItemCopy chosen = new ItemCopy(Key.of("k"), "hello".getBytes(), -1, 4, 0, 123_456, 258, 1_767_225_600_000L, true, true, false);
         assertThat(HexFormat.of().formatHex(RecordFormat.encode(chosen, false))).isEqualTo(FORMAT_2_RECORD);
-        assertThat(RecordFormat.encode(chosen.withCas(258), false)[0]).as("its own CAS again: format 1").isEqualTo((byte) 1);
+        ItemCopy ownCas = new ItemCopy(Key.of("k"), "hello".getBytes(), -1, 4, 0, 258, 258, 1_767_225_600_000L, true, true, false);
+        assertThat(RecordFormat.encode(ownCas, false)[0]).as("its own CAS again: format 1").isEqualTo((byte) 1);
     }
 
     @Test
@@ -56,15 +55,12 @@ class RecordFormatTest {
         assertThat(item.version()).isEqualTo(258);
         assertThat(item.stale()).isTrue();
         assertThat(item.fetched()).isTrue();
-        Entry back = Entry.of(item, ValueCompression.OFF);
-        assertThat(back.cas()).isEqualTo(123_456);
-        assertThat(back.version()).isEqualTo(258);
     }
 
     @Test
     void keepsAnLz4BlockAfterAChosenCas() throws Exception {
         byte[] raw = "abcabcabcabcabcabcabcabcabcabcabcabcabcabc".getBytes();
-        Entry entry = Entry.of(Key.of("k"), raw, 0, 0, 9, 0, new ValueCompression(16)).withCas(77);
+        ItemCopy entry = compressed(raw, 77);
         byte[] record = RecordFormat.encode(entry, true);
         assertThat(record[0]).isEqualTo((byte) 2);
         assertThat(record[1] & RecordFormat.LZ4).isEqualTo(RecordFormat.LZ4);
@@ -85,7 +81,7 @@ class RecordFormatTest {
     @Test
     void keepsAnLz4BlockWhenAsked() throws Exception {
         byte[] raw = "abcabcabcabcabcabcabcabcabcabcabcabcabcabc".getBytes();
-        Entry entry = Entry.of(Key.of("k"), raw, 0, 0, 9, 0, new ValueCompression(16));
+        ItemCopy entry = compressed(raw, 9);
         assertThat(entry.compressedValue()).isNotNull();
         byte[] compressed = RecordFormat.encode(entry, true);
         assertThat(compressed[1] & RecordFormat.LZ4).isEqualTo(RecordFormat.LZ4);
@@ -107,5 +103,11 @@ class RecordFormatTest {
                 .isInstanceOf(RecordFormat.UnreadableRecordException.class).hasMessageContaining("no CAS");
         assertThatThrownBy(() -> RecordFormat.decode(Key.of("k"), new byte[5]))
                 .isInstanceOf(RecordFormat.UnreadableRecordException.class);
+    }
+
+    /** The item as memory holds a compressed value: its LZ4 block, and the CAS given (version 9). */
+    private static ItemCopy compressed(byte[] raw, long cas) {
+        byte[] block = new ValueCompression(16).compress(raw);
+        return new ItemCopy(Key.of("k"), block, raw.length, 0, 0, cas, 9, 0, false, false, false);
     }
 }

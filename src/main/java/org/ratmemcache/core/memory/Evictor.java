@@ -1,0 +1,309 @@
+package org.ratmemcache.core.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.KeyHash;
+
+/**
+ * Keeps item memory within its budget, a block at a time, on its own thread
+ * ({@code ratmemcache-evictor}), so that no writer waits for it.
+ *
+ * <h2>When</h2>
+ * Writers take free segments; the evictor keeps {@link #reserve} of them ready, and pays back any
+ * overdraft. It runs when a writer signals that the free segments ran low, or that it waits for
+ * room (a large item), and until the memory holding items, less what waits to be reclaimed, is
+ * within the budget less the reserve, and the items within the item bound.
+ *
+ * <h2>How</h2>
+ * It takes the oldest block of the queue the {@link EvictionPolicy} names, once the epoch at which
+ * the block was sealed is safe (every writer that took room in it has finished). For each item
+ * the index still points at, the policy decides: drop it (the index slot is emptied), or keep it
+ * (copied into a block of the queue it names, and the slot moved there: if a writer replaced the
+ * item meanwhile, the move fails and the copy is garbage). Dead items (expired, flushed) are
+ * dropped and counted as reclaimed. A large block is kept without a copy, back at a queue's tail.
+ * The block, now unreachable, is retired: it returns to the free pool once no reader can be in it.
+ */
+final class Evictor implements AutoCloseable {
+
+    /** What the evictor tells the tier of the items it drops. */
+    interface Listener {
+
+        /** Whether the item is dead (expired or flushed): dropped as reclaimed, not evicted. */
+        boolean isDead(ItemView item);
+
+        /** Told of each item dropped; {@code dead} says whether it was reclaimed rather than evicted. */
+        void dropped(ItemView item, boolean dead);
+    }
+
+    private final Blocks blocks;
+    private final BlockQueues queues;
+    private final Index index;
+    private final EvictionPolicy policy;
+    private final Epochs epochs;
+    private final Clock clock;
+    private final Appender keeper;
+    /** The writers' appender, whose open segments it seals when nothing else can go. */
+    private final Appender appender;
+    /** Whether it runs on the threads that signal it rather than its own. */
+    private final boolean inline;
+    private final Listener listener;
+    private final ItemView view;
+    private final long maxEntries;
+    private final int reserve;
+    private final ReentrantLock running = new ReentrantLock();
+    private final AtomicLong retiredBytes = new AtomicLong();
+    private final AtomicLong waitingBytes = new AtomicLong();
+    private final long[] queueBytes;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile boolean signalled;
+    private final AtomicLong kept = new AtomicLong();
+
+    Evictor(Blocks blocks, BlockQueues queues, Index index, EvictionPolicy policy, Epochs epochs, Clock clock, ItemView view,
+            Appender appender, Listener listener, long maxEntries, int reserve, boolean inline) {
+        this.clock = clock;
+        this.appender = appender;
+        this.inline = inline;
+        this.blocks = blocks;
+        this.queues = queues;
+        this.index = index;
+        this.policy = policy;
+        this.epochs = epochs;
+        this.view = view;
+        this.listener = listener;
+        this.maxEntries = maxEntries;
+        this.reserve = reserve;
+        this.keeper = new Appender(1, blocks, queues, epochs);
+        this.queueBytes = new long[queues.count()];
+        this.thread = Thread.ofPlatform().name("ratmemcache-evictor").daemon().unstarted(this::run);
+    }
+
+    /**
+     * Asks the evictor to run soon, from any thread; never waits. Inline (tests that pin an
+     * order), it runs now on the caller's thread, unless another thread is running it.
+     */
+    void signal() {
+        if (inline) {
+            if (running.tryLock()) {
+                try {
+                    evictWhileWanted();
+                } finally {
+                    running.unlock();
+                }
+            }
+            return;
+        }
+        signalled = true;
+        if (thread.getState() == Thread.State.NEW) {
+            synchronized (this) {
+                if (thread.getState() == Thread.State.NEW && !closed) {
+                    thread.start();
+                    return;
+                }
+            }
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /** Whether the free segments ran low enough that the evictor should run. */
+    boolean wanted() {
+        return overBudget() || index.entries() > maxEntries || waitingBytes.get() > 0;
+    }
+
+    /** Notes that a writer waits for {@code bytes} of room (a large item); it retries after the next run. */
+    void waitFor(long bytes) {
+        waitingBytes.addAndGet(bytes);
+        signal();
+    }
+
+    void waited(long bytes) {
+        waitingBytes.addAndGet(-bytes);
+    }
+
+    /** Items copied on, since the start. */
+    long kept() {
+        return kept.get();
+    }
+
+    /** Evicts until within bounds, on the calling thread; what it retires is reclaimed once no reader is left. */
+    void evictNow() {
+        running.lock();
+        try {
+            evictWhileWanted();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private void evictWhileWanted() {
+        while (wanted() && (evictOne() || sealedOpenSegments())) {
+            epochs.reclaim();
+        }
+        epochs.reclaim();
+    }
+
+    /**
+     * When the bounds are passed and no sealed block is left to evict, the open segments are
+     * sealed, so that their items can go: in a cache of a few segments, most items are there.
+     */
+    private boolean sealedOpenSegments() {
+        for (int q = 0; q < queues.count(); q++) {
+            if (queues.oldest(q) != null) {
+                return false; // there is one; it is not safe yet
+            }
+        }
+        return Appender.sealAll(appender, keeper) > 0;
+    }
+
+    private void run() {
+        while (!closed) {
+            signalled = false;
+            evictNow();
+            if (wanted()) {
+                // the oldest block is not safe yet, or retired blocks wait for readers: soon again
+                LockSupport.parkNanos(this, 200_000);
+            } else if (!signalled) {
+                LockSupport.parkNanos(this, 100_000_000);
+            }
+        }
+    }
+
+    /** Memory holding items (not free, not waiting to be reclaimed) past the budget less the reserve. */
+    private boolean overBudget() {
+        long used = blocks.allocated() - (long) blocks.freeSegments() * blocks.segmentBytes() - retiredBytes.get();
+        return used + waitingBytes.get() > blocks.maxBytes() - (long) reserve * blocks.segmentBytes() || blocks.overdrawn() > 0;
+    }
+
+    /** Evicts the oldest block of the policy's queue; false when there is none that may go yet. */
+    private boolean evictOne() {
+        policy.itemCount(index.entries());
+        queues.bytes(queueBytes);
+        int queue = policy.victimQueue(queueBytes);
+        Block block = queues.oldest(queue);
+        if (block == null) {
+            for (int q = 0; q < queues.count() && block == null; q++) {
+                block = queues.oldest(queue = q);
+            }
+            if (block == null) {
+                return false;
+            }
+        }
+        if (!epochs.isSafe(block.sealedEpoch)) {
+            return false;
+        }
+        queues.remove(block);
+        if (block.large) {
+            evictLarge(block, queue);
+        } else {
+            evictSegment(block, queue);
+        }
+        return true;
+    }
+
+    /**
+     * Evicts the items of a segment: each the policy drops goes, unless only the item bound asked
+     * for room and it is met already; then the rest are kept (copied on), so that a bound of a
+     * few items evicts item by item, in the policy's order, not a whole block at a time.
+     */
+    private void evictSegment(Block block, int queue) {
+        boolean forBytes = overBudget() || waitingBytes.get() > 0;
+        long end = block.fill;
+        for (long at = Block.FIRST_ITEM; at < end; ) {
+            long location = Blocks.location(block.id, at);
+            view.point(location);
+            at += view.size();
+            long hash = KeyHash.of(view.memory(), view.keyAt(), view.keyLength());
+            long slot = index.slotOf(hash, location);
+            if (slot == 0) {
+                continue; // replaced or deleted since: garbage
+            }
+            boolean dead = listener.isDead(view);
+            int bits = Index.policyBits(slot);
+            int decision = dead ? EvictionPolicy.DROP : policy.decide(queue, bits);
+            if (decision == EvictionPolicy.DROP && !dead && !forBytes && index.entries() <= maxEntries) {
+                decision = EvictionPolicy.keepIn(queue, bits); // the bound is met: no more need go
+            }
+            if (decision == EvictionPolicy.DROP || !keep(hash, location, decision)) {
+                drop(hash, location, queue, dead);
+            }
+        }
+        retire(block);
+    }
+
+    private void evictLarge(Block block, int queue) {
+        long location = Blocks.location(block.id, Block.FIRST_ITEM);
+        view.point(location);
+        long hash = KeyHash.of(view.memory(), view.keyAt(), view.keyLength());
+        long slot = index.slotOf(hash, location);
+        boolean dead = slot != 0 && listener.isDead(view);
+        int decision = slot == 0 || dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot));
+        if (decision != EvictionPolicy.DROP && index.move(hash, location, location, EvictionPolicy.keptBits(decision))) {
+            block.sealedEpoch = epochs.advance();
+            queues.add(EvictionPolicy.keptQueue(decision), block);
+            return;
+        }
+        if (slot != 0) {
+            drop(hash, location, queue, dead);
+        }
+        retire(block);
+    }
+
+    private void drop(long hash, long location, int queue, boolean dead) {
+        if (index.remove(hash, location)) {
+            listener.dropped(view, dead);
+            if (!dead) {
+                policy.dropped(queue, hash);
+            }
+        }
+    }
+
+    /**
+     * Copies the item (the view) into a block of the queue decided on, with its expiry made
+     * relative to that block, and moves its slot there; false when the copy cannot be made (no
+     * room even beyond the budget, or a clock that went back past what the expiry can hold).
+     * A move that fails because a writer replaced the item meanwhile leaves the copy as garbage.
+     */
+    private boolean keep(long hash, long location, int decision) {
+        long size = view.size();
+        long copy = keeper.append(EvictionPolicy.keptQueue(decision), size, clock.millis());
+        if (copy == 0) {
+            return false;
+        }
+        MemorySegment to = blocks.memory(copy);
+        MemorySegment.copy(view.memory(), Blocks.offsetOf(location), to, Blocks.offsetOf(copy), size);
+        if (!ItemFormat.writeExpiry(to, Blocks.offsetOf(copy) + view.fixedOffset(), view.shape(), view.expiresAt(),
+                blocks.block(Blocks.blockOf(copy)).baseMillis)) {
+            return false;
+        }
+        if (index.move(hash, location, copy, EvictionPolicy.keptBits(decision))) {
+            kept.incrementAndGet();
+        }
+        return true;
+    }
+
+    private void retire(Block block) {
+        long bytes = block.size();
+        retiredBytes.addAndGet(bytes);
+        epochs.retire(() -> {
+            retiredBytes.addAndGet(-bytes);
+            blocks.free(block);
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        if (thread.getState() != Thread.State.NEW) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,540 @@
+package org.ratmemcache.core.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongUnaryOperator;
+
+import org.ratmemcache.core.Key;
+
+/**
+ * The memory tier's index: where each key's item lies in item memory.
+ *
+ * <h2>Layout</h2>
+ * A table of 64-byte buckets off the heap, one cache line each: an overflow count and seven
+ * slots. A slot holds a 12-bit tag from the key's hash, 8 bits of the eviction policy's own (a
+ * use count, an access bit), and the item's 44-bit {@link Locations location}; 0 is empty. A key
+ * lives in its home bucket ({@link KeyHash} mapped onto the table) or, when that is full, in a
+ * following one; the overflow count of every bucket it passed says how many keys did so, so a
+ * lookup stops at the first bucket whose count is 0 (F14's outbound overflow counts). A miss thus
+ * reads one cache line in most cases, and a hit compares the key only where the tag matches.
+ *
+ * <h2>Concurrency</h2>
+ * <ul>
+ *   <li>Readers take no lock: slots are read with acquire semantics, and the item they point to
+ *       stays valid while the reader is inside its {@link Epochs epoch}.</li>
+ *   <li>Every change is a compare-and-set of one slot. The engine serialises the changes of one
+ *       key (its stripe lock), so two writers never insert the same key; writers of different
+ *       keys in one bucket race only for empty slots. The evictor moves and removes items
+ *       without that lock: a writer whose compare-and-set fails finds the item moved or gone and
+ *       acts on that.</li>
+ *   <li>An insert counts itself in the overflow counts of the full buckets it passes before it
+ *       publishes its slot, and a removal empties its slot before it uncounts them, so a lookup
+ *       never stops short of a key that is there.</li>
+ * </ul>
+ *
+ * <h2>Growth</h2>
+ * Past {@value #MAX_LOAD} of its slots the index moves to a table a quarter larger than its items
+ * need at {@value #MAX_LOAD}: the new table becomes current at once, and a maintainer thread
+ * moves the old table's entries over, each under its key's stripe lock, copying before it removes.
+ * Meanwhile a lookup reads the old table first and the new one second, and writers write the new
+ * one and remove the key from the old one afterwards, so a key is always found, and never in an
+ * older version than one already read. The old table is freed once no reader can be in it.
+ * Growing by a quarter keeps the index at 72–90 % full: 10 to 13 bytes per item.
+ */
+final class Index implements AutoCloseable {
+
+    static final int BUCKET_BYTES = 64;
+    static final int SLOTS = 7;
+    /** The share of slots in use past which the index grows. */
+    static final double MAX_LOAD = 0.9;
+    /** The share it grows to. */
+    static final double GROWN_LOAD = 0.72;
+    static final int MIN_BUCKETS = 1024;
+
+    private static final int TAG_SHIFT = 52;
+    private static final int POLICY_SHIFT = 44;
+    static final long LOCATION_MASK = (1L << 44) - 1;
+    /** What {@link #put} answers when no slot is left; never a slot, whose location is never 0. */
+    static final long FULL = Long.MIN_VALUE;
+    static final long POLICY_MASK = 0xffL << POLICY_SHIFT;
+    private static final VarHandle SLOT = ValueLayout.JAVA_LONG.varHandle();
+
+    /** What the index needs of item memory: the key stored at a location. */
+    interface Keys {
+
+        /** Whether the item at {@code location} has the key {@code key}. */
+        boolean matches(long location, Key key);
+
+        /** The {@link org.ratmemcache.core.KeyHash} of the key stored at {@code location}. */
+        long hashAt(long location);
+    }
+
+    /** One table; {@code live} counts its entries. */
+    private static final class Table {
+        final Arena arena;
+        final MemorySegment memory;
+        final int buckets;
+        final LongAdder live = new LongAdder();
+
+        Table(int buckets) {
+            this.arena = Arena.ofShared();
+            this.buckets = buckets;
+            this.memory = arena.allocate((long) buckets * BUCKET_BYTES, BUCKET_BYTES);
+        }
+
+        long slotCount() {
+            return (long) buckets * SLOTS;
+        }
+    }
+
+    private final Keys keys;
+    private final Epochs epochs;
+    private final KeyStripes stripes;
+    private final Thread maintainer;
+    private volatile Table current;
+    /** The table being moved into {@link #current}, or null. */
+    private volatile Table previous;
+    private volatile boolean closed;
+    private final Object growth = new Object();
+
+    Index(Keys keys, Epochs epochs, KeyStripes stripes, int initialBuckets) {
+        this.keys = keys;
+        this.epochs = epochs;
+        this.stripes = stripes;
+        this.current = new Table(Math.max(MIN_BUCKETS, initialBuckets));
+        this.maintainer = Thread.ofPlatform().name("ratmemcache-index").daemon().unstarted(this::maintain);
+    }
+
+    // ---- slots
+
+    static long slot(long hash, int policyBits, long location) {
+        return tag(hash) << TAG_SHIFT | (long) policyBits << POLICY_SHIFT | location;
+    }
+
+    static long location(long slot) {
+        return slot & LOCATION_MASK;
+    }
+
+    static int policyBits(long slot) {
+        return (int) (slot >>> POLICY_SHIFT) & 0xff;
+    }
+
+    static long withPolicyBits(long slot, int bits) {
+        return slot & ~POLICY_MASK | (long) (bits & 0xff) << POLICY_SHIFT;
+    }
+
+    private static long tag(long hash) {
+        return hash & 0xfff;
+    }
+
+    private static int home(Table table, long hash) {
+        return (int) (((hash >>> 32) * table.buckets) >>> 32);
+    }
+
+    private static long read(Table table, int bucket, int slot) {
+        return (long) SLOT.getAcquire(table.memory, (long) bucket * BUCKET_BYTES + 8L * slot);
+    }
+
+    private static boolean cas(Table table, int bucket, int slot, long expected, long value) {
+        return SLOT.compareAndSet(table.memory, (long) bucket * BUCKET_BYTES + 8L * slot, expected, value);
+    }
+
+    private static long overflow(Table table, int bucket) {
+        return (long) SLOT.getAcquire(table.memory, (long) bucket * BUCKET_BYTES);
+    }
+
+    private static void addOverflow(Table table, int from, int to, long delta) {
+        for (int b = from; b != to; b = next(table, b)) {
+            SLOT.getAndAdd(table.memory, (long) b * BUCKET_BYTES, delta);
+        }
+    }
+
+    private static int next(Table table, int bucket) {
+        return bucket + 1 == table.buckets ? 0 : bucket + 1;
+    }
+
+    // ---- lookups, lock-free
+
+    /**
+     * The slot of {@code key}'s item, or 0; then, if {@code bump} changes the slot's policy bits,
+     * records that (once: a lost race loses only a count). The caller is inside its epoch.
+     */
+    long get(Key key, LongUnaryOperator bump) {
+        Table now = current;
+        Table old = previous;
+        long found = old != null && old != now ? find(old, key, bump) : 0;
+        return found != 0 ? found : find(now, key, bump);
+    }
+
+    private long find(Table table, Key key, LongUnaryOperator bump) {
+        long hash = key.hash64();
+        long tag = tag(hash);
+        int bucket = home(table, hash);
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+            for (int s = 1; s <= SLOTS; s++) {
+                long slot = read(table, bucket, s);
+                if (slot != 0 && slot >>> TAG_SHIFT == tag && keys.matches(location(slot), key)) {
+                    if (bump != null) {
+                        long bumped = bump.applyAsLong(slot);
+                        if (bumped != slot) {
+                            cas(table, bucket, s, slot, bumped);
+                        }
+                    }
+                    return slot;
+                }
+            }
+            if (overflow(table, bucket) == 0) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    // ---- changes under the key's stripe lock
+
+    /**
+     * Points {@code key} at {@code location} with the policy bits {@code policyBits}, replacing
+     * the key's slot if it has one; returns the slot replaced, 0 if there was none, or
+     * {@link #FULL} when no slot is left. The caller holds the key's stripe lock, so only the
+     * evictor (which may have moved or dropped the key's item meanwhile) changes the key's slot
+     * at the same time: the key is looked up by its bytes, and the swap retried until it holds.
+     */
+    long put(Key key, long location, int policyBits) {
+        long hash = key.hash64();
+        long value = slot(hash, policyBits, location);
+        Table now = current;
+        Table old = previous;
+        long replaced = swapKey(now, key, value);
+        if (replaced != 0) {
+            return replaced;
+        }
+        if (!insert(now, hash, value)) {
+            return FULL;
+        }
+        // the new version first, then the old one out: readers look in the old table first
+        return old != null && old != now ? swapKey(old, key, 0) : 0;
+    }
+
+    /** Removes {@code key}'s slot; returns it, or 0 if the key had none. The caller holds the key's stripe lock. */
+    long delete(Key key) {
+        Table now = current;
+        Table old = previous;
+        long removed = swapKey(now, key, 0);
+        long removedOld = old != null && old != now ? swapKey(old, key, 0) : 0;
+        return removed != 0 ? removed : removedOld;
+    }
+
+    /** Replaces {@code key}'s slot in {@code table} by {@code value} (0 removes it); returns the slot replaced or 0. */
+    private long swapKey(Table table, Key key, long value) {
+        long hash = key.hash64();
+        long tag = tag(hash);
+        int home = home(table, hash);
+        int bucket = home;
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+            for (int s = 1; s <= SLOTS; s++) {
+                for (long slot; (slot = read(table, bucket, s)) != 0 && slot >>> TAG_SHIFT == tag
+                        && keys.matches(location(slot), key); ) {
+                    if (cas(table, bucket, s, slot, value)) {
+                        if (value == 0) {
+                            addOverflow(table, home, bucket, -1);
+                            table.live.decrement();
+                        }
+                        return slot;
+                    }
+                }
+            }
+            if (overflow(table, bucket) == 0) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    /** Removes the slot pointing at {@code location}; whoever calls may hold no lock (the evictor). */
+    boolean remove(long hash, long location) {
+        Table now = current;
+        Table old = previous;
+        boolean removed = removeKey(now, hash, location);
+        return old != null && old != now && removeKey(old, hash, location) || removed;
+    }
+
+    /**
+     * Moves the slot pointing at {@code from} to {@code to} with the given policy bits, if it
+     * still points there: the evictor keeping an item it copied. Lock-free.
+     */
+    boolean move(long hash, long from, long to, int policyBits) {
+        Table now = current;
+        Table old = previous;
+        return moveIn(now, hash, from, to, policyBits) || old != null && old != now && moveIn(old, hash, from, to, policyBits);
+    }
+
+    /** The slot pointing at {@code location}, or 0: for the evictor, to read its policy bits. */
+    long slotOf(long hash, long location) {
+        Table now = current;
+        Table old = previous;
+        long found = slotIn(now, hash, location);
+        return found != 0 || old == null || old == now ? found : slotIn(old, hash, location);
+    }
+
+    private long slotIn(Table table, long hash, long location) {
+        long tag = tag(hash);
+        int bucket = home(table, hash);
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+            for (int s = 1; s <= SLOTS; s++) {
+                long slot = read(table, bucket, s);
+                if (location(slot) == location && slot >>> TAG_SHIFT == tag) {
+                    return slot;
+                }
+            }
+            if (overflow(table, bucket) == 0) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private boolean moveIn(Table table, long hash, long from, long to, int policyBits) {
+        return swap(table, hash, from, slot -> withPolicyBits(slot & ~LOCATION_MASK | to, policyBits));
+    }
+
+    /** Replaces the slot pointing at {@code from} by {@code change} of it, retrying while only its policy bits move. */
+    private boolean swap(Table table, long hash, long from, LongUnaryOperator change) {
+        long tag = tag(hash);
+        int bucket = home(table, hash);
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+            for (int s = 1; s <= SLOTS; s++) {
+                for (long slot; location(slot = read(table, bucket, s)) == from && slot >>> TAG_SHIFT == tag; ) {
+                    if (cas(table, bucket, s, slot, change.applyAsLong(slot))) {
+                        return true;
+                    }
+                }
+            }
+            if (overflow(table, bucket) == 0) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean removeKey(Table table, long hash, long location) {
+        long tag = tag(hash);
+        int home = home(table, hash);
+        int bucket = home;
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+            for (int s = 1; s <= SLOTS; s++) {
+                for (long slot; location(slot = read(table, bucket, s)) == location && slot >>> TAG_SHIFT == tag; ) {
+                    if (cas(table, bucket, s, slot, 0)) {
+                        addOverflow(table, home, bucket, -1);
+                        table.live.decrement();
+                        return true;
+                    }
+                }
+            }
+            if (overflow(table, bucket) == 0) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean insert(Table table, long hash, long value) {
+        int home = home(table, hash);
+        int bucket = home;
+        for (int step = 0; step < table.buckets; step++) {
+            for (int s = 1; s <= SLOTS; s++) {
+                if (read(table, bucket, s) == 0 && cas(table, bucket, s, 0, value)) {
+                    table.live.increment();
+                    if (table.live.sum() > MAX_LOAD * table.slotCount()) {
+                        grow(table);
+                    }
+                    return true;
+                }
+            }
+            // full: count ourselves as passing it before publishing further on
+            SLOT.getAndAdd(table.memory, (long) bucket * BUCKET_BYTES, 1L);
+            bucket = next(table, bucket);
+            if (bucket == home) {
+                break;
+            }
+        }
+        undoPassed(table, home);
+        return false;
+    }
+
+    /** An insert that found no slot anywhere takes back its counts of every bucket. */
+    private static void undoPassed(Table table, int home) {
+        int bucket = home;
+        do {
+            SLOT.getAndAdd(table.memory, (long) bucket * BUCKET_BYTES, -1L);
+            bucket = next(table, bucket);
+        } while (bucket != home);
+    }
+
+    /**
+     * Calls {@code visit} with every slot, the old table's first while the index grows (an entry
+     * being moved meanwhile may be visited twice, or, once moved, not at all in the old one). A
+     * weakly consistent pass for sweeps and listings; the caller is inside its epoch.
+     */
+    void forEach(java.util.function.LongConsumer visit) {
+        Table now = current;
+        Table old = previous;
+        if (old != null && old != now) {
+            forEachIn(old, visit);
+        }
+        forEachIn(now, visit);
+    }
+
+    private static void forEachIn(Table table, java.util.function.LongConsumer visit) {
+        for (int bucket = 0; bucket < table.buckets; bucket++) {
+            for (int s = 1; s <= SLOTS; s++) {
+                long slot = read(table, bucket, s);
+                if (slot != 0) {
+                    visit.accept(slot);
+                }
+            }
+        }
+    }
+
+    // ---- figures
+
+    /** Entries in the index (in both tables while it grows). */
+    long entries() {
+        Table old = previous;
+        Table now = current;
+        return now.live.sum() + (old != null && old != now ? old.live.sum() : 0);
+    }
+
+    /** Bytes of the index's tables, off the heap. */
+    long bytes() {
+        Table old = previous;
+        Table now = current;
+        return now.memory.byteSize() + (old != null && old != now ? old.memory.byteSize() : 0);
+    }
+
+    /** Buckets of the current table. */
+    int buckets() {
+        return current.buckets;
+    }
+
+    /** Whether entries are being moved to a larger table. */
+    boolean growing() {
+        return previous != null;
+    }
+
+    // ---- growth
+
+    private void grow(Table full) {
+        synchronized (growth) {
+            if (current != full || previous != null || closed) {
+                return; // grown already, or growing: the new table has room for a while
+            }
+            long wanted = (long) Math.ceil(full.live.sum() / (GROWN_LOAD * SLOTS));
+            Table bigger = new Table((int) Math.min(Integer.MAX_VALUE / BUCKET_BYTES, Math.max(wanted, full.buckets + 1)));
+            previous = full;
+            current = bigger;
+            if (maintainer.getState() == Thread.State.NEW) {
+                maintainer.start();
+            } else {
+                growth.notifyAll();
+            }
+        }
+    }
+
+    /** The maintainer thread: moves each growth's old table over, then waits for the next. */
+    private void maintain() {
+        while (!closed) {
+            Table old = previous;
+            if (old == null) {
+                synchronized (growth) {
+                    while (previous == null && !closed) {
+                        try {
+                            growth.wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+                continue;
+            }
+            for (int bucket = 0; bucket < old.buckets && !closed; bucket++) {
+                moveBucket(old, bucket);
+            }
+            if (closed) {
+                return;
+            }
+            Table now;
+            synchronized (growth) {
+                previous = null;
+                now = current;
+            }
+            epochs.retire(old.arena::close);
+            if (now.live.sum() > MAX_LOAD * now.slotCount()) {
+                grow(now); // filled up while it was being moved into
+            }
+        }
+    }
+
+    /** Moves one bucket's entries from {@code old} into the current table, each under its key's stripe lock. */
+    private void moveBucket(Table old, int bucket) {
+        Table now = current;
+        epochs.enter();
+        try {
+            for (int s = 1; s <= SLOTS; s++) {
+                long slot = read(old, bucket, s);
+                if (slot == 0) {
+                    continue;
+                }
+                // only this key can be in the slot until it is emptied: inserts go to the new table
+                long hash = keys.hashAt(location(slot));
+                synchronized (stripes.of(hash)) {
+                    moveSlot(old, now, bucket, s, hash);
+                }
+            }
+        } finally {
+            epochs.exit();
+        }
+    }
+
+    /**
+     * Moves the entry in slot {@code s} of {@code bucket}: insert into the new table, then empty
+     * the old slot. If the evictor moved or removed the item meanwhile (it takes no lock), the
+     * copy is taken back and the move tried again with what the slot holds now.
+     */
+    private void moveSlot(Table old, Table now, int bucket, int s, long hash) {
+        for (long slot = read(old, bucket, s); slot != 0; ) {
+            if (!insert(now, hash, slot)) {
+                return; // the new table is full: the entry stays where it is, still found
+            }
+            if (cas(old, bucket, s, slot, 0)) {
+                addOverflow(old, home(old, hash), bucket, -1);
+                old.live.decrement();
+                return;
+            }
+            // a reader changed its policy bits, or the evictor moved or removed it: take the copy
+            // back and move what the slot holds now
+            removeKey(now, hash, location(slot));
+            slot = read(old, bucket, s);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (growth) {
+            closed = true;
+            growth.notifyAll();
+        }
+        try {
+            maintainer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Table old = previous;
+        current.arena.close();
+        if (old != null && old != current) {
+            old.arena.close();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.ratmemcache.core.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * How an item lies in item memory: a few header bytes, then its key, then its value, packed with
+ * no alignment.
+ *
+ * <pre>
+ *   +0  shape     1 byte: which optional fields follow, and the meta protocol's marks
+ *   +1  key       1 byte of length (2 with {@link #LONG_KEY}, for keys past 255 bytes)
+ *       value     its stored length, 1 to 5 bytes (7 bits a byte, low bits first)
+ *       version   8 bytes: the CAS the cache handed out, which only grows
+ *       expiry    4 bytes: milliseconds after the block's base time, 0 for never
+ *       access    4 bytes: seconds after the tier's origin of the last read; bit 31: read since stored
+ *       [flags]   4 bytes, when the client flags are not 0           ({@link #HAS_FLAGS})
+ *       [cas]     8 bytes, when a client chose the CAS                 ({@link #CHOSEN_CAS})
+ *       [raw]     4 bytes: the value's length before LZ4 compression   ({@link #COMPRESSED})
+ *       [far]     8 bytes: an expiry the 4 bytes cannot hold, absolute ({@link #FAR_EXPIRY})
+ *       key bytes, value bytes
+ * </pre>
+ *
+ * A 16-byte key with a 100-byte value and no flags takes 135 bytes (memcached: a 192-byte chunk).
+ * Everything but the marks and the access word is written once, before the item is published;
+ * the marks ({@link #STALE}, {@link #WIN_TOKEN_SENT}) change only under the key's lock, the access
+ * word only by readers, each in its own bytes, so neither overwrites the other.
+ */
+final class ItemFormat {
+
+    // the shape byte
+    static final int HAS_FLAGS = 0x01;
+    static final int CHOSEN_CAS = 0x02;
+    static final int COMPRESSED = 0x04;
+    static final int FAR_EXPIRY = 0x08;
+    static final int LONG_KEY = 0x10;
+    static final int STALE = 0x20;
+    static final int WIN_TOKEN_SENT = 0x40;
+    /** The bits fixed when the item is written: which fields there are. */
+    static final int FIELDS = HAS_FLAGS | CHOSEN_CAS | COMPRESSED | FAR_EXPIRY | LONG_KEY;
+
+    /** The longest key the layout holds (Redis allows 512 MB; 64 KiB is what the front ends accept). */
+    static final int MAX_KEY_LENGTH = 0xffff;
+    /** The access word's bit for "read since stored". */
+    static final int FETCHED = 0x8000_0000;
+    /** The largest relative expiry the 4 bytes hold: 49.7 days. */
+    static final long MAX_RELATIVE_EXPIRY = 0xffff_ffffL;
+    /** An expiry further away than this goes into the far field (memcached's relative ones reach 30 days). */
+    static final long FAR_AFTER_MILLIS = 40L * 24 * 3600 * 1000;
+    /** An open block older than this takes no more items, so that every near expiry fits its 4 bytes. */
+    static final long MAX_BLOCK_AGE_MILLIS = 8L * 24 * 3600 * 1000;
+
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    private ItemFormat() {
+    }
+
+    /** The header's length before the version: shape, key length and value length. */
+    static int lengthsSize(int shape, int storedLength) {
+        return 1 + ((shape & LONG_KEY) != 0 ? 2 : 1) + varintSize(storedLength);
+    }
+
+    /** The bytes of the optional fields the shape announces. */
+    static int optionalSize(int shape) {
+        return ((shape & HAS_FLAGS) != 0 ? 4 : 0) + ((shape & CHOSEN_CAS) != 0 ? 8 : 0)
+                + ((shape & COMPRESSED) != 0 ? 4 : 0) + ((shape & FAR_EXPIRY) != 0 ? 8 : 0);
+    }
+
+    /** The whole item's size in memory. */
+    static long size(int shape, int keyLength, int storedLength) {
+        return lengthsSize(shape, storedLength) + 16 + optionalSize(shape) + keyLength + (long) storedLength;
+    }
+
+    /** The shape of an item with these fields (no marks). */
+    static int shape(int keyLength, int flags, boolean chosenCas, boolean compressed, boolean farExpiry) {
+        return (keyLength > 0xff ? LONG_KEY : 0) | (flags != 0 ? HAS_FLAGS : 0) | (chosenCas ? CHOSEN_CAS : 0)
+                | (compressed ? COMPRESSED : 0) | (farExpiry ? FAR_EXPIRY : 0);
+    }
+
+    static int varintSize(int value) {
+        return value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
+    }
+
+    /**
+     * Writes an item's header and key at {@code at}; returns where its value goes. The version,
+     * expiry and access words are written here too; they may be written again before publishing.
+     */
+    static long writeHeader(MemorySegment memory, long at, int shape, byte[] key, int keyOffset, int keyLength, int storedLength) {
+        memory.set(BYTE, at, (byte) shape);
+        long p = at + 1;
+        if ((shape & LONG_KEY) != 0) {
+            memory.set(SHORT, p, (short) keyLength);
+            p += 2;
+        } else {
+            memory.set(BYTE, p++, (byte) keyLength);
+        }
+        for (int v = storedLength; ; v >>>= 7) {
+            if (v < 0x80) {
+                memory.set(BYTE, p++, (byte) v);
+                break;
+            }
+            memory.set(BYTE, p++, (byte) (v | 0x80));
+        }
+        long keyAt = p + 16 + optionalSize(shape);
+        MemorySegment.copy(key, keyOffset, memory, BYTE, keyAt, keyLength);
+        return keyAt + keyLength;
+    }
+
+    /**
+     * Writes the expiry word of an item whose version lies at {@code fixedAt}, relative to its
+     * block's {@code baseMillis}; false when the expiry is not one the word can hold there (an
+     * item with {@link #FAR_EXPIRY} keeps its absolute field, and returns true).
+     */
+    static boolean writeExpiry(MemorySegment memory, long fixedAt, int shape, long expiresAt, long baseMillis) {
+        if ((shape & FAR_EXPIRY) != 0) {
+            return true;
+        }
+        long relative = expiresAt == 0 ? 0 : expiresAt - baseMillis;
+        if (expiresAt != 0 && (relative < 1 || relative > MAX_RELATIVE_EXPIRY)) {
+            return false;
+        }
+        memory.set(INT, fixedAt + 8, (int) relative);
+        return true;
+    }
+
+    /**
+     * Whether an item stored at {@code nowMillis} to expire at {@code expiresAt} needs the far
+     * field: its expiry is more than {@link #FAR_AFTER_MILLIS} away, or not after now. Every other
+     * expiry fits the 4 bytes in any block whose base {@link #baseHolds holds} now.
+     */
+    static boolean needsFarExpiry(long expiresAt, long nowMillis) {
+        return expiresAt != 0 && (expiresAt <= nowMillis || expiresAt - nowMillis > FAR_AFTER_MILLIS);
+    }
+
+    /** Whether items stored at {@code nowMillis} may go into a block based at {@code baseMillis}. */
+    static boolean baseHolds(long baseMillis, long nowMillis) {
+        return baseMillis <= nowMillis && nowMillis - baseMillis <= MAX_BLOCK_AGE_MILLIS;
+    }
+
+    // ---- reading, given the item's address (block and offset)
+
+    static int shape(MemorySegment memory, long at) {
+        return memory.get(BYTE, at) & 0xff;
+    }
+
+    static int keyLength(MemorySegment memory, long at, int shape) {
+        return (shape & LONG_KEY) != 0 ? memory.get(SHORT, at + 1) & 0xffff : memory.get(BYTE, at + 1) & 0xff;
+    }
+
+    /** Where the value-length varint starts. */
+    static long varintAt(long at, int shape) {
+        return at + ((shape & LONG_KEY) != 0 ? 3 : 2);
+    }
+
+    /** Whether the item at {@code at} has the key {@code key}: lengths first, then the bytes. */
+    static boolean hasKey(MemorySegment memory, long at, org.ratmemcache.core.Key key) {
+        int shape = shape(memory, at);
+        if (keyLength(memory, at, shape) != key.length()) {
+            return false;
+        }
+        long varintAt = varintAt(at, shape);
+        int storedLength = storedLength(memory, varintAt);
+        long keyAt = varintAt + varintSize(storedLength) + 16 + optionalSize(shape);
+        return ItemView.sameBytes(memory, keyAt, key.array(), key.offset(), key.length());
+    }
+
+    static int storedLength(MemorySegment memory, long varintAt) {
+        int value = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = memory.get(BYTE, varintAt++);
+            value |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.ratmemcache.core.memory;
+
+import java.util.Arrays;
+
+/**
+ * The monitors that serialise the changes of a key: one of {@value #STRIPES}, picked by the key's
+ * hash. The engine holds a key's stripe while it decides and applies a command; the index's
+ * maintainer holds it while it moves the key to a larger table. A stripe is held for a few
+ * memory operations, never across I/O, and never while waiting for another stripe.
+ */
+public final class KeyStripes {
+
+    /** A power of two: 16 KiB of monitors in all. */
+    public static final int STRIPES = 1024;
+
+    private final Object[] stripes = new Object[STRIPES];
+
+    public KeyStripes() {
+        Arrays.setAll(stripes, i -> new Object());
+    }
+
+    /** The stripe of the key whose {@link org.ratmemcache.core.KeyHash} is {@code hash}. */
+    public Object of(long hash) {
+        return stripes[(int) (hash ^ (hash >>> 29)) & (STRIPES - 1)];
+    }
+}
