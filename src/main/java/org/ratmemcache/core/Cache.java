@@ -85,10 +85,17 @@ public interface Cache {
      * Takes room in memory for the value of a store that is about to be read, into {@code into}: a
      * server reads the value from the connection straight into {@link Reservation#memory}, then
      * calls {@link #store(StoreMode, Key, int, long, Reservation, long, long, Consumer)} (or
-     * {@link #discard}). False when there is no room now; the caller may wait and try again, or
-     * read the value into an array.
+     * {@link #discard}). False when there is no room now. Room is good within the protected
+     * section it was taken in, unless {@code acrossSections}: then it is a block of its own, for
+     * a value that arrives over several batches.
      */
-    boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength);
+    boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength, boolean acrossSections);
+
+    /**
+     * The longest value the memory keeps among others in a segment; a longer one takes a block of
+     * its own, so a server may reserve that as the value's command arrives and fill it as it comes.
+     */
+    int longValueThreshold();
 
     /** Gives up reserved room whose store will not be made. */
     void discard(Reservation reserved);

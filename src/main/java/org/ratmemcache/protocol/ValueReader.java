@@ -4,27 +4,33 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The bytes of a value whose length a request announced, taken from a connection's input as they
- * arrive: kept in an array, or discarded (a value refused for its size). The array grows with the
- * bytes received, to twice what has arrived and at most the announced length, so a request that
- * announces a large value costs nothing until the value comes. Discarding buffers nothing.
- *
- * <p>Not thread-safe: one per connection's parser.
+ * arrive, in one of three ways:
+ * <ul>
+ *   <li>whole: nothing is copied until the whole value is in the input; then the request points
+ *       at it there, and the server copies it once, into item memory;</li>
+ *   <li>streamed: a long value is copied into the room its {@link ValueTarget} took, as it
+ *       arrives, so that the input never holds more than a read's worth of it;</li>
+ *   <li>discarded: a value refused for its size is skipped as it arrives, never buffered.</li>
+ * </ul>
+ * No value passes through an array on the heap. Not thread-safe: one per connection's parser.
  */
 public final class ValueReader {
 
-    /** The first array of a value that has not fully arrived holds at most this many bytes. */
-    static final int INITIAL_CAPACITY = 16 * 1024;
-
-    private byte[] value;
+    private final ValueTarget target;
     private int length;
     private int filled;
+    private boolean streamed;
     private long toDiscard;
 
-    /** Starts a value of {@code length} bytes to keep. */
+    public ValueReader(ValueTarget target) {
+        this.target = target;
+    }
+
+    /** Starts a value of {@code length} bytes to keep: streamed if the target takes it, else read whole. */
     public void keep(int length) {
         this.length = length;
         this.filled = 0;
-        this.value = null;
+        this.streamed = target.open(length);
     }
 
     /** Starts {@code bytes} bytes to discard. */
@@ -32,18 +38,38 @@ public final class ValueReader {
         this.toDiscard = bytes;
     }
 
-    /** Copies what has arrived of the value kept; returns whether all of it has. */
+    /** Whether the value kept goes to the target rather than waiting in the input. */
+    public boolean streamed() {
+        return streamed;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Whether all of the value kept has arrived: streamed, the bytes at hand are copied to the
+     * target and consumed; whole, the input must hold the value (not consumed: the caller takes it).
+     */
     public boolean read(ByteBuf in) {
-        int chunk = Math.min(in.readableBytes(), length - filled);
-        if (value == null || value.length < filled + chunk) {
-            if (chunk == 0 && length > 0) {
-                return false; // not a byte of the value yet: allocate nothing
-            }
-            grow(filled + chunk);
+        if (!streamed) {
+            return in.readableBytes() >= length;
         }
-        in.readBytes(value, filled, chunk);
-        filled += chunk;
+        int chunk = Math.min(in.readableBytes(), length - filled);
+        if (chunk > 0) {
+            target.write(in, in.readerIndex(), filled, chunk);
+            in.skipBytes(chunk);
+            filled += chunk;
+        }
         return filled == length;
+    }
+
+    /** Gives up a streamed value's room: its request was refused, or the connection closes. */
+    public void abandon() {
+        if (streamed) {
+            streamed = false;
+            target.abandon();
+        }
     }
 
     /** Discards what has arrived of the bytes to discard; returns whether all of them have. */
@@ -52,20 +78,5 @@ public final class ValueReader {
         in.skipBytes(skip);
         toDiscard -= skip;
         return toDiscard == 0;
-    }
-
-    /** The array of the value kept: whole once {@link #read} said so, else partly filled. */
-    public byte[] value() {
-        return value;
-    }
-
-    /** Exactly the value's length once the bytes at hand reach it, else twice what has arrived. */
-    private void grow(int needed) {
-        int capacity = needed == length ? length : (int) Math.min(length, Math.max(INITIAL_CAPACITY, 2L * needed));
-        byte[] grown = new byte[capacity];
-        if (value != null) {
-            System.arraycopy(value, 0, grown, 0, filled);
-        }
-        value = grown;
     }
 }

@@ -42,6 +42,8 @@ final class BinaryConnectionHandler extends ConnectionHandler {
     private final BinaryRequest request;
     private final StatsReport.Sink statPackets = this::statPacket;
     private final StoredItem storedItem = new StoredItem();
+    /** The room a store's value goes into, in item memory. */
+    private final ValueRoom room;
 
     // Continuations of the commands that may wait for the disk, made once per connection.
     private final Consumer<Item> replyItem = this::replyItem;
@@ -67,14 +69,47 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         this.authentication = commands.authentication();
         this.users = authentication.sasl().orElse(null);
         this.watchers = commands.watchers();
-        this.parser = new BinaryParser(commands.itemSizeMax(), users != null);
+        this.room = new ValueRoom(commands, new AnnouncedStore());
+        this.parser = new BinaryParser(commands.itemSizeMax(), users != null, room);
         this.request = parser.request();
         this.prefixes = commands.prefixes();
+    }
+
+    /** The store whose header was just parsed, as the room for its value is taken. */
+    private final class AnnouncedStore implements ValueRoom.Announced {
+
+        @Override
+        public boolean storesValue() {
+            return (users == null || authenticated) && switch (request.command()) {
+                case Opcode.SET, Opcode.ADD, Opcode.REPLACE, Opcode.APPEND, Opcode.PREPEND -> true;
+                default -> false;
+            };
+        }
+
+        @Override
+        public Key key() {
+            return request.key();
+        }
+
+        @Override
+        public int flags() {
+            return request.flags();
+        }
+
+        @Override
+        public long expiresAt() {
+            return commands.expiresAt(request.expiration());
+        }
     }
 
     @Override
     protected Parsed parse(ByteBuf input) {
         return parser.parse(input);
+    }
+
+    @Override
+    protected void abandonValue() {
+        parser.abandon();
     }
 
     @Override
@@ -153,7 +188,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
      */
     private void saslAuthenticate() {
         serverStats.authCommands.increment();
-        byte[] response = request.value() == null ? new byte[0] : request.value();
+        byte[] response = request.value().toArray();
         Key mechanism = request.key();
         boolean plain = request.command() == Opcode.SASL_AUTH && Arrays.equals(mechanism.array(), mechanism.offset(),
                 mechanism.offset() + mechanism.length(), PLAIN, 0, PLAIN.length);
@@ -208,7 +243,7 @@ final class BinaryConnectionHandler extends ConnectionHandler {
         if (prefixes.enabled()) {
             prefixes.recordSet(request.key());
         }
-        answerChange(commands.store(storeMode(), request.key(), request.flags(), commands.expiresAt(request.expiration()),
+        answerChange(room.store(storeMode(), request.key(), request.flags(), commands.expiresAt(request.expiration()),
                 request.value(), request.cas(), Cache.NEXT_CAS, storedItem.reset()), replyStored);
     }
 
@@ -251,13 +286,13 @@ final class BinaryConnectionHandler extends ConnectionHandler {
             }
             return;
         }
-        BinaryReplies.item(out(), request, item, withKey, request.command() == Opcode.TOUCH ? null : item.value());
+        BinaryReplies.item(out(), request, item, withKey, request.command() != Opcode.TOUCH);
     }
 
     private void replyStored(StoreResult result) {
         if (watchers.watching(Watchers.Stream.MUTATIONS)) {
             watchers.stored(request.key(), Watchers.command(storeMode()), Watchers.status(result),
-                    commands.expiresAt(request.expiration()), request.value() == null ? 0 : request.value().length, id());
+                    commands.expiresAt(request.expiration()), request.value().length(), id());
         }
         switch (result) {
             case STORED -> replyOk(storedItem.cas());

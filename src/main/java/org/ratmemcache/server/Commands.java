@@ -19,6 +19,7 @@ import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.memory.Reservation;
 
 /**
  * memcached's commands in the terms all three protocols share: the one layer between a decoded
@@ -102,6 +103,34 @@ final class Commands {
     CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
             long newCas, Consumer<? super Item> stored) {
         return cache.store(mode, key, flags, expiresAt, value, cas, newCas, stored);
+    }
+
+    CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, Reservation value, long cas,
+            long newCas, Consumer<? super Item> stored) {
+        return cache.store(mode, key, flags, expiresAt, value, cas, newCas, stored);
+    }
+
+    /** Room in item memory for a value about to be read; see {@link Cache#reserve}. */
+    boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength, boolean acrossBatches) {
+        return cache.reserve(into, key, flags, expiresAt, newCas, valueLength, acrossBatches);
+    }
+
+    void discard(Reservation reserved) {
+        cache.discard(reserved);
+    }
+
+    /** Values longer than this are read into room of their own as they arrive. */
+    int longValueThreshold() {
+        return cache.longValueThreshold();
+    }
+
+    /** Protects the items this thread gets, until {@link #release}: a connection's batch of requests. */
+    void protect() {
+        cache.protect();
+    }
+
+    void release() {
+        cache.release();
     }
 
     CompletableFuture<Void> storeTooLarge(StoreMode mode, Key key) {

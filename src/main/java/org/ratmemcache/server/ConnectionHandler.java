@@ -118,6 +118,9 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
     /** Executes the request that {@link #parse} produced. */
     protected abstract void execute();
 
+    /** Gives up the room a value was being read into: the connection closes part-way through it. */
+    protected abstract void abandonValue();
+
     /** Parses at most one request and executes it; a subclass may first continue a request. */
     protected Step step() {
         if (input == null) {
@@ -216,6 +219,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         closed = true;
+        abandonValue();
         releaseBuffers();
     }
 
@@ -250,7 +254,20 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
         });
     }
 
+    /**
+     * Executes what the input holds, inside the cache's protection: the items read are views of
+     * item memory, good until the batch ends, and the replies copy from them.
+     */
     private void process() {
+        commands.protect();
+        try {
+            processProtected();
+        } finally {
+            commands.release();
+        }
+    }
+
+    private void processProtected() {
         while (!paused && !backedUp && awaiting == null && !closed) {
             switch (step()) {
                 case NEED_MORE -> {

@@ -15,6 +15,7 @@ import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.protocol.ItemBytes;
 import org.ratmemcache.protocol.text.MetaFlags;
 import org.ratmemcache.protocol.text.MetaReplies;
 import org.ratmemcache.protocol.text.TextError;
@@ -38,6 +39,7 @@ final class MetaCommands {
     private final TextRequest request;
     private final Responder connection;
     private final Commands commands;
+    private final ValueRoom room;
     private final MetaReplies replies = new MetaReplies();
     /** mg's absolute T and N times, as handed to the cache, for the t flags. */
     private long touchAt;
@@ -51,7 +53,8 @@ final class MetaCommands {
     private final Consumer<DeltaResult> replyArithmetic = this::replyArithmetic;
     private final Consumer<Item> replyDebug = this::replyDebug;
 
-    MetaCommands(TextRequest request, Responder connection, Commands commands) {
+    MetaCommands(TextRequest request, Responder connection, Commands commands, ValueRoom room) {
+        this.room = room;
         this.request = request;
         this.connection = connection;
         this.commands = commands;
@@ -95,9 +98,9 @@ final class MetaCommands {
             return;
         }
         Item item = metaGet.item();
-        byte[] value = flags.value() ? item.value() : null;
-        if (value != null) {
-            replies.valueCode(out, value.length);
+        boolean value = flags.value();
+        if (value) {
+            replies.valueCode(out, item.valueLength());
         } else {
             out.writeBytes(MetaReplies.HD);
         }
@@ -130,8 +133,8 @@ final class MetaCommands {
             replies.flag(out, 'W');
         }
         MetaReplies.end(out);
-        if (value != null) {
-            out.writeBytes(value);
+        if (value) {
+            ItemBytes.writeValue(out, item);
             MetaReplies.end(out);
         }
     }
@@ -141,6 +144,13 @@ final class MetaCommands {
      * append and prepend with N create on a miss, with N's expiry rather than T's.
      */
     void set() {
+        MetaFlags flags = request.meta();
+        StoreMode mode = setMode();
+        connection.answerChange(room.store(mode, request.key(), flags.clientFlags(), setExpiresAt(mode), request.value(),
+                flags.cas(), flags.newCas(), storedItem.reset()), replySet);
+    }
+
+    private StoreMode setMode() {
         MetaFlags flags = request.meta();
         StoreMode mode = switch (flags.mode()) {
             case 'E' -> StoreMode.ADD;
@@ -152,10 +162,18 @@ final class MetaCommands {
         if (flags.hasCas() && (mode == StoreMode.SET || mode == StoreMode.REPLACE)) {
             mode = flags.invalidate() ? StoreMode.CAS_OR_STALE : StoreMode.CAS;
         }
-        long expiresAt = mode.concatenates() && flags.hasVivify() ? commands.expiresAt(flags.vivifyExptime())
+        return mode;
+    }
+
+    /** ms's expiry: N's for an append or prepend that may create, else T's, else never. */
+    long setExpiresAt() {
+        return setExpiresAt(setMode());
+    }
+
+    private long setExpiresAt(StoreMode mode) {
+        MetaFlags flags = request.meta();
+        return mode.concatenates() && flags.hasVivify() ? commands.expiresAt(flags.vivifyExptime())
                 : flags.hasTouch() ? commands.expiresAt(flags.touchExptime()) : Expiry.NEVER;
-        connection.answerChange(commands.store(mode, request.key(), flags.clientFlags(), expiresAt, request.value(),
-                flags.cas(), flags.newCas(), storedItem.reset()), replySet);
     }
 
     /** ms over the size limit: memcached drops the key's current item, whatever the mode. */
@@ -169,7 +187,7 @@ final class MetaCommands {
             // memcached logs an ms as a set, whatever its mode
             watchers.stored(request.key(), "set", Watchers.status(result),
                     request.meta().hasTouch() ? commands.expiresAt(request.meta().touchExptime()) : Expiry.NEVER,
-                    request.value().length, connection.id());
+                    request.value().length(), connection.id());
         }
         byte[] code = switch (result) {
             case STORED -> MetaReplies.HD;
@@ -193,7 +211,7 @@ final class MetaCommands {
                 case 'O' -> replies.echo(out, request, t);
                 case 'k' -> replies.key(out, request.key(), request.meta().base64());
                 case 'c' -> replies.flag(out, 'c', storedItem.cas());
-                case 's' -> replies.flag(out, 's', storedItem.length(request.value().length));
+                case 's' -> replies.flag(out, 's', storedItem.length(request.value().length()));
                 default -> {
                     // not shown
                 }

@@ -10,26 +10,31 @@ import org.ratmemcache.core.Item;
  */
 final class StoredItem implements Consumer<Item> {
 
-    private Item item;
+    private boolean stored;
+    private long cas;
+    private int length;
 
     /** Starts a store: no item until it stores. */
     StoredItem reset() {
-        item = null;
+        stored = false;
         return this;
     }
 
+    /** Takes what the reply needs at once: the item is a view of memory, good only for now. */
     @Override
-    public void accept(Item stored) {
-        item = stored;
+    public void accept(Item item) {
+        stored = true;
+        cas = item.cas();
+        length = item.valueLength();
     }
 
     /** The stored item's CAS; 0 if nothing was stored. */
     long cas() {
-        return item == null ? 0 : item.cas();
+        return stored ? cas : 0;
     }
 
     /** The stored value's length (after an append, the joined one); {@code otherwise} if nothing was stored. */
     int length(int otherwise) {
-        return item == null ? otherwise : item.valueLength();
+        return stored ? length : otherwise;
     }
 }

@@ -16,6 +16,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.protocol.ItemBytes;
 import org.ratmemcache.protocol.Parsed;
 import org.ratmemcache.protocol.text.TextCommand;
 import org.ratmemcache.protocol.text.TextError;
@@ -63,6 +64,8 @@ final class TextConnectionHandler extends ConnectionHandler {
     private final Consumer<Object> replyOk = done -> reply(TextReplies.OK);
     private final Consumer<Object> replyTooLarge = done -> reply(TextError.TOO_LARGE.line());
     private final Consumer<Item> retrieved = this::writeItem;
+    /** The room a store's value goes into, in item memory. */
+    private final ValueRoom room;
 
     /** A retrieval in progress: the next key to look up, or -1; and gat's expiry for every key. */
     private int retrievalNextKey = -1;
@@ -75,9 +78,40 @@ final class TextConnectionHandler extends ConnectionHandler {
         this.authentication = commands.authentication();
         this.users = authentication.ascii().orElse(null);
         this.watchers = commands.watchers();
-        this.parser = new TextParser(commands.itemSizeMax());
+        this.room = new ValueRoom(commands, new AnnouncedStore());
+        this.parser = new TextParser(commands.itemSizeMax(), room);
         this.request = parser.request();
         this.prefixes = commands.prefixes();
+    }
+
+    /** The store whose line was just parsed, text or meta, as the room for its value is taken. */
+    private final class AnnouncedStore implements ValueRoom.Announced {
+
+        @Override
+        public boolean storesValue() {
+            return (users == null || authenticated)
+                    && (request.command() == TextCommand.STORE || request.command() == TextCommand.META_SET);
+        }
+
+        @Override
+        public Key key() {
+            return request.key();
+        }
+
+        @Override
+        public int flags() {
+            return request.command() == TextCommand.META_SET ? request.meta().clientFlags() : request.flags();
+        }
+
+        @Override
+        public long expiresAt() {
+            return request.command() == TextCommand.META_SET ? meta().setExpiresAt() : commands.expiresAt(request.exptime());
+        }
+
+        @Override
+        public long newCas() {
+            return request.command() == TextCommand.META_SET ? request.meta().newCas() : Cache.NEXT_CAS;
+        }
     }
 
     private AdminCommands admin() {
@@ -101,7 +135,7 @@ final class TextConnectionHandler extends ConnectionHandler {
 
     private MetaCommands meta() {
         if (meta == null) {
-            meta = new MetaCommands(request, this, commands);
+            meta = new MetaCommands(request, this, commands, room);
         }
         return meta;
     }
@@ -118,6 +152,11 @@ final class TextConnectionHandler extends ConnectionHandler {
             return Step.PROGRESS;
         }
         return super.step();
+    }
+
+    @Override
+    protected void abandonValue() {
+        parser.abandon();
     }
 
     @Override
@@ -168,7 +207,7 @@ final class TextConnectionHandler extends ConnectionHandler {
                 if (prefixes.enabled()) {
                     prefixes.recordSet(request.key());
                 }
-                answerChange(commands.store(request.storeMode(), request.key(), request.flags(),
+                answerChange(room.store(request.storeMode(), request.key(), request.flags(),
                     commands.expiresAt(request.exptime()), request.value(), request.cas(), Cache.NEXT_CAS, Cache.NO_ITEM_WANTED), replyStored);
             }
             case STORE_TOO_LARGE -> {
@@ -222,7 +261,7 @@ final class TextConnectionHandler extends ConnectionHandler {
         boolean set = request.storeMode() == StoreMode.SET;
         if (request.command() == TextCommand.STORE && set) {
             serverStats.authCommands.increment();
-            byte[] token = request.value();
+            byte[] token = request.value().toArray();
             int space = indexOf(token, (byte) ' ');
             if (space <= 0 || space == token.length - 1) {
                 failedAuthentication(TextError.BAD_AUTH_TOKEN);
@@ -297,10 +336,9 @@ final class TextConnectionHandler extends ConnectionHandler {
         if (item == null) {
             return;
         }
-        byte[] value = item.value();
         ByteBuf out = out();
-        replies.valueHeader(out, item, value.length, request.withCas());
-        out.writeBytes(value);
+        replies.valueHeader(out, request.key(retrievalNextKey - 1), item, request.withCas());
+        ItemBytes.writeValue(out, item);
         out.writeBytes(TextReplies.CRLF);
     }
 
@@ -342,7 +380,7 @@ final class TextConnectionHandler extends ConnectionHandler {
     private void replyStored(StoreResult result) {
         if (watchers.watching(Watchers.Stream.MUTATIONS)) {
             watchers.stored(request.key(), Watchers.command(request.storeMode()), Watchers.status(result),
-                    commands.expiresAt(request.exptime()), request.value().length, id());
+                    commands.expiresAt(request.exptime()), request.value().length(), id());
         }
         reply(switch (result) {
             case STORED -> TextReplies.STORED;

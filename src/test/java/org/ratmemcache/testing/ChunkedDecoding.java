@@ -8,41 +8,38 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.RequestValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Feeds bytes to a protocol parser a chunk at a time, parsing all it can after each chunk, and
  * checks what every parser owes a connection: it makes progress (no request without at least
- * {@code minRequestBytes} new bytes, so no endless loop) and it never holds a value array larger
- * than the item size limit, or larger than twice the bytes received (a request line alone
- * allocates nothing big).
+ * {@code minRequestBytes} new bytes, so no endless loop), and a request's value lies within the
+ * input it was read from and within the item size limit.
  */
 public final class ChunkedDecoding {
-
-    /** A value array starts at up to this size, then grows with the bytes received. */
-    private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
 
     private ChunkedDecoding() {
     }
 
     /**
      * @param parse          one call of the parser on its input
-     * @param value          the value array the parser is filling, or null
+     * @param value          the value of the request parsed
      * @param eachRequest    told of every request produced, for further checks
      */
     public static void decode(byte[] bytes, int chunk, long itemSizeMax, int minRequestBytes,
-            Function<ByteBuf, Parsed> parse, Supplier<byte[]> value, Consumer<Integer> eachRequest) {
+            Function<ByteBuf, Parsed> parse, Supplier<RequestValue> value, Consumer<Integer> eachRequest) {
         ByteBuf in = Unpooled.buffer();
         int fed = 0;
         int requests = 0;
         try {
             while (true) {
                 Parsed result = parse.apply(in);
-                byte[] partial = value.get();
-                if (partial != null) {
-                    assertThat((long) partial.length).as("value array").isLessThanOrEqualTo(itemSizeMax)
-                            .isLessThanOrEqualTo(Math.max(INITIAL_VALUE_CAPACITY, 2L * fed));
+                if (result == Parsed.REQUEST && value.get().input() != null) {
+                    RequestValue read = value.get();
+                    assertThat((long) read.length()).as("value").isLessThanOrEqualTo(itemSizeMax);
+                    assertThat(read.index() + read.length()).as("value within the input").isLessThanOrEqualTo(in.writerIndex());
                 }
                 if (result == Parsed.CLOSE) {
                     return;

@@ -216,8 +216,13 @@ public final class TieredCache implements Cache, AutoCloseable {
     // ---- writes
 
     @Override
-    public boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength) {
-        return tiers.memory().reserve(into, key, flags, expiresAt, newCas != NEXT_CAS, valueLength);
+    public boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength, boolean acrossSections) {
+        return tiers.memory().reserve(into, key, flags, expiresAt, newCas != NEXT_CAS, valueLength, acrossSections);
+    }
+
+    @Override
+    public int longValueThreshold() {
+        return tiers.memory().largestSegmentValue();
     }
 
     @Override

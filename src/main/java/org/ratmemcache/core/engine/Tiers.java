@@ -42,15 +42,20 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
                 (marks & MemoryTier.marks(true, false)) != 0, (marks & MemoryTier.marks(false, true)) != 0, version));
     }
 
-    /** The value reserved and read, published as the key's new version (compressed first, when it is long enough). */
+    /**
+     * The value reserved and read, published as the key's new version: in place when its header
+     * has room for these fields, else (compressed first, when it is long enough, or with fields
+     * the room was not taken for) written anew from its bytes.
+     */
     Item publish(Key key, Reservation reserved, int flags, long expiresAt, long version, long cas, int marks, long now) {
         int length = reserved.length();
-        if (length >= compression.threshold() || !fitsInMemory(key.length(), length)) {
+        if (length >= compression.threshold() || !fitsInMemory(key.length(), length)
+                || !memory.fits(reserved, flags, expiresAt, cas != version)) {
             byte[] value = reserved.memory().asSlice(reserved.valueOffset(), length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
             memory.discard(reserved);
             return write(key, flags, expiresAt, version, cas, marks, now, false, value);
         }
-        return memory.publish(key, reserved, version, cas, marks); // null only when the index is full
+        return memory.publish(key, reserved, flags, expiresAt, version, cas, marks); // null only when the index is full
     }
 
     /**

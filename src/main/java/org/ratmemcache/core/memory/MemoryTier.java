@@ -237,15 +237,17 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     /**
      * Takes room for a new item of the key with a value of {@code valueLength} bytes, into
      * {@code into}; false when there is none now (the evictor has been asked for it). The item
-     * joins the memory only when {@link #publish published}.
+     * joins the memory only when {@link #publish published}. With {@code ownBlock}, the room is a
+     * block of its own whatever the size: for a value that arrives over several batches, since
+     * room in a segment is good only within the epoch it was taken in.
      */
-    public boolean reserve(Reservation into, Key key, int flags, long expiresAt, boolean chosenCas, int valueLength) {
+    public boolean reserve(Reservation into, Key key, int flags, long expiresAt, boolean chosenCas, int valueLength, boolean ownBlock) {
         long now = clock.millis();
         int shape = ItemFormat.shape(key.length(), flags, chosenCas, false, ItemFormat.needsFarExpiry(expiresAt, now));
         long size = ItemFormat.size(shape, key.length(), valueLength);
         long location;
         Block large = null;
-        if (size > largeItemBytes) {
+        if (size > largeItemBytes || ownBlock) {
             large = blocks.takeLarge(size, now);
             if (large == null) {
                 evictor.signal();
@@ -265,22 +267,35 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         into.large = large;
         into.memory = memory;
         into.length = valueLength;
-        into.flags = flags;
-        into.expiresAt = expiresAt;
-        into.chosenCas = chosenCas;
+        into.shape = shape;
         return true;
     }
 
+    /** The largest value that an item in a segment holds: a longer one gets a block of its own. */
+    public int largestSegmentValue() {
+        return largeItemBytes;
+    }
+
     /**
-     * Publishes a reserved item, its value read, as the key's item, with its version and CAS;
-     * returns it in this thread's {@link Views#written} view, or null when the index has no slot
-     * left. The caller holds the key's stripe lock.
+     * Whether a reserved item can be published with these fields: its header has room for them
+     * (flags when they are not 0, a CAS when the client chose one, an expiry far off).
      */
-    public ItemView publish(Key key, Reservation reserved, long version, long cas, int marks) {
+    public boolean fits(Reservation reserved, int flags, long expiresAt, boolean chosenCas) {
+        int shape = reserved.shape;
+        return (flags == 0 || (shape & ItemFormat.HAS_FLAGS) != 0) && (chosenCas == ((shape & ItemFormat.CHOSEN_CAS) != 0))
+                && (ItemFormat.needsFarExpiry(expiresAt, clock.millis()) == ((shape & ItemFormat.FAR_EXPIRY) != 0));
+    }
+
+    /**
+     * Publishes a reserved item, its value read, as the key's item, with these fields (which it
+     * must {@link #fits fit}); returns it in this thread's {@link Views#written} view, or null
+     * when the index has no slot left. The caller holds the key's stripe lock.
+     */
+    public ItemView publish(Key key, Reservation reserved, int flags, long expiresAt, long version, long cas, int marks) {
         long location = reserved.location;
         Block large = reserved.large;
         reserved.clear();
-        finish(location, reserved.expiresAt, version, reserved.chosenCas ? cas : version, reserved.flags, -1, marks, 0, false);
+        finish(location, expiresAt, version, cas, flags, -1, marks, 0, false);
         if (large != null) {
             large.sealedEpoch = epochs.advance();
             queues.add(policy.queueOfNew(key.hash64()), large);

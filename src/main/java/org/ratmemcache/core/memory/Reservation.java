@@ -19,9 +19,8 @@ public final class Reservation {
     MemorySegment memory;
     long valueOffset;
     int length;
-    int flags;
-    long expiresAt;
-    boolean chosenCas;
+    /** The item's shape: which optional fields its header has room for. */
+    int shape;
 
     /** Whether this holds room not yet published or discarded. */
     public boolean isHeld() {

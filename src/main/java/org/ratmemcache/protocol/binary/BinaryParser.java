@@ -9,6 +9,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.protocol.Parsed;
 import org.ratmemcache.protocol.ValueReader;
+import org.ratmemcache.protocol.ValueTarget;
 
 /**
  * Parses memcached's binary protocol from a connection's input, one request at a time, exactly
@@ -17,8 +18,9 @@ import org.ratmemcache.protocol.ValueReader;
  * <h2>Framing</h2>
  * A request is a 24-byte header, then extras, key and value, whose lengths the header gives. The
  * parser waits for header, extras and key (at most 24 + 255 + 65,535 bytes), checks them, and
- * only then reads a value: into an array that grows with the bytes received, or, for a value over
- * the size limit, discarding it as it arrives without buffering it.
+ * only then reads a value ({@link ValueReader}): whole in the input, or streamed into the room
+ * the connection's {@link ValueTarget} took, or, for a value over the size limit, discarded as it
+ * arrives without buffering it.
  *
  * <h2>Checks, in memcached's order</h2>
  * <ol>
@@ -51,7 +53,7 @@ public final class BinaryParser {
     private final BinaryRequest request = new BinaryRequest();
     private State state = State.HEADER;
     /** VALUE and SWALLOW: the body's bytes after the key. */
-    private final ValueReader body = new ValueReader();
+    private final ValueReader body;
 
     /** @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does */
     public BinaryParser(long itemSizeMax) {
@@ -60,8 +62,14 @@ public final class BinaryParser {
 
     /** @param sasl whether the SASL opcodes are served (memcached's -S), rather than unknown */
     public BinaryParser(long itemSizeMax, boolean sasl) {
+        this(itemSizeMax, sasl, ValueTarget.NONE);
+    }
+
+    /** @param values where long values go as they arrive */
+    public BinaryParser(long itemSizeMax, boolean sasl, ValueTarget values) {
         this.itemSizeMax = itemSizeMax;
         this.sasl = sasl;
+        this.body = new ValueReader(values);
     }
 
     public BinaryRequest request() {
@@ -198,13 +206,24 @@ public final class BinaryParser {
     }
 
     private Parsed readValue(ByteBuf in) {
-        boolean whole = body.read(in);
-        request.value = body.value();
-        if (!whole) {
+        if (!body.read(in)) {
             return Parsed.NEED_MORE;
+        }
+        if (body.streamed()) {
+            request.value.streamed(body.length());
+        } else {
+            request.value.whole(in, in.readerIndex(), body.length());
+            in.skipBytes(body.length());
         }
         state = State.HEADER;
         return Parsed.REQUEST;
+    }
+
+    /** Gives up a value being streamed: the connection closes. */
+    public void abandon() {
+        if (state == State.VALUE) {
+            body.abandon();
+        }
     }
 
     private void fail(BinaryRequest r, Status status, boolean close, long discard) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.protocol.ItemBytes;
 
 /**
  * Writes binary-protocol responses into a buffer, byte for byte as memcached 1.6 does: a 24-byte
@@ -55,17 +56,17 @@ public final class BinaryReplies {
     }
 
     /** A hit: flags, the key if asked for, and the value unless {@code value} is null (touch). */
-    public static void item(ByteBuf out, BinaryRequest request, Item item, boolean withKey, byte[] value) {
-        Key key = item.key();
+    public static void item(ByteBuf out, BinaryRequest request, Item item, boolean withKey, boolean withValue) {
+        Key key = request.key();
         int keyLength = withKey ? key.length() : 0;
-        header(out, request.opcode(), Status.OK, FLAGS_EXTRAS, keyLength, value == null ? 0 : value.length,
+        header(out, request.opcode(), Status.OK, FLAGS_EXTRAS, keyLength, withValue ? item.valueLength() : 0,
                 request.opaque(), item.cas());
         out.writeInt(item.flags());
         if (withKey) {
             out.writeBytes(key.array(), key.offset(), key.length());
         }
-        if (value != null) {
-            out.writeBytes(value);
+        if (withValue) {
+            ItemBytes.writeValue(out, item);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.ratmemcache.protocol.binary;
 
 import org.ratmemcache.core.Key;
+import org.ratmemcache.protocol.RequestValue;
 import org.ratmemcache.core.StoreMode;
 
 /**
@@ -26,7 +27,8 @@ public final class BinaryRequest {
     boolean hasExpiration;
     long delta;
     long initial;
-    byte[] value;
+    /** A store's or a SASL step's value. */
+    final RequestValue value = new RequestValue();
     /** An error to answer with instead of executing; null for none. */
     Status error;
     /** The request was refused for its size: a set also removes the key's old value. */
@@ -46,7 +48,7 @@ public final class BinaryRequest {
         error = null;
         refusedStore = null;
         closeAfterReply = false;
-        value = null;
+        value.clear();
         flags = 0;
         expiration = 0;
         hasExpiration = false;
@@ -100,7 +102,8 @@ public final class BinaryRequest {
         return initial;
     }
 
-    public byte[] value() {
+    /** The value that followed the key: in the input, or streamed into the connection's room for it. */
+    public RequestValue value() {
         return value;
     }
 

@@ -10,6 +10,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.protocol.Parsed;
 import org.ratmemcache.protocol.ValueReader;
+import org.ratmemcache.protocol.ValueTarget;
 
 /**
  * Parses memcached's text protocol from a connection's input, one request at a time, exactly as
@@ -23,9 +24,9 @@ import org.ratmemcache.protocol.ValueReader;
  *       closes the connection, except a retrieval ({@code get}, {@code gets}, {@code gat},
  *       {@code gats}), which may grow to {@value #MAX_RETRIEVAL_LINE} bytes so that large
  *       multi-gets work, but no further.</li>
- *   <li>DATA: a storage command's data block, copied straight into the value array as it
- *       arrives, then its CRLF checked. The array grows with the bytes received, so a command line
- *       that announces a large value costs nothing until the value comes.</li>
+ *   <li>DATA: a storage command's data block ({@link ValueReader}): left in the input until it
+ *       is whole, or, when the connection's {@link ValueTarget} takes it, copied into the room
+ *       taken for it as it arrives; then its CRLF checked.</li>
  *   <li>SWALLOW: the data block of a refused storage command, discarded as it arrives, never
  *       buffered, so that the connection stays in step with the client.</li>
  * </ul>
@@ -64,7 +65,7 @@ public final class TextParser {
     /** Bytes of the pending line already searched for LF. */
     private int scanned;
     /** DATA and SWALLOW: the data block's bytes. */
-    private final ValueReader data = new ValueReader();
+    private final ValueReader data;
 
     /** Grows to the longest line the connection has sent; most lines (get, set, delete) fit 64 bytes. */
     private byte[] line = new byte[64];
@@ -73,7 +74,16 @@ public final class TextParser {
 
     /** @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does */
     public TextParser(long itemSizeMax) {
+        this(itemSizeMax, ValueTarget.NONE);
+    }
+
+    /**
+     * @param itemSizeMax the largest item, measured as {@link Cache#itemSize} does
+     * @param values      where long values go as they arrive
+     */
+    public TextParser(long itemSizeMax, ValueTarget values) {
         this.itemSizeMax = itemSizeMax;
+        this.data = new ValueReader(values);
     }
 
     /** The request that the last {@link Parsed#REQUEST} filled in. */
@@ -131,17 +141,30 @@ public final class TextParser {
     }
 
     private Parsed readData(ByteBuf in) {
-        boolean whole = data.read(in);
-        request.value = data.value();
-        if (!whole || in.readableBytes() < 2) {
+        if (!data.read(in) || in.readableBytes() < (data.streamed() ? 2 : data.length() + 2)) {
             return Parsed.NEED_MORE;
+        }
+        if (data.streamed()) {
+            request.value.streamed(data.length());
+        } else {
+            request.value.whole(in, in.readerIndex(), data.length());
+            in.skipBytes(data.length());
         }
         boolean crlf = in.readByte() == '\r' & in.readByte() == '\n';
         state = State.LINE;
         if (!crlf) {
+            data.abandon();
+            request.value.clear();
             fail(TextError.BAD_DATA_CHUNK);
         }
         return Parsed.REQUEST;
+    }
+
+    /** Gives up a value being streamed: the connection closes. */
+    public void abandon() {
+        if (state == State.DATA) {
+            data.abandon();
+        }
     }
 
     /** memcached's exemption from the line limit: a get or gets after at most 100 spaces. */
@@ -579,9 +602,8 @@ public final class TextParser {
 
     /** A storage command's data block comes next: read it before the command is complete. */
     private Parsed readDataBlock(TextCommand command, long length) {
-        data.keep((int) length);
-        request.value = null;
         request.command = command;
+        data.keep((int) length);
         state = State.DATA;
         return Parsed.NEED_MORE;
     }

@@ -30,15 +30,14 @@ public final class TextReplies {
 
     private final byte[] digits = new byte[Decimal.MAX_UNSIGNED_64_DIGITS];
 
-    /** {@code VALUE <key> <flags> <bytes>[ <cas>]\r\n}: the line before an item's data. */
-    public void valueHeader(ByteBuf out, Item item, int valueLength, boolean withCas) {
-        Key key = item.key();
+    /** {@code VALUE <key> <flags> <bytes>[ <cas>]\r\n}: the line before the data of {@code item}, whose key is {@code key}. */
+    public void valueHeader(ByteBuf out, Key key, Item item, boolean withCas) {
         out.writeBytes(VALUE);
         out.writeBytes(key.array(), key.offset(), key.length());
         out.writeByte(' ');
         unsigned(out, item.flags() & 0xffff_ffffL);
         out.writeByte(' ');
-        unsigned(out, valueLength);
+        unsigned(out, item.valueLength());
         if (withCas) {
             out.writeByte(' ');
             unsigned(out, item.cas());

@@ -3,6 +3,7 @@ package org.ratmemcache.protocol.text;
 import java.nio.charset.StandardCharsets;
 
 import org.ratmemcache.core.Key;
+import org.ratmemcache.protocol.RequestValue;
 import org.ratmemcache.core.StoreMode;
 
 /**
@@ -30,7 +31,8 @@ public final class TextRequest {
     long cas;
     long delta;
     long verbosity;
-    byte[] value;
+    /** A storage command's data block. */
+    final RequestValue value = new RequestValue();
 
     // Tokens of the request line, as spans of `line`.
     byte[] line;
@@ -61,7 +63,7 @@ public final class TextRequest {
         hasDelay = false;
         cas = 0;
         delta = 0;
-        value = null;
+        value.clear();
         firstKey = 1;
         meta.reset();
     }
@@ -119,8 +121,8 @@ public final class TextRequest {
         return verbosity;
     }
 
-    /** The data block of a storage command. */
-    public byte[] value() {
+    /** The data block of a storage command: in the input, or streamed into the connection's room for it. */
+    public RequestValue value() {
         return value;
     }
 

@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.RequestValue;
+import org.ratmemcache.protocol.ValueTarget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ratmemcache.protocol.Parsed.NEED_MORE;
 import static org.ratmemcache.protocol.Parsed.REQUEST;
 
-/** What the parser makes of a request, and that it never buffers a value it does not need. */
+/** What the parser makes of a request, and that a value goes through no array: left in the input, or streamed. */
 class TextParserTest {
 
     private final TextParser parser = new TextParser(1 << 20);
@@ -43,7 +45,7 @@ class TextParserTest {
         assertThat(request.exptime()).isEqualTo(-1);
         assertThat(request.cas()).isEqualTo(-1L);
         assertThat(request.noreply()).isTrue();
-        assertThat(new String(request.value(), StandardCharsets.US_ASCII)).isEqualTo("abc");
+        assertThat(new String(request.value().toArray(), StandardCharsets.US_ASCII)).isEqualTo("abc");
         assertThat(in.isReadable()).isFalse();
     }
 
@@ -76,46 +78,107 @@ class TextParserTest {
     }
 
     @Test
-    void copiesAValueOutOfTheInputAsItArrives() {
+    void leavesAValueInTheInputUntilItIsWholeAndPointsAtItThere() {
         assertThat(feed("set k 0 0 1000\r\n" + "x".repeat(400))).isEqualTo(NEED_MORE);
-        assertThat(in.isReadable()).as("value bytes consumed, not buffered").isFalse();
-        assertThat(feed("x".repeat(600))).isEqualTo(NEED_MORE);
-        assertThat(in.isReadable()).isFalse();
+        assertThat(in.readableBytes()).as("the value waits in the input, not copied").isEqualTo(400);
+        assertThat(feed("y".repeat(600))).isEqualTo(NEED_MORE);
         assertThat(feed("\r")).isEqualTo(NEED_MORE);
         assertThat(feed("\n")).isEqualTo(REQUEST);
-        assertThat(parser.request().value()).hasSize(1000);
+        RequestValue value = parser.request().value();
+        assertThat(value.streamed()).isFalse();
+        assertThat(value.length()).isEqualTo(1000);
+        assertThat(value.input().toString(value.index(), 1000, StandardCharsets.US_ASCII)).isEqualTo("x".repeat(400) + "y".repeat(600));
+        assertThat(in.isReadable()).as("value and CRLF consumed").isFalse();
     }
 
     @Test
-    void allocatesAValueAsItsBytesArriveNotWhenItIsAnnounced() {
-        assertThat(feed("set k 0 0 1000000\r\n")).isEqualTo(NEED_MORE);
-        assertThat(parser.request().value()).as("nothing allocated for a bare command line").isNull();
-        assertThat(feed("x".repeat(100))).isEqualTo(NEED_MORE);
-        assertThat(parser.request().value().length).isLessThanOrEqualTo(16 * 1024);
-        for (int sent = 100; sent < 1_000_000; sent += 50_000) {
-            feed("y".repeat(Math.min(50_000, 1_000_000 - sent)));
-            assertThat((long) parser.request().value().length).isLessThanOrEqualTo(Math.max(16 * 1024, 2L * (sent + 50_000)));
+    void streamsALongValueIntoTheRoomItsTargetTakesAsItArrives() {
+        Collecting target = new Collecting(100);
+        TextParser streaming = new TextParser(1 << 20, target);
+        ByteBuf input = Unpooled.buffer();
+        try {
+            input.writeCharSequence("set k 0 0 100000\r\n", StandardCharsets.US_ASCII);
+            assertThat(streaming.parse(input)).isEqualTo(NEED_MORE);
+            assertThat(target.opened).isEqualTo(100_000);
+            for (int sent = 0; sent < 100_000; sent += 30_000) {
+                input.writeCharSequence(String.valueOf((char) ('a' + sent / 30_000)).repeat(Math.min(30_000, 100_000 - sent)),
+                        StandardCharsets.US_ASCII);
+                assertThat(streaming.parse(input)).isEqualTo(NEED_MORE);
+                assertThat(input.isReadable()).as("each chunk copied out as it arrives").isFalse();
+                input.discardReadBytes();
+            }
+            input.writeCharSequence("\r\n", StandardCharsets.US_ASCII);
+            assertThat(streaming.parse(input)).isEqualTo(REQUEST);
+            assertThat(streaming.request().value().streamed()).isTrue();
+            assertThat(streaming.request().value().length()).isEqualTo(100_000);
+            assertThat(target.bytes.toString(StandardCharsets.US_ASCII))
+                    .isEqualTo("a".repeat(30_000) + "b".repeat(30_000) + "c".repeat(30_000) + "d".repeat(10_000));
+            assertThat(target.abandoned).isFalse();
+        } finally {
+            input.release();
         }
-        assertThat(feed("\r\n")).isEqualTo(REQUEST);
-        byte[] value = parser.request().value();
-        assertThat(value).hasSize(1_000_000);
-        assertThat(new String(value, 0, 101, StandardCharsets.US_ASCII)).isEqualTo("x".repeat(100) + "y");
-        assertThat(value[999_999]).isEqualTo((byte) 'y');
     }
 
     @Test
-    void allocatesAnArrivedValueOnceAndExactly() {
-        assertThat(feed("set k 0 0 300000\r\n" + "z".repeat(300_000) + "\r\n")).isEqualTo(REQUEST);
-        assertThat(parser.request().value()).hasSize(300_000);
+    void abandonsTheRoomOfAStreamedValueWithABadEnding() {
+        Collecting target = new Collecting(1);
+        TextParser streaming = new TextParser(1 << 20, target);
+        ByteBuf input = Unpooled.copiedBuffer("set k 0 0 5\r\nhelloXX", StandardCharsets.US_ASCII);
+        try {
+            assertThat(streaming.parse(input)).isEqualTo(REQUEST);
+            assertThat(streaming.request().error()).isEqualTo(TextError.BAD_DATA_CHUNK);
+            assertThat(target.abandoned).isTrue();
+        } finally {
+            input.release();
+        }
+    }
+
+    @Test
+    void readsAnEmptyValue() {
         assertThat(feed("set e 0 0 0\r\n\r\n")).isEqualTo(REQUEST);
-        assertThat(parser.request().value()).isEmpty();
+        assertThat(parser.request().value().length()).isZero();
+        assertThat(parser.request().value().toArray()).isEmpty();
+    }
+
+    /** A target that takes values longer than {@code longerThan} and collects their bytes. */
+    static final class Collecting implements ValueTarget {
+        final int longerThan;
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int opened = -1;
+        boolean abandoned;
+
+        Collecting(int longerThan) {
+            this.longerThan = longerThan;
+        }
+
+        @Override
+        public boolean open(int length) {
+            if (length <= longerThan) {
+                return false;
+            }
+            opened = length;
+            return true;
+        }
+
+        @Override
+        public void write(ByteBuf in, int index, int offset, int length) {
+            assertThat(offset).isEqualTo(bytes.size());
+            byte[] chunk = new byte[length];
+            in.getBytes(index, chunk);
+            bytes.writeBytes(chunk);
+        }
+
+        @Override
+        public void abandon() {
+            abandoned = true;
+        }
     }
 
     @Test
     void discardsARefusedValueWithoutBufferingIt() {
         assertThat(feed("set k 0 0 2000000000\r\n")).isEqualTo(REQUEST);
         assertThat(parser.request().command()).isEqualTo(TextCommand.STORE_TOO_LARGE);
-        assertThat(parser.request().value()).isNull();
+        assertThat(parser.request().value().length()).isZero();
         byte[] chunk = new byte[64 * 1024];
         for (int i = 0; i < 100; i++) {
             in.writeBytes(chunk);
