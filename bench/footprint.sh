@@ -81,8 +81,9 @@ for part in "${parts[@]}"; do
       config=$(memcaslap_config set 1024 1)
       read -r -a servers <<< "${LOAD_SERVERS:-memcached rat-l2-on rat-l2-off}"
       for megabytes in ${LOAD_M:-256}; do
-        # memcaslap's window is keys per connection: 50 connections of 1 KiB items over twice -m
-        window=$(( (2 * megabytes * 1024 + 49) / 50 + 1 ))
+        # memcaslap's window is keys per connection, in thousands of 1,024: 50 connections of
+        # 1 KiB items over at least twice -m
+        window=$(( (2 * megabytes * 1024 / 50 + 1023) / 1024 + 1 ))
         for name in "${servers[@]}"; do
           port=$(free_port)
           gclog=$work/gc-$name-$megabytes.log
@@ -93,9 +94,9 @@ for part in "${parts[@]}"; do
           fi
           python3 bench/mcclient.py fill "$port" 1 16 100
           idle=$(rss_kb "$server")
-          memcaslap -s "127.0.0.1:$port" -t "${LOAD_SECONDS:-30}s" -F "$config" -T 2 -c 50 -w "$window" > "$work/load.txt" 2>&1
+          memcaslap -s "127.0.0.1:$port" -t "${LOAD_SECONDS:-30}s" -F "$config" -T 2 -c 50 -w "${window}k" > "$work/load.txt" 2>&1
           loaded=$(rss_kb "$server")
-          echo "load $name -m $megabytes: idle RSS $(mib "$idle"), after $(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' "$work/load.txt" | tail -1) sets/s for ${LOAD_SECONDS:-30} s over $((window * 50)) keys: RSS $(mib "$loaded"), grown $(mib $((loaded - idle))) = $(awk "BEGIN {printf \"%.2f\", ($loaded - $idle) / 1024 / $megabytes}") x -m"
+          echo "load $name -m $megabytes: idle RSS $(mib "$idle"), after $(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' "$work/load.txt" | tail -1) sets/s for ${LOAD_SECONDS:-30} s over $((window * 1024 * 50)) keys: RSS $(mib "$loaded"), grown $(mib $((loaded - idle))) = $(awk "BEGIN {printf \"%.2f\", ($loaded - $idle) / 1024 / $megabytes}") x -m"
           if [ -f "$gclog" ]; then
             # unified logging: "... Pause Young (Normal) (G1 Evacuation Pause) 100M->20M(256M) 1.234ms"
             sed -n 's/.*\(Pause [A-Za-z][^)]*)\).* \([0-9.]*\)ms$/\2/p' "$gclog" | sort -n |

@@ -134,8 +134,17 @@ public interface Cache {
      */
     CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request);
 
-    /** incr or decr, with the binary and meta protocols' options: see {@link Arithmetic}. */
+    /**
+     * incr or decr, with the binary and meta protocols' options: see {@link Arithmetic}. A
+     * protected caller may be answered from an object the cache reuses for this thread's next
+     * delta ({@link DeltaResult.Applied}): it reads the answer at once.
+     */
     CompletableFuture<DeltaResult> delta(Key key, Arithmetic arithmetic);
+
+    /** Plain incr or decr, as the text protocol has them: {@link #delta(Key, Arithmetic)} without building its options. */
+    default CompletableFuture<DeltaResult> delta(Key key, Arithmetic.Direction direction, long delta) {
+        return delta(key, Arithmetic.of(direction, delta));
+    }
 
     /** Sets the expiry of the key's live item; completes with whether there was one. */
     CompletableFuture<Boolean> touch(Key key, long expiresAt);

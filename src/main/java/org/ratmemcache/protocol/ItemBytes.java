@@ -2,17 +2,20 @@ package org.ratmemcache.protocol;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 
 import org.ratmemcache.core.Item;
 
 /**
  * Copies between a connection's buffers and item memory, with no array in between: a reply's
  * value goes from the item straight into the output buffer, a store's value from the input buffer
- * straight into the room reserved for it. Netty's buffers are seen as memory segments through
- * their own NIO view ({@link ByteBuf#internalNioBuffer}, which a pooled buffer keeps), or their
- * array when they have one.
+ * straight into the room reserved for it. A direct buffer with a memory address (Netty's pooled
+ * buffers, where Netty uses {@code Unsafe}) is copied to or from by address, after the bounds of
+ * both sides are checked here; a heap buffer through its array; any other through an NIO view,
+ * which allocates.
  */
 public final class ItemBytes {
 
@@ -34,7 +37,11 @@ public final class ItemBytes {
 
     /** Copies {@code length} bytes of {@code from} at {@code offset} into {@code to} at {@code index}, which has the room. */
     static void copy(MemorySegment from, long offset, ByteBuf to, int index, int length) {
-        if (to.hasArray()) {
+        if (to.hasMemoryAddress() && from.isNative()) {
+            Objects.checkFromIndexSize(offset, length, from.byteSize());
+            Objects.checkFromIndexSize(index, length, to.capacity());
+            PlatformDependent.copyMemory(from.address() + offset, to.memoryAddress() + index, length);
+        } else if (to.hasArray()) {
             MemorySegment.copy(from, ValueLayout.JAVA_BYTE, offset, to.array(), to.arrayOffset() + index, length);
         } else if (to.nioBufferCount() == 1) {
             MemorySegment.copy(from, offset, MemorySegment.ofBuffer(to.internalNioBuffer(index, length)), 0, length);
@@ -45,7 +52,11 @@ public final class ItemBytes {
 
     /** Copies {@code length} bytes of {@code from} at {@code index} into {@code to} at {@code offset}. */
     public static void copy(ByteBuf from, int index, MemorySegment to, long offset, int length) {
-        if (from.hasArray()) {
+        if (from.hasMemoryAddress() && to.isNative()) {
+            Objects.checkFromIndexSize(index, length, from.capacity());
+            Objects.checkFromIndexSize(offset, length, to.byteSize());
+            PlatformDependent.copyMemory(from.memoryAddress() + index, to.address() + offset, length);
+        } else if (from.hasArray()) {
             MemorySegment.copy(from.array(), from.arrayOffset() + index, to, ValueLayout.JAVA_BYTE, offset, length);
         } else if (from.nioBufferCount() == 1) {
             MemorySegment.copy(MemorySegment.ofBuffer(from.internalNioBuffer(index, length)), 0, to, offset, length);

@@ -149,6 +149,11 @@ final class Commands {
         return cache.delta(key, arithmetic);
     }
 
+    /** Plain incr or decr, as the text protocol has them. */
+    CompletableFuture<DeltaResult> delta(Key key, Arithmetic.Direction direction, long delta) {
+        return cache.delta(key, direction, delta);
+    }
+
     CompletableFuture<Boolean> touch(Key key, long expiresAt) {
         return cache.touch(key, expiresAt);
     }

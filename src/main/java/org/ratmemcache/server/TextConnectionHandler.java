@@ -222,8 +222,8 @@ final class TextConnectionHandler extends ConnectionHandler {
                 }
                 answerChange(commands.delete(request.key(), 0), replyDeleted);
             }
-            case DELTA -> answerChange(commands.delta(request.key(), Arithmetic.of(request.increment()
-                    ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR, request.delta())), replyDelta);
+            case DELTA -> answerChange(commands.delta(request.key(), request.increment()
+                    ? Arithmetic.Direction.INCR : Arithmetic.Direction.DECR, request.delta()), replyDelta);
             case TOUCH -> answerChange(commands.touch(request.key(), commands.expiresAt(request.exptime())), replyTouched);
             case FLUSH_ALL -> {
                 if (commands.policy().flush()) {

@@ -31,8 +31,9 @@ final class Detached {
                 : result;
     }
 
+    /** An applied delta is always copied: the engine reuses one answer per thread. */
     static DeltaResult delta(DeltaResult result) {
-        return result instanceof DeltaResult.Applied applied && applied.item() instanceof ItemView
+        return result instanceof DeltaResult.Applied applied
                 ? new DeltaResult.Applied(applied.value(), item(applied.item()), applied.created(), applied.expiresBefore())
                 : result;
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeltaResult;
@@ -18,74 +19,158 @@ import org.ratmemcache.core.engine.KeyLocks.Command;
  * stops at 0; a number that got shorter keeps its length, padded with spaces, as memcached
  * rewrites it in place. The binary and meta protocols add a CAS to match, a new expiry, a CAS of
  * the client's choosing, and a miss that creates the number ({@link Arithmetic}).
+ *
+ * <p>Each thread reuses one command, its scratch digits and one answer, so a delta memory decides
+ * at once allocates nothing; the answer is good until the thread's next delta (the engine copies
+ * it for a caller that is not protected, and a delta that waits for the disk has its own).
  */
-record IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats) {
+final class IncrDecr {
+
+    private final KeyLocks locks;
+    private final Tiers tiers;
+    private final DurableState state;
+    private final CacheStats stats;
+    private final ThreadLocal<Delta> reusable = ThreadLocal.withInitial(Delta::new);
+
+    IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats) {
+        this.locks = locks;
+        this.tiers = tiers;
+        this.state = state;
+        this.stats = stats;
+    }
 
     CompletableFuture<DeltaResult> apply(Key key, Arithmetic op) {
-        return locks.run(key, Access.CHANGE, Command.detaching((k, current, now) -> {
+        return locks.run(key, Access.CHANGE, reusable.get().of(op.direction(), op.delta(), op.cas(), op.initial(),
+                op.createExpiresAt(), op.newExpiresAt(), op.newCas()));
+    }
+
+    CompletableFuture<DeltaResult> apply(Key key, Arithmetic.Direction direction, long delta) {
+        return locks.run(key, Access.CHANGE, reusable.get().of(direction, delta, 0, 0, Arithmetic.NO_CREATE, Expiry.UNCHANGED,
+                Cache.NEXT_CAS));
+    }
+
+    /** One incr or decr, with the fields of an {@link Arithmetic}, decided under the key's lock. */
+    private final class Delta implements Command<DeltaResult> {
+        private Arithmetic.Direction direction;
+        private long delta;
+        private long cas;
+        private long initial;
+        private long createExpiresAt;
+        private long newExpiresAt;
+        private long newCas;
+        private final Decimal number = new Decimal();
+        private byte[] digits = new byte[Decimal.MAX_UNSIGNED_64_DIGITS];
+        private final DeltaResult.Applied answer = new DeltaResult.Applied(0, null, false, 0);
+        private final CompletableFuture<DeltaResult> answered = CompletableFuture.completedFuture(answer);
+
+        Delta of(Arithmetic.Direction direction, long delta, long cas, long initial, long createExpiresAt, long newExpiresAt,
+                long newCas) {
+            this.direction = direction;
+            this.delta = delta;
+            this.cas = cas;
+            this.initial = initial;
+            this.createExpiresAt = createExpiresAt;
+            this.newExpiresAt = newExpiresAt;
+            this.newCas = newCas;
+            return this;
+        }
+
+        @Override
+        public Command<DeltaResult> forDisk() {
+            return new Delta().of(direction, delta, cas, initial, createExpiresAt, newExpiresAt, newCas);
+        }
+
+        @Override
+        public DeltaResult detach(DeltaResult result) {
+            return Detached.delta(result);
+        }
+
+        @Override
+        public CompletableFuture<DeltaResult> apply(Key key, Item current, long now) {
             if (current == null) {
-                return op.creates() ? create(k, op, now) : miss(op);
+                return createExpiresAt != Arithmetic.NO_CREATE ? create(key, now) : miss();
             }
-            if (op.cas() != 0 && op.cas() != current.cas()) {
+            if (cas != 0 && cas != current.cas()) {
                 return Completed.DELTA_CAS_MISMATCH;
             }
-            byte[] value = current.value();
-            Decimal number = new Decimal();
-            if (!number.parseUnsigned64(value, 0, value.length)) {
+            int length = readNumber(current);
+            if (!number.parseUnsigned64(digits, 0, length)) {
                 return Completed.DELTA_NON_NUMERIC;
             }
-            long after = op.applyTo(number.value());
-            byte[] digits = new byte[Math.max(Decimal.length(after), value.length)];
-            Arrays.fill(digits, Decimal.write(after, digits, 0), digits.length, (byte) ' ');
-            long expiresAt = op.newExpiresAt() == Expiry.UNCHANGED ? current.expiresAt() : op.newExpiresAt();
+            long after = direction == Arithmetic.Direction.INCR ? number.value() + delta
+                    : Long.compareUnsigned(delta, number.value()) > 0 ? 0 : number.value() - delta;
+            // the new number keeps the old one's length, padded with spaces, as memcached's in place
+            int written = Decimal.write(after, digits, 0);
+            Arrays.fill(digits, written, Math.max(written, length), (byte) ' ');
+            int newLength = Math.max(written, length);
+            long expiresAt = newExpiresAt == Expiry.UNCHANGED ? current.expiresAt() : newExpiresAt;
             long expiresBefore = current.expiresAt();
             long version = state.nextCas(now);
-            long cas = op.newCas() == org.ratmemcache.core.Cache.NEXT_CAS ? version : op.newCas();
-            Item updated = tiers.write(k, current.flags(), expiresAt, version, cas, 0, now, false, digits);
+            long itemCas = newCas == Cache.NEXT_CAS ? version : newCas;
+            int flags = current.flags();
+            Item updated = tiers.write(key, flags, expiresAt, version, itemCas, 0, now, false, digits, newLength);
             stats.totalItems.increment();
-            (op.direction() == Arithmetic.Direction.INCR ? stats.incrHits : stats.decrHits).increment();
+            (direction == Arithmetic.Direction.INCR ? stats.incrHits : stats.decrHits).increment();
             if (updated == null) {
-                return Completed.afterAny(tiers.remove(k), applied(after, heapItem(k, digits, current.flags(), expiresAt, cas, version, now), false, expiresBefore));
+                return Completed.afterAny(tiers.remove(key),
+                        new DeltaResult.Applied(after, heapItem(key, newLength, flags, expiresAt, itemCas, version, now), false, expiresBefore));
             }
-            return answer(tiers.durable(updated), applied(after, updated, false, expiresBefore));
-        }, Detached::delta));
-    }
-
-    /** A miss that creates the number, as memcached does it: an add of the initial value. */
-    private CompletableFuture<DeltaResult> create(Key key, Arithmetic op, long now) {
-        byte[] digits = new byte[Decimal.length(op.initial())];
-        Decimal.write(op.initial(), digits, 0);
-        stats.totalItems.increment();
-        long version = state.nextCas(now);
-        long cas = op.newCas() == org.ratmemcache.core.Cache.NEXT_CAS ? version : op.newCas();
-        if (Expiry.isExpired(op.createExpiresAt(), now)) {
-            // created already expired: the key ends up empty, but the caller still learns the value
-            Item gone = heapItem(key, digits, 0, op.createExpiresAt(), cas, version, now);
-            return Completed.afterAny(tiers.remove(key), applied(op.initial(), gone, true, Expiry.NEVER));
+            return answer(tiers.durable(updated), after, updated, false, expiresBefore);
         }
-        Item created = tiers.write(key, 0, op.createExpiresAt(), version, cas, 0, now, false, digits);
-        if (created == null) {
-            return Completed.afterAny(tiers.remove(key), applied(op.initial(), heapItem(key, digits, 0, op.createExpiresAt(), cas, version, now),
-                    true, Expiry.NEVER));
+
+        /** Copies the item's value into the scratch digits; returns its length. */
+        private int readNumber(Item current) {
+            int length = current.valueLength();
+            if (digits.length < Math.max(length, Decimal.MAX_UNSIGNED_64_DIGITS)) {
+                digits = new byte[Math.max(length, Decimal.MAX_UNSIGNED_64_DIGITS)];
+            }
+            if (current.compressed()) {
+                byte[] value = current.value();
+                System.arraycopy(value, 0, digits, 0, length);
+            } else {
+                java.lang.foreign.MemorySegment.copy(current.valueMemory(), java.lang.foreign.ValueLayout.JAVA_BYTE,
+                        current.valueOffset(), digits, 0, length);
+            }
+            return length;
         }
-        return answer(tiers.durable(created), applied(op.initial(), created, true, Expiry.NEVER));
-    }
 
-    /** The answer once the new version is durable; one that completes later carries a copy of its item. */
-    private static CompletableFuture<DeltaResult> answer(CompletableFuture<Void> durable, DeltaResult result) {
-        return Completed.afterAny(durable, durable == Completed.NOTHING ? result : Detached.delta(result));
-    }
+        /** A miss that creates the number, as memcached does it: an add of the initial value. */
+        private CompletableFuture<DeltaResult> create(Key key, long now) {
+            int length = Decimal.write(initial, digits, 0);
+            stats.totalItems.increment();
+            long version = state.nextCas(now);
+            long itemCas = newCas == Cache.NEXT_CAS ? version : newCas;
+            if (Expiry.isExpired(createExpiresAt, now)) {
+                // created already expired: the key ends up empty, but the caller still learns the value
+                Item gone = heapItem(key, length, 0, createExpiresAt, itemCas, version, now);
+                return Completed.afterAny(tiers.remove(key), new DeltaResult.Applied(initial, gone, true, Expiry.NEVER));
+            }
+            Item created = tiers.write(key, 0, createExpiresAt, version, itemCas, 0, now, false, digits, length);
+            if (created == null) {
+                Item lost = heapItem(key, length, 0, createExpiresAt, itemCas, version, now);
+                return Completed.afterAny(tiers.remove(key), new DeltaResult.Applied(initial, lost, true, Expiry.NEVER));
+            }
+            return answer(tiers.durable(created), initial, created, true, Expiry.NEVER);
+        }
 
-    private static DiskItem heapItem(Key key, byte[] digits, int flags, long expiresAt, long cas, long version, long now) {
-        return new DiskItem(key.toStored(), digits, flags, expiresAt, cas, now, false, false, false, version);
-    }
+        /** The answer once the new version is durable: at once, this thread's; later, a copy of its own. */
+        private CompletableFuture<DeltaResult> answer(CompletableFuture<Void> durable, long value, Item item, boolean created,
+                long expiresBefore) {
+            if (durable == Completed.NOTHING) {
+                answer.set(value, item, created, expiresBefore);
+                return answered;
+            }
+            DeltaResult copy = new DeltaResult.Applied(value, Detached.item(item), created, expiresBefore);
+            return durable.thenApply(done -> copy);
+        }
 
-    private CompletableFuture<DeltaResult> miss(Arithmetic op) {
-        (op.direction() == Arithmetic.Direction.INCR ? stats.incrMisses : stats.decrMisses).increment();
-        return Completed.DELTA_NOT_FOUND;
-    }
+        private DiskItem heapItem(Key key, int length, int flags, long expiresAt, long cas, long version, long now) {
+            return new DiskItem(key.toStored(), Arrays.copyOf(digits, length), flags, expiresAt, cas, now, false, false, false, version);
+        }
 
-    private static DeltaResult applied(long value, Item item, boolean created, long expiresBefore) {
-        return new DeltaResult.Applied(value, item, created, expiresBefore);
+        private CompletableFuture<DeltaResult> miss() {
+            (direction == Arithmetic.Direction.INCR ? stats.incrMisses : stats.decrMisses).increment();
+            return Completed.DELTA_NOT_FOUND;
+        }
     }
 }

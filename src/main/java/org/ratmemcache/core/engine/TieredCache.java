@@ -233,13 +233,13 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, byte[] value, long cas,
             long newCas, Consumer<? super Item> stored) {
-        return store(mode, key, flags, expiresAt, new StoreValue(value, null), cas, newCas, stored);
+        return store(mode, key, flags, expiresAt, new StoreValue().of(value, null), cas, newCas, stored);
     }
 
     @Override
     public CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, Reservation value,
             long cas, long newCas, Consumer<? super Item> stored) {
-        return store(mode, key, flags, expiresAt, new StoreValue(null, value), cas, newCas, stored);
+        return store(mode, key, flags, expiresAt, reusable.get().value.of(null, value), cas, newCas, stored);
     }
 
     private CompletableFuture<StoreResult> store(StoreMode mode, Key key, int flags, long expiresAt, StoreValue value,
@@ -258,7 +258,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         Access access = mode == StoreMode.SET ? Access.OVERWRITE : Access.CHANGE;
         boolean outside = epochs.enterIfOutside();
         try {
-            return counted(mode, locks.run(key, access, new StoreCommand(mode, flags, expiresAt, value, cas, newCas, stored)));
+            return counted(mode, locks.run(key, access, reusable.get().store.of(mode, flags, expiresAt, value, cas, newCas, stored)));
         } catch (RuntimeException | Error e) {
             value.discard(tiers.memory());
             throw e;
@@ -270,6 +270,18 @@ public final class TieredCache implements Cache, AutoCloseable {
     }
 
     /**
+     * What a thread reuses for the commands it runs, so that a command memory decides at once
+     * allocates nothing: each is filled in for the call, and copied when it must wait for the disk.
+     */
+    private final ThreadLocal<Reusable> reusable = ThreadLocal.withInitial(Reusable::new);
+
+    private final class Reusable {
+        final StoreValue value = new StoreValue();
+        final StoreCommand store = new StoreCommand();
+        final DeleteCommand delete = new DeleteCommand();
+    }
+
+    /**
      * A store's value: bytes on the heap, or reserved in memory and read there. Reserved room is
      * good only for now, so a store that must wait for the disk takes a copy of it first.
      */
@@ -277,9 +289,10 @@ public final class TieredCache implements Cache, AutoCloseable {
         private byte[] bytes;
         private Reservation reserved;
 
-        StoreValue(byte[] bytes, Reservation reserved) {
+        StoreValue of(byte[] bytes, Reservation reserved) {
             this.bytes = bytes;
             this.reserved = reserved;
+            return this;
         }
 
         long length() {
@@ -297,7 +310,8 @@ public final class TieredCache implements Cache, AutoCloseable {
         StoreValue onHeap(MemoryTier memory) {
             byte[] copy = bytes();
             discard(memory);
-            return new StoreValue(copy, null);
+            bytes = null;
+            return new StoreValue().of(copy, null);
         }
 
         /** Gives up the reserved room, if any; the bytes stay. */
@@ -311,15 +325,15 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     /** A store, decided under the key's lock on the key's current item. */
     private final class StoreCommand implements Command<StoreResult> {
-        private final StoreMode mode;
-        private final int flags;
-        private final long expiresAt;
-        private final StoreValue value;
-        private final long cas;
-        private final long newCas;
-        private final Consumer<? super Item> stored;
+        private StoreMode mode;
+        private int flags;
+        private long expiresAt;
+        private StoreValue value;
+        private long cas;
+        private long newCas;
+        private Consumer<? super Item> stored;
 
-        StoreCommand(StoreMode mode, int flags, long expiresAt, StoreValue value, long cas, long newCas,
+        StoreCommand of(StoreMode mode, int flags, long expiresAt, StoreValue value, long cas, long newCas,
                 Consumer<? super Item> stored) {
             this.mode = mode;
             this.flags = flags;
@@ -328,11 +342,12 @@ public final class TieredCache implements Cache, AutoCloseable {
             this.cas = cas;
             this.newCas = newCas;
             this.stored = stored;
+            return this;
         }
 
         @Override
         public Command<StoreResult> forDisk() {
-            return new StoreCommand(mode, flags, expiresAt, value.onHeap(tiers.memory()), cas, newCas, stored);
+            return new StoreCommand().of(mode, flags, expiresAt, value.onHeap(tiers.memory()), cas, newCas, stored);
         }
 
         @Override
@@ -377,15 +392,49 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<DeleteResult> delete(Key key, long cas) {
-        return guarded(() -> ifCasMatches(key, cas, Mismatch.NOT_COUNTED, this::deleted));
+        boolean outside = epochs.enterIfOutside();
+        try {
+            return locks.run(key, Access.CHANGE, reusable.get().delete.of(cas));
+        } finally {
+            if (outside) {
+                epochs.exit();
+            }
+        }
+    }
+
+    /** delete: the key's live item removed if {@code cas} is 0 or its CAS. */
+    private final class DeleteCommand implements Command<DeleteResult> {
+        private long cas;
+
+        DeleteCommand of(long cas) {
+            this.cas = cas;
+            return this;
+        }
+
+        @Override
+        public Command<DeleteResult> forDisk() {
+            return new DeleteCommand().of(cas);
+        }
+
+        @Override
+        public CompletableFuture<DeleteResult> apply(Key key, Item current, long now) {
+            if (current == null) {
+                stats.deleteMisses.increment();
+                return Completed.of(DeleteResult.NOT_FOUND);
+            }
+            if (cas != 0 && cas != current.cas()) {
+                return Completed.of(DeleteResult.EXISTS);
+            }
+            return Completed.after(deleted(key, current), DeleteResult.DELETED);
+        }
     }
 
     @Override
     public CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request) {
         if (!request.keepsItem()) {
-            return guarded(() -> ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, this::deleted));
+            return guarded(() -> ifCasMatches(key, request.cas(), this::deleted));
         }
-        return guarded(() -> ifCasMatches(key, request.cas(), Mismatch.COUNTED_AS_MISS, (k, current) -> {
+        return guarded(() -> ifCasMatches(key, request.cas(), (k, current) -> {
             long now = clock.millis();
             Item kept = current;
             if (request.dropValue()) {
@@ -418,6 +467,19 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
         return handOut(() -> incrDecr.apply(key, op), Detached::delta);
+    }
+
+    @Override
+    public CompletableFuture<DeltaResult> delta(Key key, Arithmetic.Direction direction, long delta) {
+        boolean outside = epochs.enterIfOutside();
+        try {
+            CompletableFuture<DeltaResult> answer = incrDecr.apply(key, direction, delta);
+            return outside ? detachedNow(answer, Detached::delta) : answer;
+        } finally {
+            if (outside) {
+                epochs.exit();
+            }
+        }
     }
 
     @Override
@@ -505,17 +567,22 @@ public final class TieredCache implements Cache, AutoCloseable {
         boolean outside = epochs.enterIfOutside();
         try {
             CompletableFuture<T> answer = call.get();
-            if (!outside || !answer.isDone() || answer.isCompletedExceptionally()) {
-                return answer;
-            }
-            T value = answer.getNow(null);
-            T copy = value == null ? null : detach.apply(value);
-            return copy == value ? answer : CompletableFuture.completedFuture(copy);
+            return outside ? detachedNow(answer, detach) : answer;
         } finally {
             if (outside) {
                 epochs.exit();
             }
         }
+    }
+
+    /** An answer already there, with its items copied (and so its own): for a caller that is not protected. */
+    private static <T> CompletableFuture<T> detachedNow(CompletableFuture<T> answer, java.util.function.UnaryOperator<T> detach) {
+        if (!answer.isDone() || answer.isCompletedExceptionally()) {
+            return answer;
+        }
+        T value = answer.getNow(null);
+        T copy = value == null ? null : detach.apply(value);
+        return copy == value ? answer : CompletableFuture.completedFuture(copy);
     }
 
     /** Runs {@code call}, whose answer holds no item, inside the epoch. */
@@ -588,7 +655,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         byte[] second = after ? data : current;
         System.arraycopy(first, 0, joined, 0, first.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
-        return storeNew(key, old.flags(), old.expiresAt(), new StoreValue(joined, null), newCas, 0, stored, now);
+        return storeNew(key, old.flags(), old.expiresAt(), new StoreValue().of(joined, null), newCas, 0, stored, now);
     }
 
     /**
@@ -613,11 +680,11 @@ public final class TieredCache implements Cache, AutoCloseable {
         return Completed.of(StoreResult.EXISTS);
     }
 
-    /** How a delete counts a CAS that does not match: memcached's meta commands count it as a miss. */
-    private enum Mismatch { NOT_COUNTED, COUNTED_AS_MISS }
-
-    /** A delete or an invalidation: {@code change} applied to the key's live item if {@code cas} is 0 or its CAS. */
-    private CompletableFuture<DeleteResult> ifCasMatches(Key key, long cas, Mismatch mismatch,
+    /**
+     * The meta protocol's md: {@code change} applied to the key's live item if {@code cas} is 0 or
+     * its CAS; a CAS that does not match counts as a delete miss, as memcached's meta commands count it.
+     */
+    private CompletableFuture<DeleteResult> ifCasMatches(Key key, long cas,
             java.util.function.BiFunction<Key, Item, CompletableFuture<Void>> change) {
         return locks.run(key, Access.CHANGE, (k, current, now) -> {
             if (current == null) {
@@ -625,9 +692,7 @@ public final class TieredCache implements Cache, AutoCloseable {
                 return Completed.of(DeleteResult.NOT_FOUND);
             }
             if (cas != 0 && cas != current.cas()) {
-                if (mismatch == Mismatch.COUNTED_AS_MISS) {
-                    stats.deleteMisses.increment();
-                }
+                stats.deleteMisses.increment();
                 return Completed.of(DeleteResult.EXISTS);
             }
             return Completed.after(change.apply(k, current), DeleteResult.DELETED);

@@ -1,5 +1,6 @@
 package org.ratmemcache.core.engine;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import org.ratmemcache.core.Expiry;
@@ -29,16 +30,22 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
 
     /** A new version of the key from these fields and value (raw). */
     Item write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt, boolean fetched, byte[] value) {
-        if (fitsInMemory(key.length(), value.length)) {
-            byte[] compressed = compression.compress(value);
+        return write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, value.length);
+    }
+
+    /** {@link #write}, of the first {@code length} bytes of {@code value}, which the caller may reuse afterwards. */
+    Item write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt, boolean fetched, byte[] value,
+            int length) {
+        if (fitsInMemory(key.length(), length)) {
+            byte[] compressed = length >= compression.threshold() ? compression.compress(Arrays.copyOf(value, length)) : null;
             ItemView written = compressed == null
-                    ? memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, -1)
-                    : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed, value.length);
+                    ? memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, length, -1)
+                    : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed, compressed.length, length);
             if (written != null) {
                 return written;
             }
         }
-        return onDiskOnly(key, new DiskItem(key.toStored(), value, flags, expiresAt, cas, accessedAt, fetched,
+        return onDiskOnly(key, new DiskItem(key.toStored(), Arrays.copyOf(value, length), flags, expiresAt, cas, accessedAt, fetched,
                 (marks & MemoryTier.marks(true, false)) != 0, (marks & MemoryTier.marks(false, true)) != 0, version));
     }
 
@@ -101,9 +108,10 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
         byte[] compressed = compression.compress(value);
         int marks = marksOf(item);
         return compressed == null
-                ? memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(), value, -1)
+                ? memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(),
+                        value, value.length, -1)
                 : memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(),
-                        compressed, value.length);
+                        compressed, compressed.length, value.length);
     }
 
     /** Whether some tier can keep an item this large. */

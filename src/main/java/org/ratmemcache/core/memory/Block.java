@@ -30,16 +30,26 @@ final class Block {
     int fill = FIRST_ITEM;
     /** The epoch at which the block was sealed: it may be evicted once that epoch is safe. */
     volatile long sealedEpoch;
-    /** Which of the policy's queues holds it, and its neighbours there; guarded by the queue's lock. */
+    /** Which of the policy's queues holds it, and its neighbours there; guarded by the queue's monitor. */
     int queue = -1;
     Block previous;
     Block next;
+    /** The next free segment, while this one is in the free pool; guarded by the pool's monitor. */
+    Block nextFree;
+    /** While the block is retired: the epoch it waits out, and the next retired block. */
+    long retiredEpoch;
+    Block nextRetired;
 
     private Block(int id, Arena arena, MemorySegment memory, boolean large) {
         this.id = id;
         this.arena = arena;
         this.memory = memory;
         this.large = large;
+    }
+
+    /** A queue's sentinel: no memory, only links. */
+    static Block sentinel() {
+        return new Block(-1, null, null, false);
     }
 
     static Block allocate(int id, long bytes, boolean large) {

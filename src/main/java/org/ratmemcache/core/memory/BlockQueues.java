@@ -1,24 +1,34 @@
 package org.ratmemcache.core.memory;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The eviction policy's FIFO queues of sealed blocks, oldest first, and the bytes each holds.
- * Writers add the blocks they seal without a lock; only the evictor takes them off.
+ * Each queue is a list threaded through its blocks ({@link Block#previous}, {@link Block#next}),
+ * so that adding a block allocates nothing; writers add the blocks they seal, the evictor takes
+ * them off, each under the queue's monitor, held for a few pointer moves once in a block's life.
  */
 final class BlockQueues {
 
-    private final ConcurrentLinkedQueue<Block>[] queues;
-    private final AtomicLongArray bytes;
+    /** One queue: a sentinel whose next is the oldest block and whose previous is the newest. */
+    private static final class Queue {
+        final Block head = Block.sentinel();
+        long bytes;
 
-    @SuppressWarnings("unchecked")
-    BlockQueues(int count) {
-        queues = new ConcurrentLinkedQueue[count];
-        for (int q = 0; q < count; q++) {
-            queues[q] = new ConcurrentLinkedQueue<>();
+        Queue() {
+            head.next = head;
+            head.previous = head;
         }
-        bytes = new AtomicLongArray(count);
+    }
+
+    private final Queue[] queues;
+
+    BlockQueues(int count) {
+        queues = new Queue[count];
+        for (int q = 0; q < count; q++) {
+            queues[q] = new Queue();
+        }
     }
 
     int count() {
@@ -27,36 +37,59 @@ final class BlockQueues {
 
     /** Adds a sealed block at the tail of {@code queue}. */
     void add(int queue, Block block) {
-        block.queue = queue;
-        bytes.addAndGet(queue, block.fill);
-        queues[queue].add(block);
+        Queue to = queues[queue];
+        synchronized (to) {
+            block.queue = queue;
+            block.previous = to.head.previous;
+            block.next = to.head;
+            to.head.previous.next = block;
+            to.head.previous = block;
+            to.bytes += block.fill;
+        }
     }
 
     /** The oldest block of {@code queue}, left in place; null if the queue is empty. */
     Block oldest(int queue) {
-        return queues[queue].peek();
+        Queue from = queues[queue];
+        synchronized (from) {
+            Block oldest = from.head.next;
+            return oldest == from.head ? null : oldest;
+        }
     }
 
     /** Takes {@code block}, the oldest of its queue, off it. */
     void remove(Block block) {
-        if (queues[block.queue].poll() != block) {
-            throw new IllegalStateException(block + " was not the oldest of queue " + block.queue);
+        Queue from = queues[block.queue];
+        synchronized (from) {
+            if (from.head.next != block) {
+                throw new IllegalStateException(block + " was not the oldest of queue " + block.queue);
+            }
+            from.head.next = block.next;
+            block.next.previous = from.head;
+            block.next = null;
+            block.previous = null;
+            from.bytes -= block.fill;
         }
-        bytes.addAndGet(block.queue, -block.fill);
     }
 
     /** The bytes of the blocks in each queue, into {@code into}. */
     void bytes(long[] into) {
         for (int q = 0; q < into.length; q++) {
-            into[q] = bytes.get(q);
+            synchronized (queues[q]) {
+                into[q] = queues[q].bytes;
+            }
         }
     }
 
-    /** The blocks of every queue, oldest first, queue by queue: a weakly consistent snapshot for sweeps. */
-    Iterable<Block> all() {
-        java.util.List<Block> blocks = new java.util.ArrayList<>();
-        for (ConcurrentLinkedQueue<Block> queue : queues) {
-            blocks.addAll(queue);
+    /** The blocks of every queue, oldest first, queue by queue: a snapshot, for listings. */
+    List<Block> all() {
+        List<Block> blocks = new ArrayList<>();
+        for (Queue queue : queues) {
+            synchronized (queue) {
+                for (Block block = queue.head.next; block != queue.head; block = block.next) {
+                    blocks.add(block);
+                }
+            }
         }
         return blocks;
     }

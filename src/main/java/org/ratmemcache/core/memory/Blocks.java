@@ -2,7 +2,6 @@ package org.ratmemcache.core.memory;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +29,8 @@ final class Blocks implements AutoCloseable {
     static final int MAX_SEGMENT_BYTES = 1 << OFFSET_BITS;
     static final int MAX_BLOCKS = 1 << 24;
     static final int MIN_SEGMENT_BYTES = 1 << 10;
+    /** Free segments kept, past the budget, before further ones are released. */
+    static final int POOL_KEPT_PAST_BUDGET = 4;
 
     private final int segmentBytes;
     private final long overdraftLimit;
@@ -39,8 +40,10 @@ final class Blocks implements AutoCloseable {
     private volatile Block[] table = new Block[64];
     private final AtomicInteger nextId = new AtomicInteger();
     private final ConcurrentLinkedQueue<Integer> freeIds = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedDeque<Block> freeSegments = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger freeSegmentCount = new AtomicInteger();
+    /** The free segments: a stack threaded through them ({@link Block#nextFree}), guarded by its monitor. */
+    private final Object freePool = new Object();
+    private Block freeTop;
+    private volatile int freeSegmentCount;
     private final AtomicLong opened = new AtomicLong();
 
     /**
@@ -104,7 +107,7 @@ final class Blocks implements AutoCloseable {
     }
 
     int freeSegments() {
-        return freeSegmentCount.get();
+        return freeSegmentCount;
     }
 
     /** How far allocation is past the budget (0 within it). */
@@ -117,10 +120,8 @@ final class Blocks implements AutoCloseable {
      * budget, else (when {@code overdraw}) one within the overdraft; null when there is none.
      */
     Block takeSegment(long nowMillis, boolean overdraw) {
-        Block segment = freeSegments.pollFirst();
-        if (segment != null) {
-            freeSegmentCount.decrementAndGet();
-        } else {
+        Block segment = popFree();
+        if (segment == null) {
             segment = allocateBlock(segmentBytes, overdraw ? maxBytes + overdraftLimit : maxBytes, false);
             if (segment == null) {
                 return null;
@@ -148,23 +149,41 @@ final class Blocks implements AutoCloseable {
         return large;
     }
 
-    /** Takes back a block no reader can reach any more: a segment to the pool (or released, past the budget), a large block released. */
+    /**
+     * Takes back a block no reader can reach any more: a large block is released; a segment goes
+     * to the pool, unless allocation is past the budget and the pool holds enough to go on with:
+     * then it is released, which pays the overdraft back without a writer allocating anew.
+     */
     void free(Block block) {
-        if (!block.large && allocated.get() <= maxBytes) {
-            freeSegments.addFirst(block);
-            freeSegmentCount.incrementAndGet();
+        if (!block.large && (allocated.get() <= maxBytes || freeSegmentCount < POOL_KEPT_PAST_BUDGET)) {
+            synchronized (freePool) {
+                block.nextFree = freeTop;
+                freeTop = block;
+                freeSegmentCount++;
+            }
         } else {
             release(block);
         }
     }
 
+    private Block popFree() {
+        synchronized (freePool) {
+            Block top = freeTop;
+            if (top != null) {
+                freeTop = top.nextFree;
+                top.nextFree = null;
+                freeSegmentCount--;
+            }
+            return top;
+        }
+    }
+
     /** Gives back a free segment's memory; false when the pool is empty. */
     boolean releaseFreeSegment() {
-        Block segment = freeSegments.pollLast();
+        Block segment = popFree();
         if (segment == null) {
             return false;
         }
-        freeSegmentCount.decrementAndGet();
         release(segment);
         return true;
     }
@@ -199,6 +218,7 @@ final class Blocks implements AutoCloseable {
     }
 
     private void release(Block block) {
+
         synchronized (this) {
             table[block.id] = null;
         }
@@ -241,7 +261,10 @@ final class Blocks implements AutoCloseable {
             }
         }
         table = new Block[0];
-        freeSegments.clear();
+        synchronized (freePool) {
+            freeTop = null;
+            freeSegmentCount = 0;
+        }
         allocated.set(0);
     }
 }

@@ -173,7 +173,7 @@ public final class Epochs {
     }
 
     /** The newest epoch whose retired actions are safe: one below the oldest entered epoch. */
-    private long safeEpoch() {
+    long safeEpoch() {
         long oldest = current.get();
         for (int i = 0; i < entries; i++) {
             long epoch = (long) ENTRY.getVolatile(table, i * STRIDE);

@@ -56,6 +56,10 @@ final class Evictor implements AutoCloseable {
     private final int reserve;
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicLong retiredBytes = new AtomicLong();
+    /** The retired blocks, oldest first; the monitor guards the list. */
+    private final Object retired = new Object();
+    private volatile Block retiredHead;
+    private Block retiredTail;
     private final AtomicLong waitingBytes = new AtomicLong();
     private final long[] queueBytes;
     private final Thread thread;
@@ -109,7 +113,12 @@ final class Evictor implements AutoCloseable {
         LockSupport.unpark(thread);
     }
 
-    /** Whether the free segments ran low enough that the evictor should run. */
+    /** Whether free memory, counting what is about to be reclaimed, is below the reserve: a writer then signals. */
+    boolean lowOnMemory() {
+        return overBudget();
+    }
+
+    /** Whether the evictor should run: too little free memory, or too many items, or a writer waiting for room. */
     boolean wanted() {
         return overBudget() || index.entries() > maxEntries || waitingBytes.get() > 0;
     }
@@ -129,6 +138,23 @@ final class Evictor implements AutoCloseable {
         return kept.get();
     }
 
+    /**
+     * A writer that found no room at all helps, unless the evictor is running: evicts what may go
+     * now, and reclaims what earlier evictions retired (what it retires itself waits for readers,
+     * among them the writer). Never waits.
+     */
+    void help() {
+        if (running.tryLock()) {
+            try {
+                evictWhileWanted();
+            } finally {
+                running.unlock();
+            }
+        } else {
+            reclaimRetired();
+        }
+    }
+
     /** Evicts until within bounds, on the calling thread; what it retires is reclaimed once no reader is left. */
     void evictNow() {
         running.lock();
@@ -140,10 +166,10 @@ final class Evictor implements AutoCloseable {
     }
 
     private void evictWhileWanted() {
+        reclaimRetired();
         while (wanted() && (evictOne() || sealedOpenSegments())) {
-            epochs.reclaim();
+            reclaimRetired();
         }
-        epochs.reclaim();
     }
 
     /**
@@ -160,22 +186,38 @@ final class Evictor implements AutoCloseable {
     }
 
     private void run() {
+        int idleRounds = 0;
         while (!closed) {
             signalled = false;
             evictNow();
-            if (wanted()) {
-                // the oldest block is not safe yet, or retired blocks wait for readers: soon again
-                LockSupport.parkNanos(this, 200_000);
-            } else if (!signalled) {
-                LockSupport.parkNanos(this, 100_000_000);
+            if (wanted() || retiredHead != null) {
+                // the oldest block is not safe yet, or retired blocks wait for readers, whose
+                // batches last microseconds: try again at once a few times, then soon
+                if (idleRounds++ < 64) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(this, 50_000);
+                }
+            } else {
+                idleRounds = 0;
+                if (!signalled) {
+                    LockSupport.parkNanos(this, 100_000_000);
+                }
             }
         }
     }
 
-    /** Memory holding items (not free, not waiting to be reclaimed) past the budget less the reserve. */
+    /**
+     * Whether too little memory is, or is about to be, free: what the budget still allows, plus
+     * the free segments, plus the blocks retired (free once the readers in them move on), falls
+     * short of the reserve and what writers wait for. So the evictor stays ahead of the writers,
+     * and pays back an overdraft.
+     */
     private boolean overBudget() {
-        long used = blocks.allocated() - (long) blocks.freeSegments() * blocks.segmentBytes() - retiredBytes.get();
-        return used + waitingBytes.get() > blocks.maxBytes() - (long) reserve * blocks.segmentBytes() || blocks.overdrawn() > 0;
+        long segment = blocks.segmentBytes();
+        long headroom = blocks.maxBytes() - blocks.allocated();
+        long coming = (long) blocks.freeSegments() * segment + retiredBytes.get();
+        return headroom + coming < (long) reserve * segment + waitingBytes.get();
     }
 
     /** Evicts the oldest block of the policy's queue; false when there is none that may go yet. */
@@ -285,13 +327,42 @@ final class Evictor implements AutoCloseable {
         return true;
     }
 
+    /** Retires an evicted block: it waits, in a list threaded through the blocks, until no reader can be in it. */
     private void retire(Block block) {
-        long bytes = block.size();
-        retiredBytes.addAndGet(bytes);
-        epochs.retire(() -> {
-            retiredBytes.addAndGet(-bytes);
+        block.retiredEpoch = epochs.advance();
+        retiredBytes.addAndGet(block.size());
+        synchronized (retired) {
+            if (retiredTail == null) {
+                retiredHead = block;
+            } else {
+                retiredTail.nextRetired = block;
+            }
+            retiredTail = block;
+        }
+    }
+
+    /** Frees the retired blocks no reader can be in any more, oldest first; allocates nothing. */
+    void reclaimRetired() {
+        if (retiredHead == null) {
+            return;
+        }
+        long safe = epochs.safeEpoch();
+        while (true) {
+            Block block;
+            synchronized (retired) {
+                block = retiredHead;
+                if (block == null || block.retiredEpoch > safe) {
+                    return;
+                }
+                retiredHead = block.nextRetired;
+                if (retiredHead == null) {
+                    retiredTail = null;
+                }
+                block.nextRetired = null;
+            }
+            retiredBytes.addAndGet(-block.size());
             blocks.free(block);
-        });
+        }
     }
 
     @Override

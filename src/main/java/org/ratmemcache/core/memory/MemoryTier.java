@@ -66,6 +66,8 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
     /** Free segments the evictor keeps ready, per lane, beyond the open ones. */
     private static final int RESERVE_PER_LANE = 2;
+    /** Segments writers may take beyond the budget at least, while the evictor catches up. */
+    private static final int MIN_OVERDRAFT = 16;
 
     private final Eviction eviction;
     private final EvictionPolicy policy;
@@ -110,7 +112,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         this.maxEntries = maxEntries;
         int lanes = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
         int segmentBytes = Blocks.segmentBytesFor(maxBytes);
-        this.blocks = new Blocks(maxBytes, segmentBytes, lanes * policy.queues() + 1);
+        this.blocks = new Blocks(maxBytes, segmentBytes, Math.max(lanes * policy.queues() + 1, MIN_OVERDRAFT));
         this.largeItemBytes = segmentBytes / 4;
         this.queues = new BlockQueues(policy.queues());
         this.appender = new Appender(lanes, blocks, queues, epochs);
@@ -196,16 +198,22 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
      */
     public ItemView write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt,
             boolean fetched, byte[] value, int rawLength) {
+        return write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, value.length, rawLength);
+    }
+
+    /** {@link #write}, of the first {@code length} bytes of {@code value}. */
+    public ItemView write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt,
+            boolean fetched, byte[] value, int length, int rawLength) {
         long now = clock.millis();
         Views mine = views.get();
         long location = allocate(key.hash64(), key.array(), key.offset(), key.length(), flags, expiresAt, cas != version,
-                rawLength >= 0, value.length, now);
+                rawLength >= 0, length, now);
         if (location == 0) {
             return null;
         }
         MemorySegment memory = blocks.memory(location);
-        long valueAt = valueOffset(memory, Blocks.offsetOf(location), key.length(), value.length);
-        MemorySegment.copy(value, 0, memory, ItemFormat.BYTE, valueAt, value.length);
+        long valueAt = valueOffset(memory, Blocks.offsetOf(location), key.length(), length);
+        MemorySegment.copy(value, 0, memory, ItemFormat.BYTE, valueAt, length);
         finish(location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
         return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
     }
@@ -314,8 +322,15 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     }
 
     private long append(int queue, long size, long now) {
+        if (blocks.freeSegments() < RESERVE_PER_LANE && blocks.allocated() + blocks.segmentBytes() > blocks.maxBytes()) {
+            evictor.help(); // the next segment would be beyond the budget: the evictor lags; help it, unless it runs
+        }
         long location = appender.append(queue, size, now);
-        if (blocks.freeSegments() < RESERVE_PER_LANE || blocks.overdrawn() > 0 || location == 0) {
+        if (location == 0) {
+            evictor.help(); // no room even beyond the budget
+            location = appender.append(queue, size, now);
+        }
+        if (evictor.lowOnMemory() || location == 0) {
             evictor.signal();
         }
         return location;
