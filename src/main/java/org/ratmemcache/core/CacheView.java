@@ -80,6 +80,15 @@ public interface CacheView {
 
         /** The policy that picks which items go first. */
         Eviction eviction();
+
+        /** Bytes of the index that finds the items, off the heap: memcached's hash_bytes. */
+        long indexBytes();
+
+        /** Slots of the index: 2 to memcached's hash_power_level, rounded up to a power of two. */
+        long indexSlots();
+
+        /** Whether the index is moving to a larger table: memcached's hash_is_expanding. */
+        boolean indexGrowing();
     }
 
     /** What the disk tier holds, and how its writes go. */

@@ -207,7 +207,11 @@ final class StatsReport {
         out.stat("accepting_conns", 1);
         zero(out, "listen_disabled_num", "time_in_listen_disabled_us");
         out.stat("threads", settings.ioThreads());
-        zero(out, "conn_yields", "hash_power_level", "hash_bytes", "hash_is_expanding", "slab_reassign_rescues",
+        zero(out, "conn_yields");
+        out.stat("hash_power_level", 64 - Long.numberOfLeadingZeros(Math.max(1, cache.memory().indexSlots() - 1)));
+        out.stat("hash_bytes", cache.memory().indexBytes());
+        out.stat("hash_is_expanding", cache.memory().indexGrowing() ? 1 : 0);
+        zero(out, "slab_reassign_rescues",
                 "slab_reassign_chunk_rescues", "slab_reassign_evictions_nomem", "slab_reassign_inline_reclaim",
                 "slab_reassign_busy_items", "slab_reassign_busy_deletes", "slab_reassign_running", "slabs_moved",
                 "lru_crawler_running");

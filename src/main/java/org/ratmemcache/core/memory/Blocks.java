@@ -29,8 +29,6 @@ final class Blocks implements AutoCloseable {
     static final int MAX_SEGMENT_BYTES = 1 << OFFSET_BITS;
     static final int MAX_BLOCKS = 1 << 24;
     static final int MIN_SEGMENT_BYTES = 1 << 10;
-    /** Free segments kept, past the budget, before further ones are released. */
-    static final int POOL_KEPT_PAST_BUDGET = 4;
 
     private final int segmentBytes;
     private final long overdraftLimit;
@@ -151,11 +149,11 @@ final class Blocks implements AutoCloseable {
 
     /**
      * Takes back a block no reader can reach any more: a large block is released; a segment goes
-     * to the pool, unless allocation is past the budget and the pool holds enough to go on with:
-     * then it is released, which pays the overdraft back without a writer allocating anew.
+     * to the pool, to be reused without allocating, unless it lies beyond the budget and the
+     * overdraft (after a {@link #resize}); then it is released.
      */
     void free(Block block) {
-        if (!block.large && (allocated.get() <= maxBytes || freeSegmentCount < POOL_KEPT_PAST_BUDGET)) {
+        if (!block.large && allocated.get() <= maxBytes + overdraftLimit) {
             synchronized (freePool) {
                 block.nextFree = freeTop;
                 freeTop = block;
@@ -192,6 +190,13 @@ final class Blocks implements AutoCloseable {
     void resize(long newMaxBytes) {
         maxBytes = newMaxBytes;
         while (allocated.get() > maxBytes && releaseFreeSegment()) {
+            // give back what is free
+        }
+    }
+
+    /** Gives back free segments while allocation is past the budget: when the evictor has caught up. */
+    void payBack() {
+        while (allocated.get() > maxBytes && freeSegmentCount > 0 && releaseFreeSegment()) {
             // give back what is free
         }
     }

@@ -238,10 +238,15 @@ final class Evictor implements AutoCloseable {
             return false;
         }
         queues.remove(block);
-        if (block.large) {
-            evictLarge(block, queue);
-        } else {
-            evictSegment(block, queue);
+        epochs.enter(); // the index's tables are freed behind readers too
+        try {
+            if (block.large) {
+                evictLarge(block, queue);
+            } else {
+                evictSegment(block, queue);
+            }
+        } finally {
+            epochs.exit();
         }
         return true;
     }

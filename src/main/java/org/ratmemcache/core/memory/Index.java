@@ -36,22 +36,22 @@ import org.ratmemcache.core.Key;
  * </ul>
  *
  * <h2>Growth</h2>
- * Past {@value #MAX_LOAD} of its slots the index moves to a table a quarter larger than its items
- * need at {@value #MAX_LOAD}: the new table becomes current at once, and a maintainer thread
+ * Past {@value #MAX_LOAD} of its slots the index moves to a table in which its items fill
+ * {@value #GROWN_LOAD}: the new table becomes current at once, and a maintainer thread
  * moves the old table's entries over, each under its key's stripe lock, copying before it removes.
  * Meanwhile a lookup reads the old table first and the new one second, and writers write the new
  * one and remove the key from the old one afterwards, so a key is always found, and never in an
  * older version than one already read. The old table is freed once no reader can be in it.
- * Growing by a quarter keeps the index at 72–90 % full: 10 to 13 bytes per item.
+ * Growing by a sixth keeps the index 80–92 % full: 10 to 11.5 bytes per item.
  */
 final class Index implements AutoCloseable {
 
     static final int BUCKET_BYTES = 64;
     static final int SLOTS = 7;
     /** The share of slots in use past which the index grows. */
-    static final double MAX_LOAD = 0.9;
+    static final double MAX_LOAD = 0.92;
     /** The share it grows to. */
-    static final double GROWN_LOAD = 0.72;
+    static final double GROWN_LOAD = 0.8;
     static final int MIN_BUCKETS = 1024;
 
     private static final int TAG_SHIFT = 52;
@@ -203,28 +203,38 @@ final class Index implements AutoCloseable {
      * at the same time: the key is looked up by its bytes, and the swap retried until it holds.
      */
     long put(Key key, long location, int policyBits) {
-        long hash = key.hash64();
-        long value = slot(hash, policyBits, location);
+        long value = slot(key.hash64(), policyBits, location);
         Table now = current;
-        Table old = previous;
-        long replaced = swapKey(now, key, value);
-        if (replaced != 0) {
-            return replaced;
+        long replaced = putIn(now, previous, key, value);
+        // The index began to grow meanwhile, and the slot may have gone into the table being
+        // moved, behind its mover: the key's lock is ours, so move it now, as the mover would.
+        for (Table grown = current; grown != now && replaced != FULL; now = grown, grown = current) {
+            putIn(grown, previous, key, value);
         }
-        if (!insert(now, hash, value)) {
+        return replaced;
+    }
+
+    /** Puts the slot in {@code now}, then takes any copy of the key out of {@code old}: readers look there first. */
+    private long putIn(Table now, Table old, Key key, long value) {
+        long replaced = swapKey(now, key, value);
+        if (replaced == 0 && !insert(now, key.hash64(), value)) {
             return FULL;
         }
-        // the new version first, then the old one out: readers look in the old table first
-        return old != null && old != now ? swapKey(old, key, 0) : 0;
+        long removedOld = old != null && old != now ? swapKey(old, key, 0) : 0;
+        return replaced != 0 ? replaced : removedOld;
     }
 
     /** Removes {@code key}'s slot; returns it, or 0 if the key had none. The caller holds the key's stripe lock. */
     long delete(Key key) {
-        Table now = current;
-        Table old = previous;
-        long removed = swapKey(now, key, 0);
-        long removedOld = old != null && old != now ? swapKey(old, key, 0) : 0;
-        return removed != 0 ? removed : removedOld;
+        long removed = 0;
+        for (Table now = null; now != current; ) {
+            now = current;
+            Table old = previous;
+            long fromNow = swapKey(now, key, 0);
+            long fromOld = old != null && old != now ? swapKey(old, key, 0) : 0;
+            removed = removed != 0 ? removed : fromNow != 0 ? fromNow : fromOld;
+        }
+        return removed;
     }
 
     /** Replaces {@code key}'s slot in {@code table} by {@code value} (0 removes it); returns the slot replaced or 0. */
@@ -253,22 +263,37 @@ final class Index implements AutoCloseable {
         return 0;
     }
 
-    /** Removes the slot pointing at {@code location}; whoever calls may hold no lock (the evictor). */
+    /**
+     * Removes the slot pointing at {@code location}; whoever calls may hold no lock (the evictor).
+     * The new table first, then the old: a mover copies before it empties the old slot, and if
+     * the index began to grow meanwhile, the slot may have moved under us, so the tables are
+     * looked at again.
+     */
     boolean remove(long hash, long location) {
-        Table now = current;
-        Table old = previous;
-        boolean removed = removeKey(now, hash, location);
-        return old != null && old != now && removeKey(old, hash, location) || removed;
+        boolean removed = false;
+        for (Table now = null; now != current; ) {
+            now = current;
+            Table old = previous;
+            removed |= removeKey(now, hash, location);
+            removed |= old != null && old != now && removeKey(old, hash, location);
+        }
+        return removed;
     }
 
     /**
      * Moves the slot pointing at {@code from} to {@code to} with the given policy bits, if it
-     * still points there: the evictor keeping an item it copied. Lock-free.
+     * still points there: the evictor keeping an item it copied. Lock-free; looked at again if
+     * the index began to grow meanwhile, as {@link #remove}.
      */
     boolean move(long hash, long from, long to, int policyBits) {
-        Table now = current;
-        Table old = previous;
-        return moveIn(now, hash, from, to, policyBits) || old != null && old != now && moveIn(old, hash, from, to, policyBits);
+        boolean moved = false;
+        for (Table now = null; now != current; ) {
+            now = current;
+            Table old = previous;
+            moved |= moveIn(now, hash, from, to, policyBits);
+            moved |= old != null && old != now && moveIn(old, hash, from, to, policyBits);
+        }
+        return moved;
     }
 
     /** The slot pointing at {@code location}, or 0: for the evictor, to read its policy bits. */
@@ -296,18 +321,14 @@ final class Index implements AutoCloseable {
         return 0;
     }
 
+    /** Points the slot at {@code from} to {@code to} with {@code policyBits}, retrying while only its policy bits move. */
     private boolean moveIn(Table table, long hash, long from, long to, int policyBits) {
-        return swap(table, hash, from, slot -> withPolicyBits(slot & ~LOCATION_MASK | to, policyBits));
-    }
-
-    /** Replaces the slot pointing at {@code from} by {@code change} of it, retrying while only its policy bits move. */
-    private boolean swap(Table table, long hash, long from, LongUnaryOperator change) {
         long tag = tag(hash);
         int bucket = home(table, hash);
         for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
             for (int s = 1; s <= SLOTS; s++) {
                 for (long slot; location(slot = read(table, bucket, s)) == from && slot >>> TAG_SHIFT == tag; ) {
-                    if (cas(table, bucket, s, slot, change.applyAsLong(slot))) {
+                    if (cas(table, bucket, s, slot, withPolicyBits(slot & ~LOCATION_MASK | to, policyBits))) {
                         return true;
                     }
                 }

@@ -13,16 +13,17 @@ import java.nio.ByteOrder;
  *   +1  key       1 byte of length (2 with {@link #LONG_KEY}, for keys past 255 bytes)
  *       value     its stored length, 1 to 5 bytes (7 bits a byte, low bits first)
  *       version   8 bytes: the CAS the cache handed out, which only grows
- *       expiry    4 bytes: milliseconds after the block's base time, 0 for never
  *       access    4 bytes: seconds after the tier's origin of the last read; bit 31: read since stored
- *       [flags]   4 bytes, when the client flags are not 0           ({@link #HAS_FLAGS})
- *       [cas]     8 bytes, when a client chose the CAS                 ({@link #CHOSEN_CAS})
- *       [raw]     4 bytes: the value's length before LZ4 compression   ({@link #COMPRESSED})
- *       [far]     8 bytes: an expiry the 4 bytes cannot hold, absolute ({@link #FAR_EXPIRY})
+ *       [expiry]  4 bytes: milliseconds after the block's base time     ({@link #EXPIRES})
+ *       [flags]   4 bytes, when the client flags are not 0             ({@link #HAS_FLAGS})
+ *       [cas]     8 bytes, when a client chose the CAS                   ({@link #CHOSEN_CAS})
+ *       [raw]     4 bytes: the value's length before LZ4 compression     ({@link #COMPRESSED})
+ *       [far]     8 bytes: an expiry the 4 bytes cannot hold, absolute   ({@link #FAR_EXPIRY})
  *       key bytes, value bytes
  * </pre>
  *
- * A 16-byte key with a 100-byte value and no flags takes 135 bytes (memcached: a 192-byte chunk).
+ * An item that never expires has neither expiry field. A 16-byte key with a 100-byte value, no
+ * flags and no expiry takes 131 bytes, 135 with an expiry (memcached: a 192-byte chunk).
  * Everything but the marks and the access word is written once, before the item is published;
  * the marks ({@link #STALE}, {@link #WIN_TOKEN_SENT}) change only under the key's lock, the access
  * word only by readers, each in its own bytes, so neither overwrites the other.
@@ -37,8 +38,13 @@ final class ItemFormat {
     static final int LONG_KEY = 0x10;
     static final int STALE = 0x20;
     static final int WIN_TOKEN_SENT = 0x40;
+    static final int EXPIRES = 0x80;
     /** The bits fixed when the item is written: which fields there are. */
-    static final int FIELDS = HAS_FLAGS | CHOSEN_CAS | COMPRESSED | FAR_EXPIRY | LONG_KEY;
+    static final int FIELDS = HAS_FLAGS | CHOSEN_CAS | COMPRESSED | FAR_EXPIRY | LONG_KEY | EXPIRES;
+    /** The fixed words after the lengths: the version and the access word. */
+    static final int FIXED = 12;
+    /** Where the access word lies after the version. */
+    static final int ACCESS = 8;
 
     /** The longest key the layout holds (Redis allows 512 MB; 64 KiB is what the front ends accept). */
     static final int MAX_KEY_LENGTH = 0xffff;
@@ -66,19 +72,51 @@ final class ItemFormat {
 
     /** The bytes of the optional fields the shape announces. */
     static int optionalSize(int shape) {
-        return ((shape & HAS_FLAGS) != 0 ? 4 : 0) + ((shape & CHOSEN_CAS) != 0 ? 8 : 0)
+        return ((shape & EXPIRES) != 0 ? 4 : 0) + ((shape & HAS_FLAGS) != 0 ? 4 : 0) + ((shape & CHOSEN_CAS) != 0 ? 8 : 0)
                 + ((shape & COMPRESSED) != 0 ? 4 : 0) + ((shape & FAR_EXPIRY) != 0 ? 8 : 0);
+    }
+
+    /**
+     * Where the optional {@code field} lies after the version, in a shape that has it: the
+     * fields come in the order of the layout above.
+     */
+    static int optionalAt(int shape, int field) {
+        int at = FIXED;
+        if (field == EXPIRES) {
+            return at;
+        }
+        at += (shape & EXPIRES) != 0 ? 4 : 0;
+        if (field == HAS_FLAGS) {
+            return at;
+        }
+        at += (shape & HAS_FLAGS) != 0 ? 4 : 0;
+        if (field == CHOSEN_CAS) {
+            return at;
+        }
+        at += (shape & CHOSEN_CAS) != 0 ? 8 : 0;
+        if (field == COMPRESSED) {
+            return at;
+        }
+        return at + ((shape & COMPRESSED) != 0 ? 4 : 0);
     }
 
     /** The whole item's size in memory. */
     static long size(int shape, int keyLength, int storedLength) {
-        return lengthsSize(shape, storedLength) + 16 + optionalSize(shape) + keyLength + (long) storedLength;
+        return lengthsSize(shape, storedLength) + FIXED + optionalSize(shape) + keyLength + (long) storedLength;
     }
 
-    /** The shape of an item with these fields (no marks). */
-    static int shape(int keyLength, int flags, boolean chosenCas, boolean compressed, boolean farExpiry) {
+    /**
+     * The shape of an item with these fields (no marks); an expiry of {@code expiry} kind: none
+     * (0), near ({@link #EXPIRES}) or far ({@link #FAR_EXPIRY}).
+     */
+    static int shape(int keyLength, int flags, boolean chosenCas, boolean compressed, int expiry) {
         return (keyLength > 0xff ? LONG_KEY : 0) | (flags != 0 ? HAS_FLAGS : 0) | (chosenCas ? CHOSEN_CAS : 0)
-                | (compressed ? COMPRESSED : 0) | (farExpiry ? FAR_EXPIRY : 0);
+                | (compressed ? COMPRESSED : 0) | expiry;
+    }
+
+    /** The expiry field an item stored at {@code nowMillis} needs: none, near or far. */
+    static int expiryField(long expiresAt, long nowMillis) {
+        return expiresAt == 0 ? 0 : needsFarExpiry(expiresAt, nowMillis) ? FAR_EXPIRY : EXPIRES;
     }
 
     static int varintSize(int value) {
@@ -105,25 +143,29 @@ final class ItemFormat {
             }
             memory.set(BYTE, p++, (byte) (v | 0x80));
         }
-        long keyAt = p + 16 + optionalSize(shape);
+        long keyAt = p + FIXED + optionalSize(shape);
         MemorySegment.copy(key, keyOffset, memory, BYTE, keyAt, keyLength);
         return keyAt + keyLength;
     }
 
     /**
-     * Writes the expiry word of an item whose version lies at {@code fixedAt}, relative to its
-     * block's {@code baseMillis}; false when the expiry is not one the word can hold there (an
-     * item with {@link #FAR_EXPIRY} keeps its absolute field, and returns true).
+     * Writes the expiry of an item whose version lies at {@code fixedAt}: relative to its block's
+     * {@code baseMillis} when the shape has {@link #EXPIRES}, absolute when it has
+     * {@link #FAR_EXPIRY}; false when the relative word cannot hold it in this block.
      */
     static boolean writeExpiry(MemorySegment memory, long fixedAt, int shape, long expiresAt, long baseMillis) {
         if ((shape & FAR_EXPIRY) != 0) {
+            memory.set(LONG, fixedAt + optionalAt(shape, FAR_EXPIRY), expiresAt);
             return true;
         }
-        long relative = expiresAt == 0 ? 0 : expiresAt - baseMillis;
-        if (expiresAt != 0 && (relative < 1 || relative > MAX_RELATIVE_EXPIRY)) {
+        if ((shape & EXPIRES) == 0) {
+            return expiresAt == 0;
+        }
+        long relative = expiresAt - baseMillis;
+        if (relative < 1 || relative > MAX_RELATIVE_EXPIRY) {
             return false;
         }
-        memory.set(INT, fixedAt + 8, (int) relative);
+        memory.set(INT, fixedAt + optionalAt(shape, EXPIRES), (int) relative);
         return true;
     }
 
@@ -164,7 +206,7 @@ final class ItemFormat {
         }
         long varintAt = varintAt(at, shape);
         int storedLength = storedLength(memory, varintAt);
-        long keyAt = varintAt + varintSize(storedLength) + 16 + optionalSize(shape);
+        long keyAt = varintAt + varintSize(storedLength) + FIXED + optionalSize(shape);
         return ItemView.sameBytes(memory, keyAt, key.array(), key.offset(), key.length());
     }
 

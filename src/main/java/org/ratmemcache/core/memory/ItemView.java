@@ -55,7 +55,7 @@ public final class ItemView implements Item {
         long varintAt = ItemFormat.varintAt(at, shape);
         this.storedLength = ItemFormat.storedLength(memory, varintAt);
         this.fixedAt = varintAt + ItemFormat.varintSize(storedLength);
-        this.keyAt = fixedAt + 16 + ItemFormat.optionalSize(shape);
+        this.keyAt = fixedAt + ItemFormat.FIXED + ItemFormat.optionalSize(shape);
         return this;
     }
 
@@ -175,11 +175,10 @@ public final class ItemView implements Item {
 
     @Override
     public long expiresAt() {
-        if ((shape & ItemFormat.FAR_EXPIRY) != 0) {
-            return memory.get(LONG, optionalAt(ItemFormat.FAR_EXPIRY));
+        if ((shape & ItemFormat.EXPIRES) != 0) {
+            return baseMillis + (memory.get(INT, optionalAt(ItemFormat.EXPIRES)) & 0xffff_ffffL);
         }
-        long relative = memory.get(INT, fixedAt + 8) & 0xffff_ffffL;
-        return relative == 0 ? Expiry.NEVER : baseMillis + relative;
+        return (shape & ItemFormat.FAR_EXPIRY) != 0 ? memory.get(LONG, optionalAt(ItemFormat.FAR_EXPIRY)) : Expiry.NEVER;
     }
 
     @Override
@@ -217,7 +216,7 @@ public final class ItemView implements Item {
     }
 
     private int accessWord() {
-        return memory.get(INT, fixedAt + 12);
+        return memory.get(INT, fixedAt + ItemFormat.ACCESS);
     }
 
     /** The shape byte as it is now: the marks may have changed since the view was pointed here. */
@@ -225,21 +224,9 @@ public final class ItemView implements Item {
         return memory.get(BYTE, at) & 0xff;
     }
 
-    /** Where the optional field {@code field} lies; the fields come in the order of their bits. */
+    /** Where the optional field {@code field} lies. */
     private long optionalAt(int field) {
-        long p = fixedAt + 16;
-        if (field == ItemFormat.HAS_FLAGS) {
-            return p;
-        }
-        p += (shape & ItemFormat.HAS_FLAGS) != 0 ? 4 : 0;
-        if (field == ItemFormat.CHOSEN_CAS) {
-            return p;
-        }
-        p += (shape & ItemFormat.CHOSEN_CAS) != 0 ? 8 : 0;
-        if (field == ItemFormat.COMPRESSED) {
-            return p;
-        }
-        return p + ((shape & ItemFormat.COMPRESSED) != 0 ? 4 : 0);
+        return fixedAt + ItemFormat.optionalAt(shape, field);
     }
 
     // ---- the few fields that change in place
@@ -249,7 +236,7 @@ public final class ItemView implements Item {
         int word = accessWord();
         int seconds = seconds(nowMillis);
         if ((word & ItemFormat.FETCHED) == 0 || (word & ~ItemFormat.FETCHED) != seconds) {
-            memory.set(INT, fixedAt + 12, seconds | ItemFormat.FETCHED);
+            memory.set(INT, fixedAt + ItemFormat.ACCESS, seconds | ItemFormat.FETCHED);
         }
     }
 

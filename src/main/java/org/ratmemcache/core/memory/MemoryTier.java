@@ -251,7 +251,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
      */
     public boolean reserve(Reservation into, Key key, int flags, long expiresAt, boolean chosenCas, int valueLength, boolean ownBlock) {
         long now = clock.millis();
-        int shape = ItemFormat.shape(key.length(), flags, chosenCas, false, ItemFormat.needsFarExpiry(expiresAt, now));
+        int shape = ItemFormat.shape(key.length(), flags, chosenCas, false, ItemFormat.expiryField(expiresAt, now));
         long size = ItemFormat.size(shape, key.length(), valueLength);
         long location;
         Block large = null;
@@ -291,7 +291,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     public boolean fits(Reservation reserved, int flags, long expiresAt, boolean chosenCas) {
         int shape = reserved.shape;
         return (flags == 0 || (shape & ItemFormat.HAS_FLAGS) != 0) && (chosenCas == ((shape & ItemFormat.CHOSEN_CAS) != 0))
-                && (ItemFormat.needsFarExpiry(expiresAt, clock.millis()) == ((shape & ItemFormat.FAR_EXPIRY) != 0));
+                && ItemFormat.expiryField(expiresAt, clock.millis()) == (shape & (ItemFormat.EXPIRES | ItemFormat.FAR_EXPIRY));
     }
 
     /**
@@ -358,7 +358,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     /** Room for an item with these fields; writes its header and key; 0 when there is none. */
     private long allocate(long hash, byte[] key, int keyOffset, int keyLength, int flags, long expiresAt, boolean chosenCas,
             boolean compressed, int storedLength, long now) {
-        int shape = ItemFormat.shape(keyLength, flags, chosenCas, compressed, ItemFormat.needsFarExpiry(expiresAt, now));
+        int shape = ItemFormat.shape(keyLength, flags, chosenCas, compressed, ItemFormat.expiryField(expiresAt, now));
         long size = ItemFormat.size(shape, keyLength, storedLength);
         long location;
         if (size > largeItemBytes) {
@@ -392,22 +392,16 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         memory.set(ItemFormat.LONG, fixedAt, version);
         ItemFormat.writeExpiry(memory, fixedAt, shape, expiresAt, blocks.block(Blocks.blockOf(location)).baseMillis);
         ItemView clock = views.get().scratch;
-        memory.set(ItemFormat.INT, fixedAt + 12, clock.seconds(accessedAt == 0 ? this.clock.millis() : accessedAt) | (fetched ? ItemFormat.FETCHED : 0));
-        long p = fixedAt + 16;
+        memory.set(ItemFormat.INT, fixedAt + ItemFormat.ACCESS,
+                clock.seconds(accessedAt == 0 ? this.clock.millis() : accessedAt) | (fetched ? ItemFormat.FETCHED : 0));
         if ((shape & ItemFormat.HAS_FLAGS) != 0) {
-            memory.set(ItemFormat.INT, p, flags);
-            p += 4;
+            memory.set(ItemFormat.INT, fixedAt + ItemFormat.optionalAt(shape, ItemFormat.HAS_FLAGS), flags);
         }
         if ((shape & ItemFormat.CHOSEN_CAS) != 0) {
-            memory.set(ItemFormat.LONG, p, cas);
-            p += 8;
+            memory.set(ItemFormat.LONG, fixedAt + ItemFormat.optionalAt(shape, ItemFormat.CHOSEN_CAS), cas);
         }
         if ((shape & ItemFormat.COMPRESSED) != 0) {
-            memory.set(ItemFormat.INT, p, rawLength);
-            p += 4;
-        }
-        if ((shape & ItemFormat.FAR_EXPIRY) != 0) {
-            memory.set(ItemFormat.LONG, p, expiresAt);
+            memory.set(ItemFormat.INT, fixedAt + ItemFormat.optionalAt(shape, ItemFormat.COMPRESSED), rawLength);
         }
     }
 
@@ -534,7 +528,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     /** Whether an item of these lengths can ever fit. */
     public boolean fits(int keyLength, long valueLength) {
         return ItemFormat.size(ItemFormat.LONG_KEY | ItemFormat.HAS_FLAGS | ItemFormat.CHOSEN_CAS | ItemFormat.COMPRESSED
-                | ItemFormat.FAR_EXPIRY, keyLength, (int) Math.min(Integer.MAX_VALUE, valueLength)) + Block.FIRST_ITEM <= blocks.maxBytes();
+                | ItemFormat.FAR_EXPIRY | ItemFormat.EXPIRES, keyLength, (int) Math.min(Integer.MAX_VALUE, valueLength)) + Block.FIRST_ITEM <= blocks.maxBytes();
     }
 
     // ---- figures
@@ -614,17 +608,17 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         return blocks.allocated();
     }
 
-    /** The index's bytes, off the heap: memcached's hash_bytes. */
+    @Override
     public long indexBytes() {
         return index.bytes();
     }
 
-    /** The index's buckets, a power of two or not: hash_power_level is its log2, rounded up. */
-    public int indexBuckets() {
-        return index.buckets();
+    @Override
+    public long indexSlots() {
+        return (long) index.buckets() * Index.SLOTS;
     }
 
-    /** Whether the index is moving to a larger table: memcached's hash_is_expanding. */
+    @Override
     public boolean indexGrowing() {
         return index.growing();
     }

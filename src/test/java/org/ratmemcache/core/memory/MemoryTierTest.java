@@ -62,11 +62,13 @@ class MemoryTierTest {
     }
 
     @Test
-    void aSixteenByteKeyWithAHundredByteValueTakes135Bytes() {
+    void aSixteenByteKeyWithAHundredByteValueTakes131BytesAnd135WithAnExpiry() {
         tier.epochs().enter();
         try {
             tier.write(Key.of("0123456789abcdef"), 0, 0, 1, 1, 0, 0, false, new byte[100], -1);
-            assertThat(tier.get(Key.of("0123456789abcdef"), false).size()).isEqualTo(135);
+            assertThat(tier.get(Key.of("0123456789abcdef"), false).size()).isEqualTo(131);
+            tier.write(Key.of("0123456789abcdeF"), 0, clock.millis() + 60_000, 2, 2, 0, 0, false, new byte[100], -1);
+            assertThat(tier.get(Key.of("0123456789abcdeF"), false).size()).isEqualTo(135);
         } finally {
             tier.epochs().exit();
         }
