@@ -14,15 +14,22 @@ import java.util.SplittableRandom;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Key;
-import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.memory.Epochs;
 import org.ratmemcache.core.memory.Eviction;
+import org.ratmemcache.core.memory.ItemView;
+import org.ratmemcache.core.memory.KeyStripes;
 import org.ratmemcache.core.memory.MemoryTier;
 
+import hitratio.reference.Entry;
+
 /**
- * Hit ratios of the memory tier's eviction policies, and of Caffeine given the same byte budget,
- * on traces replayed cache-aside: a read that misses stores the item. Each policy runs in the real
- * {@link MemoryTier} (its map, read buffer, byte accounting and eviction loop), not a model of it.
+ * Hit ratios of the memory tier's eviction policies, of the same policies as they were before items
+ * became bytes ({@code hitratio.reference}: entries on the heap in a map, the textbook LRU, LFU,
+ * FIFO and W-TinyLFU), and of Caffeine, on traces replayed cache-aside: a read that misses stores
+ * the item. Each policy runs in the real tier (the new one's blocks, index and evictor, inline; the
+ * reference's map, read buffer and eviction loop), not a model of it.
  *
  * <h2>Traces</h2>
  * Generated from fixed seeds (the same trace for every policy and size), over a key space of
@@ -41,26 +48,30 @@ import org.ratmemcache.core.memory.MemoryTier;
  * fetchers} prints ({@code key=K}, and {@code size=N} on a hit).
  *
  * <h2>Sizes</h2>
- * A cache of P % holds P % of the key space's bytes as the memory tier counts them
- * ({@link MemoryTier#weigh}: key, value and per-item overhead); Caffeine gets the same budget
- * through a weigher that counts the same way.
+ * A cache of P % holds P % of the key space's bytes as each tier counts them: the memory tier its
+ * items' bytes ({@link MemoryTier#weigh}), the reference and Caffeine the objects on the heap
+ * ({@link hitratio.reference.MemoryTier#weigh}). Each thus holds about P % of the keys, so
+ * the columns compare policies, not item sizes ({@code bench/cacheaside.sh} compares those).
  *
  * <p>Usage: {@code HitRatio [--keys N] [--requests N] [--traces a,b] [--file PATH | --watch PATH]}
  */
 public final class HitRatio {
 
-    /** The policies compared: ours by their names, then Caffeine. */
-    private static final List<String> POLICIES = List.of("lru", "lfu", "fifo", "hybrid", "caffeine");
+    /** The columns: each policy of ours, then its reference, by name; then Caffeine. */
+    private static final List<String> POLICIES = List.of("lru", "lru ref", "lfu", "lfu ref", "fifo", "fifo ref", "hybrid",
+            "hybrid ref", "caffeine");
     private static final double[] SIZES = {0.01, 0.05, 0.10};
     private static final int SMALL_VALUE = 100;
 
     /** A replayable trace: key ids and each key's value size. */
     record Trace(String name, int[] requests, int keySpace, int[] valueSizes, Key[] keys) {
 
-        long keySpaceBytes() {
+        /** The key space's bytes as the memory tier weighs items ({@code reference}: as the heap tier did). */
+        long keySpaceBytes(boolean reference) {
             long total = 0;
             for (int id = 0; id < keySpace; id++) {
-                total += MemoryTier.weigh(keys[id].length(), valueSizes[id]);
+                total += reference ? hitratio.reference.MemoryTier.weigh(keys[id].length(), valueSizes[id])
+                        : MemoryTier.weigh(keys[id].length(), valueSizes[id]);
             }
             return total;
         }
@@ -82,12 +93,18 @@ public final class HitRatio {
         System.out.println("| trace | cache | " + String.join(" | ", POLICIES) + " |");
         System.out.println("|---|---|" + "---|".repeat(POLICIES.size()));
         for (Trace trace : traces) {
-            long space = trace.keySpaceBytes();
+            long space = trace.keySpaceBytes(false);
+            long referenceSpace = trace.keySpaceBytes(true);
             for (double share : SIZES) {
-                long budget = (long) (space * share);
                 StringBuilder row = new StringBuilder("| " + trace.name() + " | " + Math.round(share * 100) + " % |");
-                for (String policy : POLICIES) {
-                    double ratio = policy.equals("caffeine") ? caffeine(trace, budget) : ours(trace, budget, Eviction.valueOf(policy.toUpperCase(Locale.ROOT)));
+                for (String column : POLICIES) {
+                    long referenceBudget = (long) (referenceSpace * share);
+                    double ratio = switch (column) {
+                        case "caffeine" -> caffeine(trace, referenceBudget);
+                        case String ref when ref.endsWith(" ref") -> reference(trace, referenceBudget,
+                                hitratio.reference.Eviction.valueOf(ref.substring(0, ref.length() - 4).toUpperCase(Locale.ROOT)));
+                        default -> ours(trace, (long) (space * share), Eviction.valueOf(column.toUpperCase(Locale.ROOT)));
+                    };
                     row.append(String.format(Locale.ROOT, " %.2f |", 100 * ratio));
                 }
                 System.out.println(row);
@@ -95,9 +112,47 @@ public final class HitRatio {
         }
     }
 
-    /** The trace through a real memory tier: a hit is recorded as the cache records it, a miss stores. */
+    /**
+     * The trace through the memory tier, evicting on the caller's thread (the same order in every
+     * run): a hit is recorded as the cache records it (a bump in the index), a miss stores.
+     */
     static double ours(Trace trace, long budget, Eviction eviction) {
-        MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, evicted -> { });
+        Epochs epochs = new Epochs();
+        MemoryTier.Listener listener = new MemoryTier.Listener() {
+            @Override
+            public boolean isDead(ItemView item) {
+                return false;
+            }
+
+            @Override
+            public void dropped(ItemView item, boolean dead) {
+            }
+        };
+        byte[][] values = new byte[1 << 10][];
+        long hits = 0;
+        long version = 0;
+        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, new KeyStripes(), listener, true)) {
+            for (int id : trace.requests()) {
+                Key key = trace.keys()[id];
+                epochs.enter();
+                try {
+                    if (tier.get(key, true) != null) {
+                        hits++;
+                    } else {
+                        version++;
+                        tier.write(key, 0, Expiry.NEVER, version, version, 0, 0, false, value(values, trace.valueSizes()[id]), -1);
+                    }
+                } finally {
+                    epochs.exit();
+                }
+            }
+        }
+        return (double) hits / trace.requests().length;
+    }
+
+    /** The trace through the reference (the heap tier before this one), as {@link #ours}. */
+    static double reference(Trace trace, long budget, hitratio.reference.Eviction eviction) {
+        hitratio.reference.MemoryTier tier = new hitratio.reference.MemoryTier(eviction, budget, Long.MAX_VALUE, evicted -> { });
         byte[][] values = new byte[1 << 10][];
         long hits = 0;
         long version = 0;
@@ -114,12 +169,12 @@ public final class HitRatio {
         return (double) hits / trace.requests().length;
     }
 
-    /** The same through Caffeine, weighed as the memory tier weighs, maintenance on the caller's thread. */
+    /** The same through Caffeine, weighed as the reference weighs, maintenance on the caller's thread. */
     static double caffeine(Trace trace, long budget) {
         int[] sizes = trace.valueSizes();
         Key[] keys = trace.keys();
         Cache<Integer, Boolean> cache = Caffeine.newBuilder().maximumWeight(budget).executor(Runnable::run)
-                .<Integer, Boolean>weigher((id, present) -> (int) Math.min(Integer.MAX_VALUE, MemoryTier.weigh(keys[id].length(), sizes[id])))
+                .<Integer, Boolean>weigher((id, present) -> (int) Math.min(Integer.MAX_VALUE, hitratio.reference.MemoryTier.weigh(keys[id].length(), sizes[id])))
                 .build();
         long hits = 0;
         for (int id : trace.requests()) {

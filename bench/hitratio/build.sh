@@ -8,4 +8,4 @@ mkdir -p "$out/lib" "$out/classes"
 ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=runtime
 ./mvnw -q dependency:copy -Dartifact="com.github.ben-manes.caffeine:caffeine:$CAFFEINE" -DoutputDirectory="$out/lib"
 cp="$out/classes:target/classes:$(cat "$out/classpath.txt"):$out/lib/caffeine-$CAFFEINE.jar"
-"$JAVA_HOME/bin/javac" --release 21 -cp "$cp" -d "$out/classes" bench/hitratio/*.java
+"$JAVA_HOME/bin/javac" --release 25 -cp "$cp" -d "$out/classes" bench/hitratio/*.java bench/hitratio/reference/*.java

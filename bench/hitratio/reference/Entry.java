@@ -1,7 +1,5 @@
-package org.ratmemcache.core.memory;
+package hitratio.reference;
 
-import org.ratmemcache.core.Cache;
-import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;
 
@@ -15,7 +13,7 @@ import org.ratmemcache.core.compress.ValueCompression;
  * lost update only blurs a statistic, and each is written only when it changes, so that hot keys
  * read by many threads do not bounce a cache line between cores.
  */
-public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
+public sealed class Entry implements Found permits Entry.WithChosenCas {
 
     // bytes, not an enum or an int: with compact object headers the entry's fields then fit 64 bytes
     static final byte NEW = 0;
@@ -79,14 +77,6 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
                 : new Entry(key, compressed, value.length, flags, expiresAt, version, nowMillis, (byte) 0);
     }
 
-    /** The entry of an item read from disk, keeping its CAS, read history and meta marks. */
-    public static Entry of(Item item, ValueCompression compression) {
-        Entry entry = of(item.key(), item.value(), item.flags(), item.expiresAt(), item.version(), item.accessedAt(),
-                compression).withMarks(item.stale(), item.winTokenSent()).withCas(item.cas());
-        entry.fetched = item.fetched();
-        return entry;
-    }
-
     /**
      * The same item under the CAS a client chose (the meta protocol's {@code E}), same version:
      * the store order stays the cache's own.
@@ -99,9 +89,9 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
                 : new WithChosenCas(this, expiresAt, marks, chosenCas));
     }
 
-    /** {@link #withCas}, unless {@code newCas} is {@link Cache#NEXT_CAS}: then this entry as it is. */
+    /** {@link #withCas}, unless {@code newCas} is 0 (the cache picks it): then this entry as it is. */
     public Entry withCasIfChosen(long newCas) {
-        return newCas == Cache.NEXT_CAS ? this : withCas(newCas);
+        return newCas == 0 ? this : withCas(newCas);
     }
 
     /** The same item with another expiry, as touch makes it: same CAS, same read history. */
@@ -139,23 +129,19 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
         return copy;
     }
 
-    @Override
     public Key key() {
         return key;
     }
 
     /** The value's bytes, decompressed into a new array if the entry holds them compressed. */
-    @Override
     public byte[] value() {
         return rawLength < 0 ? value : ValueCompression.decompress(value, rawLength);
     }
 
-    @Override
     public byte[] compressedValue() {
         return rawLength < 0 ? null : value;
     }
 
-    @Override
     public int valueLength() {
         return rawLength < 0 ? value.length : rawLength;
     }
@@ -165,42 +151,34 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
         return value.length;
     }
 
-    @Override
     public int flags() {
         return flags;
     }
 
-    @Override
     public long expiresAt() {
         return expiresAt;
     }
 
-    @Override
     public long cas() {
         return version;
     }
 
-    @Override
     public long version() {
         return version;
     }
 
-    @Override
     public boolean stale() {
         return (marks & STALE) != 0;
     }
 
-    @Override
     public boolean winTokenSent() {
         return (marks & WIN_TOKEN_SENT) != 0;
     }
 
-    @Override
     public boolean fetched() {
         return fetched;
     }
 
-    @Override
     public long accessedAt() {
         return accessedAt;
     }
@@ -233,18 +211,15 @@ public sealed class Entry implements Item, Found permits Entry.WithChosenCas {
             this.chosenCas = chosenCas;
         }
 
-        @Override
-        public long cas() {
+            public long cas() {
             return chosenCas;
         }
 
-        @Override
-        Entry copy(long newExpiresAt, byte newMarks) {
+            Entry copy(long newExpiresAt, byte newMarks) {
             return inherit(new WithChosenCas(this, newExpiresAt, newMarks, chosenCas));
         }
 
-        @Override
-        public long weight() {
+            public long weight() {
             return super.weight() + Long.BYTES;
         }
     }

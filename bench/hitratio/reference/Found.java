@@ -1,4 +1,4 @@
-package org.ratmemcache.core.memory;
+package hitratio.reference;
 
 /**
  * What the engine's lookup found of a key's newest version: its live {@link Entry}, {@link Absent}

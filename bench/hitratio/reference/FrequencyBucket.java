@@ -1,4 +1,4 @@
-package org.ratmemcache.core.memory;
+package hitratio.reference;
 
 /** {@link LfuPolicy}'s run of entries with one use count, most recent first, in a list of runs. */
 final class FrequencyBucket {

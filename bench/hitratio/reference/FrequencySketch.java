@@ -1,4 +1,4 @@
-package org.ratmemcache.core.memory;
+package hitratio.reference;
 
 /**
  * How often keys were used lately, approximately, in little memory: a count-min sketch of 4-bit

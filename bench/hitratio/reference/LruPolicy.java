@@ -1,4 +1,4 @@
-package org.ratmemcache.core.memory;
+package hitratio.reference;
 
 import java.util.ArrayList;
 import java.util.List;

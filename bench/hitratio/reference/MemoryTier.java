@@ -1,4 +1,4 @@
-package org.ratmemcache.core.memory;
+package hitratio.reference;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,11 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Key;
 
 /**
- * The L1 tier: entries in memory, bounded by a byte budget and by an entry count.
+ * The L1 tier as it was before items became bytes (RatMemCache 13ec00d), kept for
+ * {@code bench/hitratio.sh} as the reference each of today's policies is measured against: entries
+ * in memory, bounded by a byte budget and by an entry count.
  *
  * <h2>How it works</h2>
  * Entries live in a {@link ConcurrentHashMap}; an {@link EvictionPolicy} orders them; when an
@@ -37,7 +38,7 @@ import org.ratmemcache.core.Key;
  *       that an entry removed before its writer links it is never counted.</li>
  * </ul>
  */
-public final class MemoryTier implements CacheView.MemoryFigures {
+public final class MemoryTier {
 
     private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>();
     private final ReentrantLock evictionLock = new ReentrantLock();
@@ -167,40 +168,33 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         }
     }
 
-    @Override
     public OptionalLong coldestAccessedAt() {
         Entry coldest = coldest();
         return coldest == null ? OptionalLong.empty() : OptionalLong.of(coldest.accessedAt());
     }
 
     /** Bytes charged to the budget by the linked entries. */
-    @Override
     public long bytes() {
         return bytes;
     }
 
     /** Linked entries, live or expired. */
-    @Override
     public long items() {
         return entries;
     }
 
-    @Override
     public long rawValueBytes() {
         return rawValueBytes;
     }
 
-    @Override
     public long storedValueBytes() {
         return storedValueBytes;
     }
 
-    @Override
     public boolean everHeldItems() {
         return everLinked;
     }
 
-    @Override
     public long maxBytes() {
         return maxBytes;
     }
@@ -231,17 +225,14 @@ public final class MemoryTier implements CacheView.MemoryFigures {
         }
     }
 
-    @Override
     public Eviction eviction() {
         return eviction;
     }
 
-    @Override
     public long maxItems() {
         return maxEntries;
     }
 
-    @Override
     public long droppedReads() {
         return readBuffer.dropped();
     }

@@ -92,6 +92,15 @@ public interface Cache {
     boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength, boolean acrossSections);
 
     /**
+     * Before a write of an item of about these lengths: when memory is short, waits a bounded
+     * while for room. The cache's own writes do this for a caller that is not protected; a
+     * caller that is ({@link #protect}), and holds no item under that protection now, calls it
+     * itself, and waits outside the protection, which would hold back the very memory it waits
+     * for: a server, between the requests of a batch. Returns at once when there is room.
+     */
+    void makeRoom(int keyLength, long valueLength);
+
+    /**
      * The longest value the memory keeps among others in a segment; a longer one takes a block of
      * its own, so a server may reserve that as the value's command arrives and fill it as it comes.
      */

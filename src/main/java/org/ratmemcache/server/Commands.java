@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -87,6 +88,7 @@ final class Commands {
     }
 
     CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
+        cache.makeRoom(key.length(), 0);
         return cache.getAndTouch(key, expiresAt);
     }
 
@@ -110,8 +112,12 @@ final class Commands {
         return cache.store(mode, key, flags, expiresAt, value, cas, newCas, stored);
     }
 
-    /** Room in item memory for a value about to be read; see {@link Cache#reserve}. */
+    /**
+     * Room in item memory for a value about to be read; see {@link Cache#reserve}. Called between
+     * the requests of a batch, when it holds nothing: so it may wait for room ({@link Cache#makeRoom}).
+     */
     boolean reserve(Reservation into, Key key, int flags, long expiresAt, long newCas, int valueLength, boolean acrossBatches) {
+        cache.makeRoom(key.length(), valueLength);
         return cache.reserve(into, key, flags, expiresAt, newCas, valueLength, acrossBatches);
     }
 
@@ -146,15 +152,18 @@ final class Commands {
     }
 
     CompletableFuture<DeltaResult> delta(Key key, Arithmetic arithmetic) {
+        cache.makeRoom(key.length(), Decimal.MAX_UNSIGNED_64_DIGITS);
         return cache.delta(key, arithmetic);
     }
 
     /** Plain incr or decr, as the text protocol has them. */
     CompletableFuture<DeltaResult> delta(Key key, Arithmetic.Direction direction, long delta) {
+        cache.makeRoom(key.length(), Decimal.MAX_UNSIGNED_64_DIGITS);
         return cache.delta(key, direction, delta);
     }
 
     CompletableFuture<Boolean> touch(Key key, long expiresAt) {
+        cache.makeRoom(key.length(), 0);
         return cache.touch(key, expiresAt);
     }
 

@@ -9,6 +9,7 @@ import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -133,6 +134,36 @@ public final class TieredCache implements Cache, AutoCloseable {
         epochs.exit();
     }
 
+    @Override
+    public void makeRoom(int keyLength, long valueLength) {
+        MemoryTier memory = tiers.memory();
+        if (!memory.hasRoom(keyLength, valueLength)) {
+            int depth = epochs.suspend();
+            try {
+                memory.awaitRoom(keyLength, valueLength);
+            } finally {
+                epochs.resume(depth);
+            }
+        }
+    }
+
+    /**
+     * Enters the epoch for a command that may write an item of about these lengths; a caller that
+     * is not protected first waits for room, should memory be short ({@link #makeRoom}). Returns
+     * whether it entered, as {@link Epochs#enterIfOutside}.
+     */
+    private boolean enterToWrite(int keyLength, long valueLength) {
+        awaitRoomOutside(keyLength, valueLength);
+        return epochs.enterIfOutside();
+    }
+
+    /** {@link MemoryTier#awaitRoom}, for a caller that is not protected: one that is calls {@link #makeRoom} itself. */
+    private void awaitRoomOutside(int keyLength, long valueLength) {
+        if (!epochs.isProtected()) {
+            tiers.memory().awaitRoom(keyLength, valueLength);
+        }
+    }
+
     // ---- reads
 
     @Override
@@ -171,6 +202,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
+        awaitRoomOutside(key.length(), 0);
         return handOut(() -> locks.run(key, Access.FETCH_AND_CHANGE, Command.detaching((k, current, now) -> {
             if (current == null) {
                 stats.touchMisses.increment();
@@ -256,7 +288,8 @@ public final class TieredCache implements Cache, AutoCloseable {
         }
         stats.cmdSet.increment();
         Access access = mode == StoreMode.SET ? Access.OVERWRITE : Access.CHANGE;
-        boolean outside = epochs.enterIfOutside();
+        tiers.memory().helpIndex();
+        boolean outside = enterToWrite(key.length(), value.length());
         try {
             return counted(mode, locks.run(key, access, reusable.get().store.of(mode, flags, expiresAt, value, cas, newCas, stored)));
         } catch (RuntimeException | Error e) {
@@ -466,12 +499,13 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
+        awaitRoomOutside(key.length(), Decimal.MAX_UNSIGNED_64_DIGITS);
         return handOut(() -> incrDecr.apply(key, op), Detached::delta);
     }
 
     @Override
     public CompletableFuture<DeltaResult> delta(Key key, Arithmetic.Direction direction, long delta) {
-        boolean outside = epochs.enterIfOutside();
+        boolean outside = enterToWrite(key.length(), Decimal.MAX_UNSIGNED_64_DIGITS);
         try {
             CompletableFuture<DeltaResult> answer = incrDecr.apply(key, direction, delta);
             return outside ? detachedNow(answer, Detached::delta) : answer;
@@ -484,6 +518,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<Boolean> touch(Key key, long expiresAt) {
+        awaitRoomOutside(key.length(), 0);
         return guarded(() -> locks.run(key, Access.CHANGE, (k, current, now) -> {
             if (current == null) {
                 stats.touchMisses.increment();

@@ -30,6 +30,8 @@ final class Block {
     int fill = FIRST_ITEM;
     /** The epoch at which the block was sealed: it may be evicted once that epoch is safe. */
     volatile long sealedEpoch;
+    /** Where the evictor stopped in this block, when the item bound was met part-way; the evictor's own. */
+    long evictedTo = FIRST_ITEM;
     /** Which of the policy's queues holds it, and its neighbours there; guarded by the queue's monitor. */
     int queue = -1;
     Block previous;
@@ -75,6 +77,7 @@ final class Block {
     void reopen(long nowMillis, long opened) {
         this.opened = opened;
         fill = FIRST_ITEM;
+        evictedTo = FIRST_ITEM;
         baseMillis = nowMillis;
         sealedEpoch = 0;
     }

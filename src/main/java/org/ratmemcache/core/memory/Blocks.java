@@ -108,6 +108,16 @@ final class Blocks implements AutoCloseable {
         return freeSegmentCount;
     }
 
+    /** Whether {@link #takeSegment} with the overdraft would find a segment now. */
+    boolean segmentAvailable() {
+        return freeSegmentCount > 0 || allocated.get() + segmentBytes <= maxBytes + overdraftLimit;
+    }
+
+    /** Whether {@link #takeLarge} would find room for an item of {@code itemBytes} now, giving back free segments. */
+    boolean largeAvailable(long itemBytes) {
+        return allocated.get() - (long) freeSegmentCount * segmentBytes + Block.FIRST_ITEM + itemBytes <= maxBytes;
+    }
+
     /** How far allocation is past the budget (0 within it). */
     long overdrawn() {
         return Math.max(0, allocated.get() - maxBytes);

@@ -119,6 +119,29 @@ public final class Epochs {
         }
     }
 
+    /**
+     * Leaves this thread's protection however deeply it entered, and returns how deeply, for
+     * {@link #resume}: for a thread that holds nothing under its protection now and must wait for
+     * memory that its entry would hold back (Tsavorite's suspend).
+     */
+    public int suspend() {
+        Section section = sections.get();
+        int depth = section.depth;
+        if (depth > 0) {
+            section.depth = 1;
+            exit();
+        }
+        return depth;
+    }
+
+    /** Enters again as deeply as {@link #suspend} left. */
+    public void resume(int depth) {
+        if (depth > 0) {
+            enter();
+            sections.get().depth = depth;
+        }
+    }
+
     /** Whether this thread is protected. */
     public boolean isProtected() {
         return sections.get().depth > 0;

@@ -237,7 +237,6 @@ final class Evictor implements AutoCloseable {
         if (!epochs.isSafe(block.sealedEpoch)) {
             return false;
         }
-        queues.remove(block);
         epochs.enter(); // the index's tables are freed behind readers too
         try {
             if (block.large) {
@@ -252,14 +251,21 @@ final class Evictor implements AutoCloseable {
     }
 
     /**
-     * Evicts the items of a segment: each the policy drops goes, unless only the item bound asked
-     * for room and it is met already; then the rest are kept (copied on), so that a bound of a
-     * few items evicts item by item, in the policy's order, not a whole block at a time.
+     * Evicts the items of a segment, oldest first, from where an earlier pass stopped: each the
+     * policy drops goes, each it keeps is copied on. When only the item bound asked for room, the
+     * pass stops as soon as the bound is met, and the segment stays at the head of its queue with
+     * the rest of its items in place: a bound of a few items evicts item by item, in order. Once
+     * every item has been through, the segment is retired.
      */
     private void evictSegment(Block block, int queue) {
         boolean forBytes = overBudget() || waitingBytes.get() > 0;
         long end = block.fill;
-        for (long at = Block.FIRST_ITEM; at < end; ) {
+        long at = block.evictedTo;
+        while (at < end) {
+            if (!forBytes && index.entries() <= maxEntries) {
+                block.evictedTo = at; // the bound is met: the rest stay where they are, for now
+                return;
+            }
             long location = Blocks.location(block.id, at);
             view.point(location);
             at += view.size();
@@ -269,19 +275,17 @@ final class Evictor implements AutoCloseable {
                 continue; // replaced or deleted since: garbage
             }
             boolean dead = listener.isDead(view);
-            int bits = Index.policyBits(slot);
-            int decision = dead ? EvictionPolicy.DROP : policy.decide(queue, bits);
-            if (decision == EvictionPolicy.DROP && !dead && !forBytes && index.entries() <= maxEntries) {
-                decision = EvictionPolicy.keepIn(queue, bits); // the bound is met: no more need go
-            }
+            int decision = dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot));
             if (decision == EvictionPolicy.DROP || !keep(hash, location, decision)) {
                 drop(hash, location, queue, dead);
             }
         }
+        queues.remove(block);
         retire(block);
     }
 
     private void evictLarge(Block block, int queue) {
+        queues.remove(block);
         long location = Blocks.location(block.id, Block.FIRST_ITEM);
         view.point(location);
         long hash = KeyHash.of(view.memory(), view.keyAt(), view.keyLength());

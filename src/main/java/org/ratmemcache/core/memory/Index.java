@@ -38,7 +38,10 @@ import org.ratmemcache.core.Key;
  * <h2>Growth</h2>
  * Past {@value #MAX_LOAD} of its slots the index moves to a table in which its items fill
  * {@value #GROWN_LOAD}: the new table becomes current at once, and a maintainer thread
- * moves the old table's entries over, each under its key's stripe lock, copying before it removes.
+ * moves the old table's entries over, a bucket at a time, each entry under its key's stripe lock,
+ * copying before it removes. Writers take buckets too before they store ({@link #help}), so the
+ * move keeps pace with the inserts that fill the new table; whoever moves the last bucket ends
+ * the growth.
  * Meanwhile a lookup reads the old table first and the new one second, and writers write the new
  * one and remove the key from the old one afterwards, so a key is always found, and never in an
  * older version than one already read. The old table is freed once no reader can be in it.
@@ -72,12 +75,17 @@ final class Index implements AutoCloseable {
         long hashAt(long location);
     }
 
-    /** One table; {@code live} counts its entries. */
+    /**
+     * One table; {@code live} counts its entries. While it is being moved out of, {@code claimed}
+     * is the next bucket a mover takes and {@code moved} how many are done.
+     */
     private static final class Table {
         final Arena arena;
         final MemorySegment memory;
         final int buckets;
         final LongAdder live = new LongAdder();
+        final java.util.concurrent.atomic.AtomicInteger claimed = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
 
         Table(int buckets) {
             this.arena = Arena.ofShared();
@@ -99,6 +107,8 @@ final class Index implements AutoCloseable {
     private volatile Table previous;
     private volatile boolean closed;
     private final Object growth = new Object();
+    /** Keys in the index: unlike the tables' counts, not counted twice while an entry is being moved. */
+    private final LongAdder keyCount = new LongAdder();
 
     Index(Keys keys, Epochs epochs, KeyStripes stripes, int initialBuckets) {
         this.keys = keys;
@@ -211,6 +221,9 @@ final class Index implements AutoCloseable {
         for (Table grown = current; grown != now && replaced != FULL; now = grown, grown = current) {
             putIn(grown, previous, key, value);
         }
+        if (replaced == 0) {
+            keyCount.increment();
+        }
         return replaced;
     }
 
@@ -233,6 +246,9 @@ final class Index implements AutoCloseable {
             long fromNow = swapKey(now, key, 0);
             long fromOld = old != null && old != now ? swapKey(old, key, 0) : 0;
             removed = removed != 0 ? removed : fromNow != 0 ? fromNow : fromOld;
+        }
+        if (removed != 0) {
+            keyCount.decrement();
         }
         return removed;
     }
@@ -276,6 +292,9 @@ final class Index implements AutoCloseable {
             Table old = previous;
             removed |= removeKey(now, hash, location);
             removed |= old != null && old != now && removeKey(old, hash, location);
+        }
+        if (removed) {
+            keyCount.decrement();
         }
         return removed;
     }
@@ -421,11 +440,9 @@ final class Index implements AutoCloseable {
 
     // ---- figures
 
-    /** Entries in the index (in both tables while it grows). */
+    /** Keys in the index. */
     long entries() {
-        Table old = previous;
-        Table now = current;
-        return now.live.sum() + (old != null && old != now ? old.live.sum() : 0);
+        return keyCount.sum();
     }
 
     /** Bytes of the index's tables, off the heap. */
@@ -480,21 +497,70 @@ final class Index implements AutoCloseable {
                 }
                 continue;
             }
-            for (int bucket = 0; bucket < old.buckets && !closed; bucket++) {
-                moveBucket(old, bucket);
+            while (!closed && moveNextBucket(old)) {
+                // writers that store take buckets too (help)
             }
-            if (closed) {
-                return;
-            }
-            Table now;
             synchronized (growth) {
-                previous = null;
-                now = current;
+                while (previous == old && !closed) {
+                    try {
+                        growth.wait(); // a helper finishes the buckets it took, and with them the growth
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
             }
-            epochs.retire(old.arena::close);
-            if (now.live.sum() > MAX_LOAD * now.slotCount()) {
-                grow(now); // filled up while it was being moved into
-            }
+        }
+    }
+
+    /**
+     * Moves a few buckets of the table being moved out of, if there is one: called by writers
+     * that hold no stripe lock, before they store, so that the move keeps pace with the inserts
+     * that fill the new table, whatever share of the machine the maintainer thread gets.
+     */
+    void help(int buckets) {
+        Table old = previous;
+        if (old == null) {
+            return;
+        }
+        for (int i = 0; i < buckets && moveNextBucket(old); i++) {
+            // each takes the next bucket
+        }
+        // Every bucket is taken, but one of the movers is off the processor mid-bucket, and the
+        // new table fills up meanwhile: wait for the growth to end (and the next to begin) rather
+        // than fill it to the brim.
+        for (Table now = current; previous == old && now.live.sum() > MAX_LOAD * now.slotCount() && !closed; now = current) {
+            Thread.yield();
+        }
+    }
+
+    /** Takes the next bucket of {@code old} not yet taken and moves it; false when all are taken. */
+    private boolean moveNextBucket(Table old) {
+        int bucket = old.claimed.getAndIncrement();
+        if (bucket >= old.buckets) {
+            return false;
+        }
+        moveBucket(old, bucket);
+        if (old.moved.incrementAndGet() == old.buckets) {
+            finishGrowth(old);
+        }
+        return true;
+    }
+
+    /**
+     * Ends a growth, on the thread that moved its last bucket: the old table goes once no reader
+     * can be in it, and, if the new one filled up while it was being moved into, the next growth
+     * begins at once, whichever thread gets to run.
+     */
+    private void finishGrowth(Table old) {
+        Table now;
+        synchronized (growth) {
+            previous = null;
+            now = current;
+            growth.notifyAll();
+        }
+        epochs.retire(old.arena::close);
+        if (now.live.sum() > MAX_LOAD * now.slotCount()) {
+            grow(now);
         }
     }
 

@@ -204,10 +204,19 @@ final class ItemFormat {
         if (keyLength(memory, at, shape) != key.length()) {
             return false;
         }
+        return ItemView.sameBytes(memory, keyAt(memory, at, shape), key.array(), key.offset(), key.length());
+    }
+
+    /** Where the key of the item at {@code at} starts. */
+    static long keyAt(MemorySegment memory, long at, int shape) {
         long varintAt = varintAt(at, shape);
-        int storedLength = storedLength(memory, varintAt);
-        long keyAt = varintAt + varintSize(storedLength) + FIXED + optionalSize(shape);
-        return ItemView.sameBytes(memory, keyAt, key.array(), key.offset(), key.length());
+        return varintAt + varintSize(storedLength(memory, varintAt)) + FIXED + optionalSize(shape);
+    }
+
+    /** The {@link org.ratmemcache.core.KeyHash} of the key of the item at {@code at}. */
+    static long keyHash(MemorySegment memory, long at) {
+        int shape = shape(memory, at);
+        return org.ratmemcache.core.KeyHash.of(memory, keyAt(memory, at, shape), keyLength(memory, at, shape));
     }
 
     static int storedLength(MemorySegment memory, long varintAt) {

@@ -68,6 +68,17 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     private static final int RESERVE_PER_LANE = 2;
     /** Segments writers may take beyond the budget at least, while the evictor catches up. */
     private static final int MIN_OVERDRAFT = 16;
+    /** Bytes writers may take beyond the budget at least, for a budget of small segments. */
+    private static final int MIN_OVERDRAFT_BYTES = 64 << 10;
+    /** Buckets of a growing index a writer moves before each store. */
+    private static final int HELPED_BUCKETS = 2;
+    /** Times a writer that found no room even beyond the budget helps the evictor and tries again. */
+    private static final int ROOM_ATTEMPTS = 64;
+    /** How long {@link #awaitRoom} waits at most: then the store finds no room, and says so. */
+    private static final long ROOM_WAIT_NANOS = 200_000_000L;
+    /** Rounds of {@link #awaitRoom} that yield before it parks. */
+    private static final int ROOM_YIELDS = 16;
+    private static final long ROOM_PARK_NANOS = 50_000L;
 
     private final Eviction eviction;
     private final EvictionPolicy policy;
@@ -112,12 +123,12 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         this.maxEntries = maxEntries;
         int lanes = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
         int segmentBytes = Blocks.segmentBytesFor(maxBytes);
-        this.blocks = new Blocks(maxBytes, segmentBytes, Math.max(lanes * policy.queues() + 1, MIN_OVERDRAFT));
+        this.blocks = new Blocks(maxBytes, segmentBytes,
+                Math.max(Math.max(lanes * policy.queues() + 1, MIN_OVERDRAFT), MIN_OVERDRAFT_BYTES / segmentBytes));
         this.largeItemBytes = segmentBytes / 4;
         this.queues = new BlockQueues(policy.queues());
         this.appender = new Appender(lanes, blocks, queues, epochs);
         this.views = ThreadLocal.withInitial(() -> new Views(blocks, originMillis));
-        ItemView lookups = new ItemView(blocks, originMillis);
         this.index = new Index(new Index.Keys() {
             @Override
             public boolean matches(long location, Key key) {
@@ -126,8 +137,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
             @Override
             public long hashAt(long location) {
-                ItemView item = lookups.point(location); // the index's maintainer thread only
-                return KeyHash.of(item.memory(), item.keyAt(), item.keyLength());
+                return ItemFormat.keyHash(blocks.memory(location), Blocks.offsetOf(location)); // movers on any thread
             }
         }, epochs, stripes, Index.MIN_BUCKETS);
         int segments = (int) Math.max(1, maxBytes / segmentBytes);
@@ -176,6 +186,14 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     public ItemView get(Key key, boolean read) {
         long slot = index.get(key, read ? bump : null);
         return slot == 0 ? null : views.get().found.point(Index.location(slot));
+    }
+
+    /**
+     * Lends a hand to the index's growth, when it grows: a writer calls this before it stores,
+     * holding no stripe lock, so that the index's move keeps pace with its inserts.
+     */
+    public void helpIndex() {
+        index.help(HELPED_BUCKETS);
     }
 
     /** Tells the eviction policy of a read of the key's item, without looking at it: a failed add. */
@@ -326,14 +344,54 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
             evictor.help(); // the next segment would be beyond the budget: the evictor lags; help it, unless it runs
         }
         long location = appender.append(queue, size, now);
-        if (location == 0) {
-            evictor.help(); // no room even beyond the budget
+        // no room even beyond the budget: the readers that hold back the memory evicted last are
+        // in sections of microseconds; help the evictor, let them go on, and try again a while
+        for (int attempt = 0; location == 0 && attempt < ROOM_ATTEMPTS; attempt++) {
+            evictor.help();
+            Thread.yield();
             location = appender.append(queue, size, now);
         }
         if (evictor.lowOnMemory() || location == 0) {
             evictor.signal();
         }
         return location;
+    }
+
+    /**
+     * Waits, a bounded while, until an item of {@code bytes} would find room: for a writer that
+     * holds no protection, since inside its epoch it would hold back the very memory it waits
+     * for. Returns at once when there is room, as there nearly always is; otherwise helps the
+     * evictor and lets the readers that hold back evicted memory move on.
+     */
+    public void awaitRoom(int keyLength, long valueLength) {
+        long bytes = largestSize(keyLength, valueLength);
+        if (hasRoom(bytes)) {
+            return;
+        }
+        long waiting = bytes > largeItemBytes ? bytes : 0;
+        evictor.waitFor(waiting);
+        try {
+            long deadline = System.nanoTime() + ROOM_WAIT_NANOS;
+            for (int round = 0; !hasRoom(bytes) && System.nanoTime() - deadline < 0; round++) {
+                evictor.help();
+                if (round < ROOM_YIELDS) {
+                    Thread.yield();
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(ROOM_PARK_NANOS);
+                }
+            }
+        } finally {
+            evictor.waited(waiting);
+        }
+    }
+
+    /** Whether a writer of an item of these lengths would find room now; false only when memory is short. */
+    public boolean hasRoom(int keyLength, long valueLength) {
+        return hasRoom(largestSize(keyLength, valueLength));
+    }
+
+    private boolean hasRoom(long bytes) {
+        return bytes > largeItemBytes ? blocks.largeAvailable(bytes) : blocks.segmentAvailable();
     }
 
     private static long valueOffset(MemorySegment memory, long at, int keyLength, int storedLength) {
@@ -527,8 +585,18 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
     /** Whether an item of these lengths can ever fit. */
     public boolean fits(int keyLength, long valueLength) {
+        return largestSize(keyLength, valueLength) + Block.FIRST_ITEM <= blocks.maxBytes();
+    }
+
+    /** What an item of these lengths takes in item memory, with no flags, no expiry and the cache's CAS: for benchmarks that size a budget. */
+    public static long weigh(int keyLength, int valueLength) {
+        return ItemFormat.size(ItemFormat.shape(keyLength, 0, false, false, 0), keyLength, valueLength);
+    }
+
+    /** The size of an item of these lengths with every optional field. */
+    private static long largestSize(int keyLength, long valueLength) {
         return ItemFormat.size(ItemFormat.LONG_KEY | ItemFormat.HAS_FLAGS | ItemFormat.CHOSEN_CAS | ItemFormat.COMPRESSED
-                | ItemFormat.FAR_EXPIRY | ItemFormat.EXPIRES, keyLength, (int) Math.min(Integer.MAX_VALUE, valueLength)) + Block.FIRST_ITEM <= blocks.maxBytes();
+                | ItemFormat.FAR_EXPIRY | ItemFormat.EXPIRES, keyLength, (int) Math.min(Integer.MAX_VALUE, valueLength));
     }
 
     // ---- figures

@@ -1,0 +1,134 @@
+package org.ratmemcache.core.memory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.testing.ManualClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each policy's order on small sequences, checked by hand. The tier holds at most three items
+ * and evicts on the writer's thread, so every eviction happens at a known point. The items lie in
+ * a segment; when a fourth arrives the evictor goes through the oldest segment's items, oldest
+ * first: the policy drops some, and keeps others by copying them on (behind the newest), until
+ * three are left; the rest stay in place for the next eviction. So lru, as CLOCK, evicts in
+ * LRU's order on these sequences; lfu is a CLOCK with halving use counts, and hybrid S3-FIFO.
+ */
+class EvictionPolicyTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final List<String> dropped = new ArrayList<>();
+    private MemoryTier tier;
+    private long version;
+
+    private void open(Eviction eviction) {
+        tier = new MemoryTier(eviction, 1 << 20, 3, clock, new Epochs(), new KeyStripes(), new MemoryTier.Listener() {
+            @Override
+            public boolean isDead(ItemView item) {
+                return false;
+            }
+
+            @Override
+            public void dropped(ItemView item, boolean dead) {
+                dropped.add(new String(item.key().toBytes(), StandardCharsets.US_ASCII));
+            }
+        }, true);
+    }
+
+    @AfterEach
+    void close() {
+        tier.close();
+    }
+
+    private void set(String... keys) {
+        for (String key : keys) {
+            ++version;
+            tier.write(Key.of(key), 0, 0, version, version, 0, 0, false, new byte[10], -1);
+        }
+    }
+
+    private void read(String... keys) {
+        for (String key : keys) {
+            assertThat(tier.get(Key.of(key), true)).as("%s is there to read", key).isNotNull();
+        }
+    }
+
+    private List<String> held() {
+        List<String> keys = new ArrayList<>();
+        tier.forEachItem(item -> keys.add(new String(item.key().toBytes(), StandardCharsets.US_ASCII)));
+        keys.sort(null);
+        return keys;
+    }
+
+    @Test
+    void fifoDropsTheFirstInWhateverWasRead() {
+        open(Eviction.FIFO);
+        set("a", "b", "c");
+        read("a", "a");
+        set("d");
+        assertThat(dropped).containsExactly("a");
+        read("b");
+        set("e");
+        assertThat(dropped).containsExactly("a", "b");
+        assertThat(held()).containsExactly("c", "d", "e");
+    }
+
+    @Test
+    void lruAsClockGivesWhatWasReadASecondChance() {
+        open(Eviction.LRU);
+        set("a", "b", "c");
+        read("a");
+        set("d");
+        // a was read: kept, moved behind d, its bit cleared; b, the oldest unread, goes
+        assertThat(dropped).containsExactly("b");
+        set("e");
+        // c is the oldest now (as in LRU: c, d, a, e)
+        assertThat(dropped).containsExactly("b", "c");
+        read("d");
+        set("f");
+        // d was read: kept, moved on; a, not read since its second chance, goes (LRU: a, e, d, f)
+        assertThat(dropped).containsExactly("b", "c", "a");
+        assertThat(held()).containsExactly("d", "e", "f");
+    }
+
+    @Test
+    void lfuKeepsTheMostUsedLongest() {
+        open(Eviction.LFU);
+        set("a", "b", "c");
+        read("a", "a", "a", "a", "b");
+        set("d");
+        // a (4 uses) and b (1) are kept, moved behind d, their counts halved to 2 and 0; c, unused, goes
+        assertThat(dropped).containsExactly("c");
+        set("e");
+        // d, unused and now the oldest, goes
+        assertThat(dropped).containsExactly("c", "d");
+        set("f");
+        // a (2 uses) is kept again, halved to 1; b, with no use left, goes
+        assertThat(dropped).containsExactly("c", "d", "b");
+        assertThat(held()).containsExactly("a", "e", "f");
+    }
+
+    @Test
+    void hybridLetsOneHitWondersPassThroughItsSmallQueue() {
+        open(Eviction.HYBRID);
+        set("a", "b", "c");
+        read("a");
+        set("d");
+        // from the small queue: a, read there, moves on to the main queue; b, never read, goes
+        assertThat(dropped).containsExactly("b");
+        set("e");
+        // the small queue holds more than a tenth: its oldest unread, c, goes; a, in main, stays
+        assertThat(dropped).containsExactly("b", "c");
+        set("b");
+        // b comes back: its ghost sends it to the main queue, beside a; d, in the small queue, goes
+        assertThat(dropped).containsExactly("b", "c", "d");
+        set("f");
+        assertThat(dropped).containsExactly("b", "c", "d", "e");
+        assertThat(held()).containsExactly("a", "b", "f");
+    }
+}
