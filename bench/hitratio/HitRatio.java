@@ -53,7 +53,7 @@ import hitratio.reference.Entry;
  * ({@link hitratio.reference.MemoryTier#weigh}). Each thus holds about P % of the keys, so
  * the columns compare policies, not item sizes ({@code bench/cacheaside.sh} compares those).
  *
- * <p>Usage: {@code HitRatio [--keys N] [--requests N] [--traces a,b] [--file PATH | --watch PATH]}
+ * <p>Usage: {@code HitRatio [--keys N] [--requests N] [--traces a,b] [--policies "lfu,lfu ref"] [--file PATH | --watch PATH]}
  */
 public final class HitRatio {
 
@@ -90,14 +90,15 @@ public final class HitRatio {
                 traces.add(generate(name, keys, requests));
             }
         }
-        System.out.println("| trace | cache | " + String.join(" | ", POLICIES) + " |");
-        System.out.println("|---|---|" + "---|".repeat(POLICIES.size()));
+        List<String> columns = options.containsKey("policies") ? List.of(options.get("policies").split(",")) : POLICIES;
+        System.out.println("| trace | cache | " + String.join(" | ", columns) + " |");
+        System.out.println("|---|---|" + "---|".repeat(columns.size()));
         for (Trace trace : traces) {
             long space = trace.keySpaceBytes(false);
             long referenceSpace = trace.keySpaceBytes(true);
             for (double share : SIZES) {
                 StringBuilder row = new StringBuilder("| " + trace.name() + " | " + Math.round(share * 100) + " % |");
-                for (String column : POLICIES) {
+                for (String column : columns) {
                     long referenceBudget = (long) (referenceSpace * share);
                     double ratio = switch (column) {
                         case "caffeine" -> caffeine(trace, referenceBudget);

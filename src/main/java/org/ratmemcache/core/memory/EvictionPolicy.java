@@ -8,7 +8,8 @@ package org.ratmemcache.core.memory;
  * those bits, in the index, without a lock.
  *
  * <p>So LRU becomes CLOCK (an item read since it last passed the head is kept once more), LFU a
- * CLOCK with a use count that halves at every pass, and the hybrid S3-FIFO (SOSP '23): a small
+ * probation queue in front of a CLOCK whose use counts fall by one at every pass, and the hybrid
+ * S3-FIFO (SOSP '23): a small
  * queue for new items, from which only those read again move on to the main one, whose items
  * are kept while they are read. The order of evictions is thus close to the textbook one, not
  * the same: BENCHMARKS.md measures how close.

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a segment; when a fourth arrives the evictor goes through the oldest segment's items, oldest
  * first: the policy drops some, and keeps others by copying them on (behind the newest), until
  * three are left; the rest stay in place for the next eviction. So lru, as CLOCK, evicts in
- * LRU's order on these sequences; lfu is a CLOCK with halving use counts, and hybrid S3-FIFO.
+ * LRU's order on these sequences; lfu judges new items in a probation queue, and hybrid is S3-FIFO.
  */
 class EvictionPolicyTest {
 
@@ -42,7 +42,9 @@ class EvictionPolicyTest {
 
     @AfterEach
     void close() {
-        tier.close();
+        if (tier != null) {
+            tier.close();
+        }
     }
 
     private void set(String... keys) {
@@ -97,20 +99,46 @@ class EvictionPolicyTest {
     }
 
     @Test
-    void lfuKeepsTheMostUsedLongest() {
+    void lfuJudgesNewItemsInProbationAndKeepsTheUsedWithTheirCounts() {
         open(Eviction.LFU);
         set("a", "b", "c");
         read("a", "a", "a", "a", "b");
         set("d");
-        // a (4 uses) and b (1) are kept, moved behind d, their counts halved to 2 and 0; c, unused, goes
+        // all three are in probation: a (4 uses) and b (1) move to the main queue with their
+        // counts; c, never read, goes
         assertThat(dropped).containsExactly("c");
+        read("d");
         set("e");
-        // d, unused and now the oldest, goes
-        assertThat(dropped).containsExactly("c", "d");
+        // probation is over its share: d, read, moves on; e, new and unread, goes; the main
+        // queue's items stay, although none was read since
+        assertThat(dropped).containsExactly("c", "e");
         set("f");
-        // a (2 uses) is kept again, halved to 1; b, with no use left, goes
-        assertThat(dropped).containsExactly("c", "d", "b");
-        assertThat(held()).containsExactly("a", "e", "f");
+        assertThat(dropped).containsExactly("c", "e", "f");
+        assertThat(held()).containsExactly("a", "b", "d");
+    }
+
+    @Test
+    void lfuCostsAnItemInTheMainQueueOneUsePerPass() {
+        EvictionPolicy lfu = EvictionPolicy.of(Eviction.LFU);
+        int bits = lfu.bitsOfNew();
+        for (int read = 0; read < 3; read++) {
+            bits = lfu.onRead(bits);
+        }
+        int decision = lfu.decide(LfuPolicy.PROBATION, bits);
+        assertThat(EvictionPolicy.keptQueue(decision)).isEqualTo(LfuPolicy.MAIN);
+        bits = EvictionPolicy.keptBits(decision);
+        int passes = 0;
+        while ((decision = lfu.decide(LfuPolicy.MAIN, bits)) != EvictionPolicy.DROP) {
+            bits = EvictionPolicy.keptBits(decision);
+            passes++;
+        }
+        // read three times: three passes unread, then it goes
+        assertThat(passes).isEqualTo(3);
+        assertThat(lfu.decide(LfuPolicy.PROBATION, lfu.bitsOfNew())).isEqualTo(EvictionPolicy.DROP);
+        // probation is evicted while it holds more than a tenth of the bytes
+        assertThat(lfu.victimQueue(new long[] {11, 89})).isEqualTo(LfuPolicy.PROBATION);
+        assertThat(lfu.victimQueue(new long[] {10, 90})).isEqualTo(LfuPolicy.MAIN);
+        assertThat(lfu.victimQueue(new long[] {5, 0})).isEqualTo(LfuPolicy.PROBATION);
     }
 
     @Test
