@@ -360,12 +360,13 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     /**
      * Waits, a bounded while, until an item of {@code bytes} would find room: for a writer that
      * holds no protection, since inside its epoch it would hold back the very memory it waits
-     * for. Returns at once when there is room, as there nearly always is; otherwise helps the
-     * evictor and lets the readers that hold back evicted memory move on.
+     * for. Returns at once when there is room, as there nearly always is, or when the item could
+     * never fit (nothing is evicted for it); otherwise helps the evictor and lets the readers that
+     * hold back evicted memory move on.
      */
     public void awaitRoom(int keyLength, long valueLength) {
         long bytes = largestSize(keyLength, valueLength);
-        if (hasRoom(bytes)) {
+        if (hasRoom(bytes) || !fits(bytes)) {
             return;
         }
         long waiting = bytes > largeItemBytes ? bytes : 0;
@@ -585,7 +586,11 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
     /** Whether an item of these lengths can ever fit. */
     public boolean fits(int keyLength, long valueLength) {
-        return largestSize(keyLength, valueLength) + Block.FIRST_ITEM <= blocks.maxBytes();
+        return fits(largestSize(keyLength, valueLength));
+    }
+
+    private boolean fits(long bytes) {
+        return bytes + Block.FIRST_ITEM <= blocks.maxBytes();
     }
 
     /** What an item of these lengths takes in item memory, with no flags, no expiry and the cache's CAS: for benchmarks that size a budget. */
