@@ -132,7 +132,8 @@ public final class HitRatio {
         byte[][] values = new byte[1 << 10][];
         long hits = 0;
         long version = 0;
-        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, new KeyStripes(), listener, true)) {
+        KeyStripes stripes = new KeyStripes();
+        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, stripes, listener, true)) {
             for (int id : trace.requests()) {
                 Key key = trace.keys()[id];
                 epochs.enter();
@@ -141,7 +142,10 @@ public final class HitRatio {
                         hits++;
                     } else {
                         version++;
-                        tier.write(key, 0, Expiry.NEVER, version, version, 0, 0, false, value(values, trace.valueSizes()[id]), -1);
+                        tier.helpIndex(); // as the engine does: before the store, holding no lock
+                        synchronized (stripes.of(key.hash64())) {
+                            tier.write(key, 0, Expiry.NEVER, version, version, 0, 0, false, value(values, trace.valueSizes()[id]), -1);
+                        }
                     }
                 } finally {
                     epochs.exit();

@@ -13,13 +13,17 @@ import org.ratmemcache.core.Key;
  * The memory tier's index: where each key's item lies in item memory.
  *
  * <h2>Layout</h2>
- * A table of 64-byte buckets off the heap, one cache line each: an overflow count and seven
- * slots. A slot holds a 12-bit tag from the key's hash, 8 bits of the eviction policy's own (a
- * use count, an access bit), and the item's 44-bit {@link Locations location}; 0 is empty. A key
- * lives in its home bucket ({@link KeyHash} mapped onto the table) or, when that is full, in a
- * following one; the overflow count of every bucket it passed says how many keys did so, so a
- * lookup stops at the first bucket whose count is 0 (F14's outbound overflow counts). A miss thus
- * reads one cache line in most cases, and a hit compares the key only where the tag matches.
+ * A table of 64-byte buckets off the heap, one cache line each: a header of eight overflow
+ * counters and seven slots. A slot holds a 12-bit tag from the key's hash, 8 bits of the eviction
+ * policy's own (a use count, an access bit), and the item's 44-bit {@link Locations location}; 0
+ * is empty. A key lives in its home bucket ({@link KeyHash} mapped onto the table) or, when that
+ * is full, in a later one of its probe sequence (a step of its own, double hashing). Every bucket
+ * a key passed counts it, in the counter of its lane (three bits of its hash), and a lookup stops
+ * at the first bucket whose counter for its lane is 0: F14's outbound overflow counts, split
+ * eight ways. Under a cache's churn most buckets have had some key pass them; one count per
+ * bucket then sent nine misses in ten on to further buckets at 82 % load, eight lanes stop two in
+ * three at home (BENCHMARKS.md, "The index under churn"). A miss thus reads one or two cache
+ * lines, and a hit compares the key only where the tag matches.
  *
  * <h2>Concurrency</h2>
  * <ul>
@@ -56,6 +60,8 @@ final class Index implements AutoCloseable {
     /** The share it grows to. */
     static final double GROWN_LOAD = 0.8;
     static final int MIN_BUCKETS = 1024;
+    /** An overflow counter that lost count. */
+    static final int SATURATED = 0xff;
 
     private static final int TAG_SHIFT = 52;
     private static final int POLICY_SHIFT = 44;
@@ -87,10 +93,23 @@ final class Index implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicInteger claimed = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
 
-        Table(int buckets) {
+        Table(int atLeast) {
             this.arena = Arena.ofShared();
-            this.buckets = buckets;
+            this.buckets = primeFrom(atLeast);
             this.memory = arena.allocate((long) buckets * BUCKET_BYTES, BUCKET_BYTES);
+        }
+
+        /** The least prime at or above {@code n}: a step of any size then visits every bucket. */
+        static int primeFrom(int n) {
+            for (int candidate = Math.max(3, n | 1); ; candidate += 2) {
+                boolean prime = true;
+                for (int d = 3; (long) d * d <= candidate && prime; d += 2) {
+                    prime = candidate % d != 0;
+                }
+                if (prime) {
+                    return candidate;
+                }
+            }
         }
 
         long slotCount() {
@@ -152,18 +171,51 @@ final class Index implements AutoCloseable {
         return SLOT.compareAndSet(table.memory, (long) bucket * BUCKET_BYTES + 8L * slot, expected, value);
     }
 
-    private static long overflow(Table table, int bucket) {
-        return (long) SLOT.getAcquire(table.memory, (long) bucket * BUCKET_BYTES);
+    /** How many keys of {@code hash}'s lane passed {@code bucket} full; {@value #SATURATED} when it lost count. */
+    private static int overflow(Table table, int bucket, long hash) {
+        long counts = (long) SLOT.getAcquire(table.memory, (long) bucket * BUCKET_BYTES);
+        return (int) (counts >>> lane(hash)) & 0xff;
     }
 
-    private static void addOverflow(Table table, int from, int to, long delta) {
-        for (int b = from; b != to; b = next(table, b)) {
-            SLOT.getAndAdd(table.memory, (long) b * BUCKET_BYTES, delta);
+    /** The shift of the key's overflow counter in a bucket's header: one of eight, by tag bits. */
+    private static int lane(long hash) {
+        return (int) (hash & 7) << 3;
+    }
+
+    /**
+     * Counts a key of {@code hash} passing {@code bucket} ({@code delta} 1) or no longer passing it
+     * (-1), in its lane's 8-bit counter. A counter that reaches {@value #SATURATED} stays there:
+     * lookups in its lane then always go on, which is slower but never wrong.
+     */
+    private static void countPassing(Table table, int bucket, long hash, int delta) {
+        long at = (long) bucket * BUCKET_BYTES;
+        int shift = lane(hash);
+        for (long counts = (long) SLOT.getAcquire(table.memory, at); ; counts = (long) SLOT.getAcquire(table.memory, at)) {
+            if ((counts >>> shift & 0xff) == SATURATED
+                    || SLOT.compareAndSet(table.memory, at, counts, counts + ((long) delta << shift))) {
+                return;
+            }
         }
     }
 
-    private static int next(Table table, int bucket) {
-        return bucket + 1 == table.buckets ? 0 : bucket + 1;
+    private static void addOverflow(Table table, int from, int to, long hash, int delta) {
+        for (int b = from; b != to; b = next(table, b, hash)) {
+            countPassing(table, b, hash, delta);
+        }
+    }
+
+    /**
+     * The bucket after {@code bucket} in the key's probe sequence: a step of its own, from hash
+     * bits that neither the tag nor the home uses (double hashing, as F14 probes). With linear
+     * probing, the keys that overflow one bucket fill its neighbours, whose keys then overflow
+     * in turn; under a cache's churn almost every bucket came to have an overflow count, and a
+     * miss read hundreds of buckets. The table's bucket count is prime, so every step visits
+     * every bucket.
+     */
+    private static int next(Table table, int bucket, long hash) {
+        int step = 1 + (int) Long.remainderUnsigned(hash >>> 12 & 0xffff_ffffL, table.buckets - 1);
+        int next = bucket + step;
+        return next >= table.buckets ? next - table.buckets : next;
     }
 
     // ---- lookups, lock-free
@@ -183,7 +235,7 @@ final class Index implements AutoCloseable {
         long hash = key.hash64();
         long tag = tag(hash);
         int bucket = home(table, hash);
-        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket, hash)) {
             for (int s = 1; s <= SLOTS; s++) {
                 long slot = read(table, bucket, s);
                 if (slot != 0 && slot >>> TAG_SHIFT == tag && keys.matches(location(slot), key)) {
@@ -196,7 +248,7 @@ final class Index implements AutoCloseable {
                     return slot;
                 }
             }
-            if (overflow(table, bucket) == 0) {
+            if (overflow(table, bucket, hash) == 0) {
                 return 0;
             }
         }
@@ -259,20 +311,20 @@ final class Index implements AutoCloseable {
         long tag = tag(hash);
         int home = home(table, hash);
         int bucket = home;
-        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket, hash)) {
             for (int s = 1; s <= SLOTS; s++) {
                 for (long slot; (slot = read(table, bucket, s)) != 0 && slot >>> TAG_SHIFT == tag
                         && keys.matches(location(slot), key); ) {
                     if (cas(table, bucket, s, slot, value)) {
                         if (value == 0) {
-                            addOverflow(table, home, bucket, -1);
+                            addOverflow(table, home, bucket, hash, -1);
                             table.live.decrement();
                         }
                         return slot;
                     }
                 }
             }
-            if (overflow(table, bucket) == 0) {
+            if (overflow(table, bucket, hash) == 0) {
                 return 0;
             }
         }
@@ -281,17 +333,17 @@ final class Index implements AutoCloseable {
 
     /**
      * Removes the slot pointing at {@code location}; whoever calls may hold no lock (the evictor).
-     * The new table first, then the old: a mover copies before it empties the old slot, and if
-     * the index began to grow meanwhile, the slot may have moved under us, so the tables are
-     * looked at again.
+     * The old table first, then the new: a mover copies before it empties the old slot, so a slot
+     * not found in the old table has been copied into the new one. If the index began to grow
+     * meanwhile, the tables are looked at again.
      */
-    boolean remove(long hash, long location) {
+        boolean remove(long hash, long location) {
         boolean removed = false;
         for (Table now = null; now != current; ) {
             now = current;
             Table old = previous;
-            removed |= removeKey(now, hash, location);
             removed |= old != null && old != now && removeKey(old, hash, location);
+            removed |= removeKey(now, hash, location);
         }
         if (removed) {
             keyCount.decrement();
@@ -301,16 +353,16 @@ final class Index implements AutoCloseable {
 
     /**
      * Moves the slot pointing at {@code from} to {@code to} with the given policy bits, if it
-     * still points there: the evictor keeping an item it copied. Lock-free; looked at again if
-     * the index began to grow meanwhile, as {@link #remove}.
+     * still points there: the evictor keeping an item it copied. Lock-free, in the order of
+     * {@link #remove}, and looked at again as it is.
      */
-    boolean move(long hash, long from, long to, int policyBits) {
+        boolean move(long hash, long from, long to, int policyBits) {
         boolean moved = false;
         for (Table now = null; now != current; ) {
             now = current;
             Table old = previous;
-            moved |= moveIn(now, hash, from, to, policyBits);
             moved |= old != null && old != now && moveIn(old, hash, from, to, policyBits);
+            moved |= moveIn(now, hash, from, to, policyBits);
         }
         return moved;
     }
@@ -326,14 +378,14 @@ final class Index implements AutoCloseable {
     private long slotIn(Table table, long hash, long location) {
         long tag = tag(hash);
         int bucket = home(table, hash);
-        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket, hash)) {
             for (int s = 1; s <= SLOTS; s++) {
                 long slot = read(table, bucket, s);
                 if (location(slot) == location && slot >>> TAG_SHIFT == tag) {
                     return slot;
                 }
             }
-            if (overflow(table, bucket) == 0) {
+            if (overflow(table, bucket, hash) == 0) {
                 return 0;
             }
         }
@@ -344,7 +396,7 @@ final class Index implements AutoCloseable {
     private boolean moveIn(Table table, long hash, long from, long to, int policyBits) {
         long tag = tag(hash);
         int bucket = home(table, hash);
-        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket, hash)) {
             for (int s = 1; s <= SLOTS; s++) {
                 for (long slot; location(slot = read(table, bucket, s)) == from && slot >>> TAG_SHIFT == tag; ) {
                     if (cas(table, bucket, s, slot, withPolicyBits(slot & ~LOCATION_MASK | to, policyBits))) {
@@ -352,7 +404,7 @@ final class Index implements AutoCloseable {
                     }
                 }
             }
-            if (overflow(table, bucket) == 0) {
+            if (overflow(table, bucket, hash) == 0) {
                 return false;
             }
         }
@@ -363,17 +415,17 @@ final class Index implements AutoCloseable {
         long tag = tag(hash);
         int home = home(table, hash);
         int bucket = home;
-        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket)) {
+        for (int step = 0; step < table.buckets; step++, bucket = next(table, bucket, hash)) {
             for (int s = 1; s <= SLOTS; s++) {
                 for (long slot; location(slot = read(table, bucket, s)) == location && slot >>> TAG_SHIFT == tag; ) {
                     if (cas(table, bucket, s, slot, 0)) {
-                        addOverflow(table, home, bucket, -1);
+                        addOverflow(table, home, bucket, hash, -1);
                         table.live.decrement();
                         return true;
                     }
                 }
             }
-            if (overflow(table, bucket) == 0) {
+            if (overflow(table, bucket, hash) == 0) {
                 return false;
             }
         }
@@ -394,22 +446,22 @@ final class Index implements AutoCloseable {
                 }
             }
             // full: count ourselves as passing it before publishing further on
-            SLOT.getAndAdd(table.memory, (long) bucket * BUCKET_BYTES, 1L);
-            bucket = next(table, bucket);
+            countPassing(table, bucket, hash, 1);
+            bucket = next(table, bucket, hash);
             if (bucket == home) {
                 break;
             }
         }
-        undoPassed(table, home);
+        undoPassed(table, home, hash);
         return false;
     }
 
     /** An insert that found no slot anywhere takes back its counts of every bucket. */
-    private static void undoPassed(Table table, int home) {
+    private static void undoPassed(Table table, int home, long hash) {
         int bucket = home;
         do {
-            SLOT.getAndAdd(table.memory, (long) bucket * BUCKET_BYTES, -1L);
-            bucket = next(table, bucket);
+            countPassing(table, bucket, hash, -1);
+            bucket = next(table, bucket, hash);
         } while (bucket != home);
     }
 
@@ -587,23 +639,34 @@ final class Index implements AutoCloseable {
 
     /**
      * Moves the entry in slot {@code s} of {@code bucket}: insert into the new table, then empty
-     * the old slot. If the evictor moved or removed the item meanwhile (it takes no lock), the
-     * copy is taken back and the move tried again with what the slot holds now.
+     * the old slot. The evictor takes no lock, and may move or remove the item meanwhile, in the
+     * old table first: then the copy follows the slot (re-made if it points elsewhere, taken back
+     * if the item is gone). A reader's count that lands between copy and removal is lost.
      */
     private void moveSlot(Table old, Table now, int bucket, int s, long hash) {
-        for (long slot = read(old, bucket, s); slot != 0; ) {
-            if (!insert(now, hash, slot)) {
-                return; // the new table is full: the entry stays where it is, still found
+        long copied = 0; // the location the copy in the new table points at
+        for (long slot = read(old, bucket, s); slot != 0; slot = read(old, bucket, s)) {
+            if (location(slot) != copied) {
+                if (copied != 0) {
+                    removeKey(now, hash, copied);
+                }
+                // the evictor moves the copy along with the slot if it finds it: then it is there
+                if (slotIn(now, hash, location(slot)) == 0 && !insert(now, hash, slot)) {
+                    // cannot happen: writers wait while the new table is past MAX_LOAD (help), so
+                    // the old table's entries find the room it was sized for; the entry would
+                    // stay in the old table, and go with it
+                    return;
+                }
+                copied = location(slot);
             }
             if (cas(old, bucket, s, slot, 0)) {
-                addOverflow(old, home(old, hash), bucket, -1);
+                addOverflow(old, home(old, hash), bucket, hash, -1);
                 old.live.decrement();
                 return;
             }
-            // a reader changed its policy bits, or the evictor moved or removed it: take the copy
-            // back and move what the slot holds now
-            removeKey(now, hash, location(slot));
-            slot = read(old, bucket, s);
+        }
+        if (copied != 0) {
+            removeKey(now, hash, copied); // the evictor removed the item; its copy may have come too late
         }
     }
 

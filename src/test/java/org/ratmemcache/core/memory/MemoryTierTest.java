@@ -138,4 +138,55 @@ class MemoryTierTest {
             tier.epochs().exit();
         }
     }
+
+    @Test
+    void churnThroughASmallTierWhileTheIndexGrowsLeavesOneSlotPerItem() {
+        // 200,000 keys through a tier of about 4,000 items: the index grows while the evictor
+        // moves and drops items without a lock; no slot may be lost, doubled, or left behind
+        KeyStripes stripes = new KeyStripes();
+        try (MemoryTier small = new MemoryTier(Eviction.LFU, 512 << 10, Long.MAX_VALUE, clock, new Epochs(), stripes,
+                new MemoryTier.Listener() {
+                    @Override
+                    public boolean isDead(ItemView item) {
+                        return false;
+                    }
+
+                    @Override
+                    public void dropped(ItemView item, boolean dead) {
+                    }
+                }, true)) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            byte[] value = new byte[100];
+            for (int i = 0; i < 200_000; i++) {
+                Key key = Key.of("key:" + random.nextInt(50_000));
+                small.epochs().enter();
+                try {
+                    if (small.get(key, true) == null) {
+                        small.helpIndex();
+                        synchronized (stripes.of(key.hash64())) {
+                            small.write(key, 0, 0, i + 1, i + 1, 0, 0, false, value, -1);
+                        }
+                    }
+                } finally {
+                    small.epochs().exit();
+                }
+            }
+            org.awaitility.Awaitility.await().until(() -> !small.indexGrowing());
+            java.util.Set<Long> locations = new java.util.HashSet<>();
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            small.forEachItem(item -> {
+                locations.add(item.location());
+                keys.add(new String(item.key().toBytes(), StandardCharsets.US_ASCII));
+            });
+            assertThat(small.items()).isGreaterThan(2_000).isEqualTo(locations.size()).isEqualTo(keys.size());
+            small.epochs().enter();
+            try {
+                for (String key : keys) {
+                    assertThat(small.get(Key.of(key), false)).as(key).isNotNull();
+                }
+            } finally {
+                small.epochs().exit();
+            }
+        }
+    }
 }
