@@ -119,16 +119,7 @@ public final class HitRatio {
      */
     static double ours(Trace trace, long budget, Eviction eviction) {
         Epochs epochs = new Epochs();
-        MemoryTier.Listener listener = new MemoryTier.Listener() {
-            @Override
-            public boolean isDead(ItemView item) {
-                return false;
-            }
-
-            @Override
-            public void dropped(ItemView item, boolean dead) {
-            }
-        };
+        MemoryTier.Listener listener = MemoryTier.Listener.NONE;
         byte[][] values = new byte[1 << 10][];
         long hits = 0;
         long version = 0;

@@ -1,7 +1,7 @@
 @echo off
 rem Starts the RatMemCache server on a JVM sized and tuned for it, as bin/ratmemcache does on
-rem POSIX systems: memcached's flags, the heap derived from -m (m + m/4 + the write-back
-rem queue, m/4 within 4..64 MiB, + 96 MiB) unless
+rem POSIX systems: memcached's flags, the heap derived from -m (128 MiB + the write-back
+rem queue, m/4 within 4..64 MiB; the items live off the heap) unless
 rem RATMEMCACHE_HEAP is set, the collector and flags measured in BENCHMARKS.md, JAVA_OPTS last.
 setlocal EnableDelayedExpansion
 
@@ -19,11 +19,11 @@ if defined JAVA_HOME (
   for %%J in (java.exe) do set "JAVA=%%~$PATH:J"
 )
 if not defined JAVA (
-  echo ratmemcache: no Java found; set JAVA_HOME or put java on PATH ^(Java 21 or newer^) 1>&2
+  echo ratmemcache: no Java found; set JAVA_HOME or put java on PATH ^(Java 25 or newer^) 1>&2
   exit /b 69
 )
 if not exist "%JAVA%" (
-  echo ratmemcache: no Java found at %JAVA%; set JAVA_HOME to a Java 21 or newer 1>&2
+  echo ratmemcache: no Java found at %JAVA%; set JAVA_HOME to a Java 25 or newer 1>&2
   exit /b 69
 )
 
@@ -37,8 +37,8 @@ if not defined FEATURE (
   echo ratmemcache: cannot tell which Java %JAVA% is 1>&2
   exit /b 69
 )
-if %FEATURE% LSS 21 (
-  echo ratmemcache: %JAVA% is Java %FEATURE%; RatMemCache needs Java 21 or newer 1>&2
+if %FEATURE% LSS 25 (
+  echo ratmemcache: %JAVA% is Java %FEATURE%; RatMemCache needs Java 25 or newer 1>&2
   exit /b 69
 )
 
@@ -67,11 +67,11 @@ if defined RATMEMCACHE_HEAP (
   set /a "QUEUE_MB=MEGABYTES_NUMBER / 4"
   if !QUEUE_MB! LSS 4 set "QUEUE_MB=4"
   if !QUEUE_MB! GTR 64 set "QUEUE_MB=64"
-  set /a "HEAP_MB=MEGABYTES_NUMBER + MEGABYTES_NUMBER / 4 + QUEUE_MB + 96"
+  set /a "HEAP_MB=128 + QUEUE_MB"
   set "HEAP=!HEAP_MB!m"
 )
 
-set "JVM=-Xms%HEAP% -Xmx%HEAP% -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+set "JVM=-Xms%HEAP% -Xmx%HEAP% -XX:MaxDirectMemorySize=128m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled"
 if %FEATURE% GEQ 25 (
   set "JVM=%JVM% -XX:+UseCompactObjectHeaders"
 ) else if %FEATURE% GEQ 24 (

@@ -106,7 +106,7 @@ class CoreArtifactIT {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Path file = Files.writeString(sources.resolve(name + ".java"), source);
         int status = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-                "--release", "21", "-cp", classpath, "-d", classes.toString(), file.toString());
+                "--release", "25", "-cp", classpath, "-d", classes.toString(), file.toString());
         assertThat(status).as("javac %s against the core artifact", name).isZero();
         return classes;
     }

@@ -110,7 +110,7 @@ class DistributionIT {
                 assertThat(client.readUntilVersion()).contains("STAT maxbytes " + (1024L << 20) + "\r\n");
             }
             // max_memory_mb = 1024: the heap of -m 1024, as the launcher derives it
-            assertThat(server.jvmArguments()).contains("-Xmx1440m");
+            assertThat(server.jvmArguments()).contains("-Xmx192m");
             assertThat(server.log()).doesNotContain("not a known key");
         }
     }

@@ -49,6 +49,18 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
         /** Told of each item the evictor drops: evicted, or reclaimed when {@code dead}. On the evictor's thread. */
         void dropped(ItemView item, boolean dead);
+
+        /** No item is ever dead, and drops go unheard: a tier on its own, as benchmarks replay traces through it. */
+        Listener NONE = new Listener() {
+            @Override
+            public boolean isDead(ItemView item) {
+                return false;
+            }
+
+            @Override
+            public void dropped(ItemView item, boolean dead) {
+            }
+        };
     }
 
     /** A thread's views: one for what it looks up, one for what it writes, one for housekeeping. */

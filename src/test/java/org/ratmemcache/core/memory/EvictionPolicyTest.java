@@ -135,9 +135,9 @@ class EvictionPolicyTest {
         // read three times: three passes unread, then it goes
         assertThat(passes).isEqualTo(3);
         assertThat(lfu.decide(LfuPolicy.PROBATION, lfu.bitsOfNew())).isEqualTo(EvictionPolicy.DROP);
-        // probation is evicted while it holds more than a tenth of the bytes
-        assertThat(lfu.victimQueue(new long[] {11, 89})).isEqualTo(LfuPolicy.PROBATION);
-        assertThat(lfu.victimQueue(new long[] {10, 90})).isEqualTo(LfuPolicy.MAIN);
+        // probation is evicted while it holds more than a quarter of the bytes
+        assertThat(lfu.victimQueue(new long[] {26, 74})).isEqualTo(LfuPolicy.PROBATION);
+        assertThat(lfu.victimQueue(new long[] {25, 75})).isEqualTo(LfuPolicy.MAIN);
         assertThat(lfu.victimQueue(new long[] {5, 0})).isEqualTo(LfuPolicy.PROBATION);
     }
 
