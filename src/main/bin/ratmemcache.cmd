@@ -71,7 +71,7 @@ if defined RATMEMCACHE_HEAP (
   set "HEAP=!HEAP_MB!m"
 )
 
-set "JVM=-Xms%HEAP% -Xmx%HEAP% -XX:MaxDirectMemorySize=128m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled"
+set "JVM=-Xms%HEAP% -Xmx%HEAP% -XX:MaxDirectMemorySize=128m -XX:+UseZGC -XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled"
 if %FEATURE% GEQ 25 (
   set "JVM=%JVM% -XX:+UseCompactObjectHeaders"
 ) else if %FEATURE% GEQ 24 (

@@ -61,7 +61,7 @@ class LauncherIT {
                     "STAT tcpport " + port + "\r\n", "STAT num_threads 2\r\n");
             List<String> jvm = server.jvmArguments();
             // the items live off the heap: 128 MB for the server and a 12 MB write-back queue (48 / 4)
-            assertThat(jvm).contains("-Xms140m", "-Xmx140m", "-XX:MaxDirectMemorySize=128m", "-XX:+UseG1GC",
+            assertThat(jvm).contains("-Xms140m", "-Xmx140m", "-XX:MaxDirectMemorySize=128m", "-XX:+UseZGC",
                     "-XX:+UseCompactObjectHeaders", "-Dio.netty.leakDetection.level=disabled");
             assertThat(jvm.indexOf("-Dquarkus.http.port=0")).as("JAVA_OPTS after the launcher's options")
                     .isGreaterThan(jvm.indexOf("-Xmx140m"));
