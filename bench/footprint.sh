@@ -90,7 +90,7 @@ for part in "${parts[@]}"; do
           if [ "$name" = memcached ]; then
             start "$name" "$port" -m "$megabytes"
           else
-            RAT_JVM="${RAT_JVM:-} -Xlog:gc:file=$gclog" start "$name" "$port" -m "$megabytes"
+            RAT_JVM="${RAT_JVM:-} -Xlog:gc,gc+phases:file=$gclog" start "$name" "$port" -m "$megabytes"
           fi
           python3 bench/mcclient.py fill "$port" 1 16 100
           idle=$(rss_kb "$server")
@@ -98,8 +98,9 @@ for part in "${parts[@]}"; do
           loaded=$(rss_kb "$server")
           echo "load $name -m $megabytes: idle RSS $(mib "$idle"), after $(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' "$work/load.txt" | tail -1) sets/s for ${LOAD_SECONDS:-30} s over $((window * 1024 * 50)) keys: RSS $(mib "$loaded"), grown $(mib $((loaded - idle))) = $(awk "BEGIN {printf \"%.2f\", ($loaded - $idle) / 1024 / $megabytes}") x -m"
           if [ -f "$gclog" ]; then
-            # unified logging: "... Pause Young (Normal) (G1 Evacuation Pause) 100M->20M(256M) 1.234ms"
-            sed -n 's/.*\(Pause [A-Za-z][^)]*)\).* \([0-9.]*\)ms$/\2/p' "$gclog" | sort -n |
+            # unified logging: G1's "... Pause Young (Normal) (G1 Evacuation Pause) 100M->20M(256M) 1.234ms",
+            # ZGC's (gc+phases) "... Y: Pause Mark Start (Major) 0.011ms"
+            sed -n 's/.*Pause .* \([0-9.]*\)ms$/\1/p' "$gclog" | sort -n |
               awk '{n++; if ($1 > 1) over++; max = $1; sum += $1} END {printf "  GC: %d pauses, longest %.2f ms, %d above 1 ms, %.0f ms paused in all\n", n, max, over, sum}'
           fi
           stop_servers
