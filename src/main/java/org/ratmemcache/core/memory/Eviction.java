@@ -7,7 +7,7 @@ package org.ratmemcache.core.memory;
 public enum Eviction {
     /** Least recently used, as CLOCK: an item read since it last came up is kept once more. */
     LRU,
-    /** Least frequently used, with aging: a use count that halves each time the item comes up. */
+    /** Least frequently used, with aging: new items in probation, a use count that falls by one each time an item comes up. */
     LFU,
     /** First in, first out: reads do not matter. */
     FIFO,
