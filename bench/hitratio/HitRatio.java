@@ -18,6 +18,7 @@ import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.memory.Epochs;
 import org.ratmemcache.core.memory.Eviction;
+import org.ratmemcache.core.memory.EvictorThread;
 import org.ratmemcache.core.memory.ItemView;
 import org.ratmemcache.core.memory.KeyStripes;
 import org.ratmemcache.core.memory.MemoryTier;
@@ -124,7 +125,7 @@ public final class HitRatio {
         long hits = 0;
         long version = 0;
         KeyStripes stripes = new KeyStripes();
-        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, stripes, listener, true)) {
+        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, stripes, listener, EvictorThread.WRITER)) {
             for (int id : trace.requests()) {
                 Key key = trace.keys()[id];
                 epochs.enter();

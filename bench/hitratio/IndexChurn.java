@@ -31,7 +31,7 @@ public final class IndexChurn {
         MemoryTier.Listener listener = MemoryTier.Listener.NONE;
         byte[] value = new byte[100];
         SplittableRandom random = new SplittableRandom(1);
-        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, stripes, listener, true)) {
+        try (MemoryTier tier = new MemoryTier(eviction, budget, Long.MAX_VALUE, () -> 0L, epochs, stripes, listener, EvictorThread.WRITER)) {
             var indexField = MemoryTier.class.getDeclaredField("index");
             indexField.setAccessible(true);
             Index index = (Index) indexField.get(tier);

@@ -11,6 +11,7 @@ import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.memory.Epochs;
 import org.ratmemcache.core.memory.Eviction;
+import org.ratmemcache.core.memory.EvictorThread;
 import org.ratmemcache.core.memory.ItemView;
 import org.ratmemcache.core.memory.KeyStripes;
 import org.ratmemcache.core.memory.MemoryTier;
@@ -25,6 +26,7 @@ public final class TieredCacheBuilder {
     private long maxMemory = 64L << 20;
     private long maxEntries = Long.MAX_VALUE;
     private Eviction eviction = Eviction.HYBRID;
+    private EvictorThread evictorThread = EvictorThread.OWN;
     private long itemSizeMax = 1L << 20;
     private Duration sweepInterval = Duration.ofSeconds(30);
     private DiskTier disk;
@@ -61,6 +63,12 @@ public final class TieredCacheBuilder {
     /** Which items L1 gives up first; default {@link Eviction#HYBRID}. */
     public TieredCacheBuilder eviction(Eviction eviction) {
         this.eviction = eviction;
+        return this;
+    }
+
+    /** Which thread keeps L1 within its bounds; default its own ({@link EvictorThread#OWN}). */
+    public TieredCacheBuilder evictorThread(EvictorThread thread) {
+        this.evictorThread = thread;
         return this;
     }
 
@@ -162,7 +170,7 @@ public final class TieredCacheBuilder {
     private TieredCache assemble(CacheStats stats, DurableState state, Function<DurableState, L2> below) {
         EvictionHook evictions = new EvictionHook();
         MemoryTier memory = new MemoryTier(eviction, maxMemory, maxEntries, clock, new Epochs(), new KeyStripes(),
-                countEvictions(state, stats, evictions));
+                countEvictions(state, stats, evictions), evictorThread);
         Tiers tiers = new Tiers(memory, below.apply(state), largeValueThreshold, compression);
         ExpirySweeper sweeper = new ExpirySweeper(memory, state, clock, stats, sweepInterval);
         return new TieredCache(clock, stats, tiers, state, sweeper, itemSizeMax, evictions);

@@ -48,8 +48,7 @@ final class Evictor implements AutoCloseable {
     private final Appender keeper;
     /** The writers' appender, whose open segments it seals when nothing else can go. */
     private final Appender appender;
-    /** Whether it runs on the threads that signal it rather than its own. */
-    private final boolean inline;
+    private final EvictorThread runsOn;
     private final Listener listener;
     private final ItemView view;
     private final long maxEntries;
@@ -68,10 +67,10 @@ final class Evictor implements AutoCloseable {
     private final AtomicLong kept = new AtomicLong();
 
     Evictor(Blocks blocks, BlockQueues queues, Index index, EvictionPolicy policy, Epochs epochs, Clock clock, ItemView view,
-            Appender appender, Listener listener, long maxEntries, int reserve, boolean inline) {
+            Appender appender, Listener listener, long maxEntries, int reserve, EvictorThread runsOn) {
         this.clock = clock;
         this.appender = appender;
-        this.inline = inline;
+        this.runsOn = runsOn;
         this.blocks = blocks;
         this.queues = queues;
         this.index = index;
@@ -87,20 +86,19 @@ final class Evictor implements AutoCloseable {
     }
 
     /**
-     * Asks the evictor to run soon, from any thread; never waits. Inline (tests that pin an
-     * order), it runs now on the caller's thread, unless another thread is running it.
+     * Asks the evictor to run soon, from any thread; never waits. On {@link EvictorThread#WRITER}
+     * it runs now on the caller's thread, unless another thread is running it; on
+     * {@link EvictorThread#CALLER}, only when asked.
      */
     void signal() {
-        if (inline) {
-            if (running.tryLock()) {
-                try {
-                    evictWhileWanted();
-                } finally {
-                    running.unlock();
-                }
-            }
-            return;
+        switch (runsOn) {
+            case OWN -> wake();
+            case WRITER -> help();
+            case CALLER -> { }
         }
+    }
+
+    private void wake() {
         signalled = true;
         if (thread.getState() == Thread.State.NEW) {
             synchronized (this) {

@@ -114,15 +114,12 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
     public MemoryTier(Eviction eviction, long maxBytes, long maxEntries, Clock clock, Epochs epochs, KeyStripes stripes,
             Listener listener) {
-        this(eviction, maxBytes, maxEntries, clock, epochs, stripes, listener, false);
+        this(eviction, maxBytes, maxEntries, clock, epochs, stripes, listener, EvictorThread.OWN);
     }
 
-    /**
-     * @param inlineEviction evict on the writers' threads rather than the evictor's own: the
-     *                       order of evictions is then the same in every run (for tests that pin it)
-     */
+    /** @param evictorThread which thread keeps the tier within its bounds */
     public MemoryTier(Eviction eviction, long maxBytes, long maxEntries, Clock clock, Epochs epochs, KeyStripes stripes,
-            Listener listener, boolean inlineEviction) {
+            Listener listener, EvictorThread evictorThread) {
         if (maxBytes <= 0 || maxEntries <= 0) {
             throw new IllegalArgumentException("memory tier bounds must be positive: " + maxBytes + " bytes, " + maxEntries + " entries");
         }
@@ -165,7 +162,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
                         uncount(item);
                         listener.dropped(item, dead);
                     }
-                }, maxEntries, Math.min(lanes * RESERVE_PER_LANE, segments / 8), inlineEviction);
+                }, maxEntries, Math.min(lanes * RESERVE_PER_LANE, segments / 8), evictorThread);
         this.bump = slot -> Index.withPolicyBits(slot, policy.onRead(Index.policyBits(slot)));
     }
 

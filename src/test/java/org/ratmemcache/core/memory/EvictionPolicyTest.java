@@ -37,7 +37,7 @@ class EvictionPolicyTest {
             public void dropped(ItemView item, boolean dead) {
                 dropped.add(new String(item.key().toBytes(), StandardCharsets.US_ASCII));
             }
-        }, true);
+        }, EvictorThread.WRITER);
     }
 
     @AfterEach

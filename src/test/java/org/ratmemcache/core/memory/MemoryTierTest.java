@@ -14,7 +14,7 @@ class MemoryTierTest {
 
     private final ManualClock clock = new ManualClock();
     private final MemoryTier tier = new MemoryTier(Eviction.FIFO, 1 << 20, Long.MAX_VALUE, clock, new Epochs(), new KeyStripes(),
-            MemoryTier.Listener.NONE, true);
+            MemoryTier.Listener.NONE, EvictorThread.WRITER);
 
     @AfterEach
     void close() {
@@ -136,7 +136,7 @@ class MemoryTierTest {
         // moves and drops items without a lock; no slot may be lost, doubled, or left behind
         KeyStripes stripes = new KeyStripes();
         try (MemoryTier small = new MemoryTier(Eviction.LFU, 512 << 10, Long.MAX_VALUE, clock, new Epochs(), stripes,
-                MemoryTier.Listener.NONE, true)) {
+                MemoryTier.Listener.NONE, EvictorThread.WRITER)) {
             java.util.SplittableRandom random = new java.util.SplittableRandom(7);
             byte[] value = new byte[100];
             for (int i = 0; i < 200_000; i++) {
