@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hit ratios of every eviction policy and of Caffeine on generated (or given) traces; see
 # bench/hitratio/HitRatio.java for the traces and the options:
-#   bench/hitratio.sh [--keys N] [--requests N] [--traces zipf-0.9,scan] [--policies "lfu,lfu ref"] [--file PATH | --watch PATH]
+#   bench/hitratio.sh [--keys N] [--requests N] [--traces zipf-0.9,scan] [--policies "lfu,lfu ref"] [--cache 1,5,10] [--file PATH | --watch PATH]
 # Not part of ./mvnw verify. bench/cacheaside.sh replays the same traces over the network.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -54,14 +54,15 @@ import hitratio.reference.Entry;
  * ({@link hitratio.reference.MemoryTier#weigh}). Each thus holds about P % of the keys, so
  * the columns compare policies, not item sizes ({@code bench/cacheaside.sh} compares those).
  *
- * <p>Usage: {@code HitRatio [--keys N] [--requests N] [--traces a,b] [--policies "lfu,lfu ref"] [--file PATH | --watch PATH]}
+ * <p>Usage: {@code HitRatio [--keys N] [--requests N] [--traces a,b] [--policies "lfu,lfu ref"] [--cache 1,5,10]
+ * [--file PATH | --watch PATH]}, {@code --cache} in percent of the key space's bytes.
  */
 public final class HitRatio {
 
     /** The columns: each policy of ours, then its reference, by name; then Caffeine. */
     private static final List<String> POLICIES = List.of("lru", "lru ref", "lfu", "lfu ref", "fifo", "fifo ref", "hybrid",
             "hybrid ref", "caffeine");
-    private static final double[] SIZES = {0.01, 0.05, 0.10};
+    private static final String SIZES = "1,5,10";
     private static final int SMALL_VALUE = 100;
 
     /** A replayable trace: key ids and each key's value size. */
@@ -97,8 +98,9 @@ public final class HitRatio {
         for (Trace trace : traces) {
             long space = trace.keySpaceBytes(false);
             long referenceSpace = trace.keySpaceBytes(true);
-            for (double share : SIZES) {
-                StringBuilder row = new StringBuilder("| " + trace.name() + " | " + Math.round(share * 100) + " % |");
+            for (String percent : options.getOrDefault("cache", SIZES).split(",")) {
+                double share = Double.parseDouble(percent) / 100;
+                StringBuilder row = new StringBuilder("| " + trace.name() + " | " + percent + " % |");
                 for (String column : columns) {
                     long referenceBudget = (long) (referenceSpace * share);
                     double ratio = switch (column) {

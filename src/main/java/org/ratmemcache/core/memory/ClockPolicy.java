@@ -30,7 +30,7 @@ final class ClockPolicy implements EvictionPolicy {
     }
 
     @Override
-    public int decide(int queue, int bits) {
+    public int decide(int queue, int bits, long size) {
         return (bits & ACCESSED) != 0 ? EvictionPolicy.keepIn(0, 0) : DROP;
     }
 }

@@ -37,17 +37,17 @@ interface EvictionPolicy {
     int victimQueue(long[] queueBytes);
 
     /**
-     * What becomes of a live item in an evicted block of {@code queue} with policy bits
-     * {@code bits}: {@link #DROP}, or {@code keepIn(queue, bits)}.
+     * What becomes of a live item of {@code size} bytes in an evicted block of {@code queue} with
+     * policy bits {@code bits}: {@link #DROP}, or {@code keepIn(queue, bits)}.
      */
-    int decide(int queue, int bits);
+    int decide(int queue, int bits, long size);
 
-    /** Told of each live item dropped from {@code queue}. */
-    default void dropped(int queue, long hash) {
+    /** Told of each live item of {@code size} bytes dropped from {@code queue}. */
+    default void dropped(int queue, long hash, long size) {
     }
 
-    /** Told how many items the tier holds, from time to time (for structures sized by it). */
-    default void itemCount(long items) {
+    /** Told how many items the tier holds and their bytes, before each block it evicts. */
+    default void held(long items, long bytes) {
     }
 
     /** A decision to keep an item: in {@code queue}, with {@code bits}. */

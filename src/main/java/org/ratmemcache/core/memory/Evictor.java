@@ -37,6 +37,9 @@ final class Evictor implements AutoCloseable {
 
         /** Told of each item dropped; {@code dead} says whether it was reclaimed rather than evicted. */
         void dropped(ItemView item, boolean dead);
+
+        /** The bytes of the items the tier holds. */
+        long itemBytes();
     }
 
     private final Blocks blocks;
@@ -220,7 +223,7 @@ final class Evictor implements AutoCloseable {
 
     /** Evicts the oldest block of the policy's queue; false when there is none that may go yet. */
     private boolean evictOne() {
-        policy.itemCount(index.entries());
+        policy.held(index.entries(), listener.itemBytes());
         queues.bytes(queueBytes);
         int queue = policy.victimQueue(queueBytes);
         Block block = queues.oldest(queue);
@@ -273,7 +276,7 @@ final class Evictor implements AutoCloseable {
                 continue; // replaced or deleted since: garbage
             }
             boolean dead = listener.isDead(view);
-            int decision = dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot));
+            int decision = dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot), view.size());
             if (decision == EvictionPolicy.DROP || !keep(hash, location, decision)) {
                 drop(hash, location, queue, dead);
             }
@@ -289,7 +292,7 @@ final class Evictor implements AutoCloseable {
         long hash = KeyHash.of(view.memory(), view.keyAt(), view.keyLength());
         long slot = index.slotOf(hash, location);
         boolean dead = slot != 0 && listener.isDead(view);
-        int decision = slot == 0 || dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot));
+        int decision = slot == 0 || dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot), view.size());
         if (decision != EvictionPolicy.DROP && index.move(hash, location, location, EvictionPolicy.keptBits(decision))) {
             block.sealedEpoch = epochs.advance();
             queues.add(EvictionPolicy.keptQueue(decision), block);
@@ -305,7 +308,7 @@ final class Evictor implements AutoCloseable {
         if (index.remove(hash, location)) {
             listener.dropped(view, dead);
             if (!dead) {
-                policy.dropped(queue, hash);
+                policy.dropped(queue, hash, view.size());
             }
         }
     }

@@ -24,7 +24,7 @@ final class FifoPolicy implements EvictionPolicy {
     }
 
     @Override
-    public int decide(int queue, int bits) {
+    public int decide(int queue, int bits, long size) {
         return DROP;
     }
 }

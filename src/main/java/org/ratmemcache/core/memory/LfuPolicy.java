@@ -47,7 +47,7 @@ final class LfuPolicy implements EvictionPolicy {
     }
 
     @Override
-    public int decide(int queue, int bits) {
+    public int decide(int queue, int bits, long size) {
         if (bits == 0) {
             return DROP;
         }

@@ -162,6 +162,11 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
                         uncount(item);
                         listener.dropped(item, dead);
                     }
+
+                    @Override
+                    public long itemBytes() {
+                        return itemBytes.sum();
+                    }
                 }, maxEntries, Math.min(lanes * RESERVE_PER_LANE, segments / 8), evictorThread);
         this.bump = slot -> Index.withPolicyBits(slot, policy.onRead(Index.policyBits(slot)));
     }

@@ -124,17 +124,17 @@ class EvictionPolicyTest {
         for (int read = 0; read < 3; read++) {
             bits = lfu.onRead(bits);
         }
-        int decision = lfu.decide(LfuPolicy.PROBATION, bits);
+        int decision = lfu.decide(LfuPolicy.PROBATION, bits, 10);
         assertThat(EvictionPolicy.keptQueue(decision)).isEqualTo(LfuPolicy.MAIN);
         bits = EvictionPolicy.keptBits(decision);
         int passes = 0;
-        while ((decision = lfu.decide(LfuPolicy.MAIN, bits)) != EvictionPolicy.DROP) {
+        while ((decision = lfu.decide(LfuPolicy.MAIN, bits, 10)) != EvictionPolicy.DROP) {
             bits = EvictionPolicy.keptBits(decision);
             passes++;
         }
         // read three times: three passes unread, then it goes
         assertThat(passes).isEqualTo(3);
-        assertThat(lfu.decide(LfuPolicy.PROBATION, lfu.bitsOfNew())).isEqualTo(EvictionPolicy.DROP);
+        assertThat(lfu.decide(LfuPolicy.PROBATION, lfu.bitsOfNew(), 10)).isEqualTo(EvictionPolicy.DROP);
         // probation is evicted while it holds more than a quarter of the bytes
         assertThat(lfu.victimQueue(new long[] {26, 74})).isEqualTo(LfuPolicy.PROBATION);
         assertThat(lfu.victimQueue(new long[] {25, 75})).isEqualTo(LfuPolicy.MAIN);
@@ -158,5 +158,44 @@ class EvictionPolicyTest {
         set("f");
         assertThat(dropped).containsExactly("b", "c", "d", "e");
         assertThat(held()).containsExactly("a", "b", "f");
+    }
+
+    @Test
+    void hybridAsksMoreReadsOfALargeItemAndKeepsNoGhostOfIt() {
+        S3FifoPolicy hybrid = new S3FifoPolicy();
+        hybrid.held(10, 1000); // a mean of 100 bytes
+        int once = hybrid.onRead(hybrid.bitsOfNew());
+        int twice = hybrid.onRead(once);
+        int thrice = hybrid.onRead(twice);
+        // up to twice the mean, one read moves an item on, as in S3-FIFO
+        assertThat(EvictionPolicy.keptQueue(hybrid.decide(S3FifoPolicy.SMALL, once, 199))).isEqualTo(S3FifoPolicy.MAIN);
+        // from twice to four times the mean, two
+        assertThat(hybrid.decide(S3FifoPolicy.SMALL, once, 200)).isEqualTo(EvictionPolicy.DROP);
+        assertThat(EvictionPolicy.keptQueue(hybrid.decide(S3FifoPolicy.SMALL, twice, 399))).isEqualTo(S3FifoPolicy.MAIN);
+        // beyond, three
+        assertThat(hybrid.decide(S3FifoPolicy.SMALL, twice, 400)).isEqualTo(EvictionPolicy.DROP);
+        assertThat(EvictionPolicy.keptQueue(hybrid.decide(S3FifoPolicy.SMALL, thrice, 100_000))).isEqualTo(S3FifoPolicy.MAIN);
+        // in the main queue, size does not matter
+        assertThat(hybrid.decide(S3FifoPolicy.MAIN, once, 100_000)).isEqualTo(EvictionPolicy.keepIn(S3FifoPolicy.MAIN, 0));
+        // a small item dropped leaves a ghost that sends it to the main queue; a large one does not
+        hybrid.dropped(S3FifoPolicy.SMALL, 0x1234_5678_9abc_def0L, 100);
+        hybrid.dropped(S3FifoPolicy.SMALL, 0x0fed_cba9_8765_4321L, 200);
+        assertThat(hybrid.queueOfNew(0x1234_5678_9abc_def0L)).isEqualTo(S3FifoPolicy.MAIN);
+        assertThat(hybrid.queueOfNew(0x0fed_cba9_8765_4321L)).isEqualTo(S3FifoPolicy.SMALL);
+    }
+
+    @Test
+    void hybridMakesALargeItemEarnItsPlaceInTheMainQueue() {
+        open(Eviction.HYBRID);
+        set("a");
+        ++version;
+        tier.write(Key.of("big"), 0, 0, version, version, 0, 0, false, new byte[200], -1);
+        set("b");
+        read("a", "big");
+        set("d");
+        // from the small queue: a, read once, moves on; big, read once too but more than twice
+        // the mean size (about 220 bytes against 75), goes
+        assertThat(dropped).containsExactly("big");
+        assertThat(held()).containsExactly("a", "b", "d");
     }
 }
