@@ -337,7 +337,7 @@ final class Index implements AutoCloseable {
      * not found in the old table has been copied into the new one. If the index began to grow
      * meanwhile, the tables are looked at again.
      */
-        boolean remove(long hash, long location) {
+    boolean remove(long hash, long location) {
         boolean removed = false;
         for (Table now = null; now != current; ) {
             now = current;
@@ -356,7 +356,7 @@ final class Index implements AutoCloseable {
      * still points there: the evictor keeping an item it copied. Lock-free, in the order of
      * {@link #remove}, and looked at again as it is.
      */
-        boolean move(long hash, long from, long to, int policyBits) {
+    boolean move(long hash, long from, long to, int policyBits) {
         boolean moved = false;
         for (Table now = null; now != current; ) {
             now = current;
