@@ -15,5 +15,5 @@ for artifact in org.openjdk.jmh:jmh-core:$JMH org.openjdk.jmh:jmh-generator-annp
 done
 cp="target/classes:$(cat "$out/classpath.txt"):$(ls "$out"/lib/*.jar | tr '\n' ':')"
 find bench/jmh -name '*.java' > "$out/sources.txt"
-"$JAVA_HOME/bin/javac" --release 21 -cp "$cp" -processorpath "$cp" -d "$out/classes" @"$out/sources.txt"
+"$JAVA_HOME/bin/javac" --release 25 -cp "$cp" -processorpath "$cp" -d "$out/classes" @"$out/sources.txt"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$out/classes:$cp" org.openjdk.jmh.Main "$@"

@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.ratmemcache.core.Key;
-import org.ratmemcache.core.compress.ValueCompression;
-import org.ratmemcache.core.memory.Entry;
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.protocol.binary.BinaryParser;
 import org.ratmemcache.protocol.binary.BinaryReplies;
 import org.ratmemcache.protocol.binary.Opcode;
@@ -34,7 +35,7 @@ import org.ratmemcache.protocol.text.TextReplies;
  * text get of 50 keys, a text set of 100 bytes, a binary get; and the replies to a hit in both
  * protocols, written into a pooled direct buffer as the server's are. Run with
  * {@code bench/jmh.sh -prof gc Codec}: parsing a get and encoding a hit should allocate nothing;
- * a set allocates its value (the item keeps it).
+ * the hit is an item in a memory-only cache's item memory, as a reply copies it from there.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,8 +55,9 @@ public class CodecBenchmark {
     private ByteBuf textSet;
     private ByteBuf binaryGet;
     private ByteBuf out;
-    private Entry hit;
-    private byte[] value;
+    private TieredCache cache;
+    private Key hitKey;
+    private Item hit;
 
     @Setup(Level.Trial)
     public void requests() {
@@ -71,8 +73,10 @@ public class CodecBenchmark {
         get.writeByte(0x80).writeByte(Opcode.GET).writeShort(key.length).writeByte(0).writeByte(0).writeShort(0)
                 .writeInt(key.length).writeInt(7).writeLong(0).writeBytes(key);
         binaryGet = request(ByteBufUtil.getBytes(get));
-        value = new byte[100];
-        hit = Entry.of(Key.of(key), value, 0, 0, 1234567, 0, ValueCompression.OFF);
+        cache = TieredCache.builder().build();
+        hitKey = Key.of(key);
+        cache.store(StoreMode.SET, hitKey, 0, 0, new byte[100], 0).join();
+        hit = (Item) cache.get(hitKey); // stays where it is: nothing else is stored
         out = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
     }
 
@@ -87,6 +91,7 @@ public class CodecBenchmark {
     @TearDown(Level.Trial)
     public void release() {
         out.release();
+        cache.close();
     }
 
     @Benchmark
@@ -116,8 +121,8 @@ public class CodecBenchmark {
     @Benchmark
     public int textHit() {
         out.clear();
-        textReplies.valueHeader(out, hit, value.length, false);
-        out.writeBytes(value);
+        textReplies.valueHeader(out, hitKey, hit, false);
+        ItemBytes.writeValue(out, hit);
         out.writeBytes(TextReplies.CRLF);
         return out.writerIndex();
     }
@@ -125,7 +130,7 @@ public class CodecBenchmark {
     @Benchmark
     public int binaryHit() {
         out.clear();
-        BinaryReplies.item(out, binaryParser.request(), hit, false, value);
+        BinaryReplies.item(out, binaryParser.request(), hit, false, true);
         return out.writerIndex();
     }
 }
