@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Latency at a fixed arrival rate (open loop, bench/OpenLoop.java), Debian's memcached and RatMemCache
 # one after the other on fresh servers, at half of memcached's saturated rate for the workload
-# (measured first with memcaslap, closed loop, as bench/workloads.sh does). 50 connections, -m 1024:
+# (measured first with memcaslap, closed loop, as bench/workloads.sh does). 50 connections, -m 1024
+# (MEMORY=N for another -m, both servers):
 #   get90   90% get, 10% set, 100 B values over 100,000 keys (stored first)
 #   set     100% set, 1 KiB values over 500,000 keys
 # RatMemCache runs as shipped (L2 write-back) through its launcher; RAT_OPTS adds settings
@@ -15,6 +16,7 @@ source bench/common.sh
 need memcaslap libmemcached-tools
 
 pairs=${1:-3}
+memory=${MEMORY:-1024}
 seconds=${2:-20}
 shift $(( $# > 2 ? 2 : $# ))
 workloads=("$@")
@@ -42,7 +44,7 @@ for workload in "${workloads[@]}"; do
   esac
   config=$(memcaslap_config "$workload" "$value" "$share")
   port=$(free_port)
-  start_memcached "$port" -t 2 -m 1024
+  start_memcached "$port" -t 2 -m "$memory"
   wait_port "$port"
   top=$(saturated "$port" "$config")
   stop_servers
@@ -53,10 +55,10 @@ for workload in "${workloads[@]}"; do
     for server in memcached ratmemcache; do
       port=$(free_port)
       if [ "$server" = memcached ]; then
-        start_memcached "$port" -t 2 -m 1024
+        start_memcached "$port" -t 2 -m "$memory"
       else
         read -r -a rat_opts <<< "${RAT_OPTS:-}"
-        RAT_ARGS="-m 1024" start_ratmemcache "$port" "latency-$pair" "${rat_opts[@]}"
+        RAT_ARGS="-m $memory" start_ratmemcache "$port" "latency-$pair" "${rat_opts[@]}"
       fi
       wait_port "$port"
       line=$(open_loop "$port" "$rate")
