@@ -2,7 +2,8 @@
 # Latency at a fixed arrival rate (open loop, bench/OpenLoop.java), Debian's memcached and RatMemCache
 # one after the other on fresh servers, at half of memcached's saturated rate for the workload
 # (measured first with memcaslap, closed loop, as bench/workloads.sh does). 50 connections, -m 1024
-# (MEMORY=N for another -m, both servers):
+# (MEMORY=N for another -m, both servers; WARM=S runs memcaslap's closed loop of the workload on
+# each fresh server for S seconds first, 0 by default):
 #   get90   90% get, 10% set, 100 B values over 100,000 keys (stored first)
 #   set     100% set, 1 KiB values over 500,000 keys
 # RatMemCache runs as shipped (L2 write-back) through its launcher; RAT_OPTS adds settings
@@ -17,6 +18,7 @@ need memcaslap libmemcached-tools
 
 pairs=${1:-3}
 memory=${MEMORY:-1024}
+warm=${WARM:-0}
 seconds=${2:-20}
 shift $(( $# > 2 ? 2 : $# ))
 workloads=("$@")
@@ -35,7 +37,7 @@ open_loop() { # port rate
 }
 field() { sed -n "s/.* $1 \([0-9]*\) .*/\1/p"; }
 
-echo "$pairs pairs of ${seconds}s; $(versions); RAT_OPTS=${RAT_OPTS:-} RAT_JVM=${RAT_JVM:-}"
+echo "$pairs pairs of ${seconds}s, -m $memory, warm-up ${warm}s; $(versions); RAT_OPTS=${RAT_OPTS:-} RAT_JVM=${RAT_JVM:-}"
 for workload in "${workloads[@]}"; do
   case $workload in
     get90) value=100; keys=100000; share=0.1 ;;
@@ -61,6 +63,9 @@ for workload in "${workloads[@]}"; do
         RAT_ARGS="-m $memory" start_ratmemcache "$port" "latency-$pair" "${rat_opts[@]}"
       fi
       wait_port "$port"
+      if [ "$warm" -gt 0 ]; then
+        memcaslap -s "127.0.0.1:$port" -t "${warm}s" -F "$config" -T 2 -c 50 > /dev/null 2>&1
+      fi
       line=$(open_loop "$port" "$rate")
       stop_servers
       echo "pair $pair $server: $line"
