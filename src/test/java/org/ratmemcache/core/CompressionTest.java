@@ -62,4 +62,23 @@ class CompressionTest {
         cache.store(StoreMode.APPEND, Key.of("log"), 0, 0, "!".getBytes(), 0).join();
         assertThat(new String(Reads.item(cache, Key.of("log")).value())).isEqualTo("x".repeat(3000) + "!");
     }
+
+    /**
+     * Compressing takes the value as a heap array, and reading it back its raw bytes; past
+     * {@link ValueCompression#MAX_LENGTH} values stay raw, so no value of up to -I's 1 GiB needs
+     * a heap of its size.
+     */
+    @Test
+    void valuesOverAMebibyteStayRawAndOneMebibyteIsStillCompressed() {
+        try (TieredCache large = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO)
+                .itemSizeMax(4L << 20).compression(new ValueCompression(1024)).build()) {
+            byte[] over = "a".repeat(ValueCompression.MAX_LENGTH + 1).getBytes();
+            large.store(StoreMode.SET, Key.of("over"), 0, 0, over, 0).join();
+            assertThat(large.memory().storedValueBytes()).isEqualTo(over.length);
+            assertThat(Reads.item(large, Key.of("over")).value()).isEqualTo(over);
+            byte[] at = "a".repeat(ValueCompression.MAX_LENGTH).getBytes();
+            large.store(StoreMode.SET, Key.of("at"), 0, 0, at, 0).join();
+            assertThat(large.memory().storedValueBytes()).isLessThan(over.length + at.length / 100);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.testing.RunningServer;
 import org.ratmemcache.testing.TextClient;
 
@@ -77,6 +78,20 @@ class LargeItemsTest {
             crc.update(reader.read(length).getBytes(StandardCharsets.ISO_8859_1));
             assertThat(crc.getValue()).isEqualTo(crcOfPattern(length));
             reader.expect("\r\nEND\r\n");
+        }
+    }
+
+    /** With compression on, a compressible value over a mebibyte streams in and is kept as it came (CompressionTest says why). */
+    @Test
+    void aCompressibleValueOverAMebibyteIsKeptRaw() throws IOException {
+        int length = 3 << 20;
+        try (RunningServer server = RunningServer.start(b -> b.itemSizeMax(4L << 20).maxMemory(64L << 20)
+                .compression(new ValueCompression(4096)));
+                TextClient client = new TextClient(server.port())) {
+            String value = "a".repeat(length);
+            client.send("set big 0 0 " + length + "\r\n" + value + "\r\n").expect("STORED\r\n");
+            assertThat(server.cache().memory().storedValueBytes()).isEqualTo(length);
+            client.send("get big\r\n").expect("VALUE big 0 " + length + "\r\n" + value + "\r\nEND\r\n");
         }
     }
 

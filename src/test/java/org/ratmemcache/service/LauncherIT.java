@@ -116,6 +116,21 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Items over 1m pass through heap arrays on their way to and from disk, and through a direct
+     * buffer on their way out: a 300 MiB value at -I 1024m took the server down with a heap of
+     * 192 MiB. The heap may grow by three items and the direct buffers by one.
+     */
+    @Test
+    void itemsOverAMebibyteGetRoomOnTheHeapAndInDirectBuffers() {
+        int port = Ports.free();
+        try (LaunchedServer server = launch(Map.of(), "-p", Integer.toString(port), "-l", "127.0.0.1", "-m", "48", "-I", "64m")
+                .awaitServing(port)) {
+            assertThat(settings(port)).contains("STAT item_size_max " + (64 << 20) + "\r\n");
+            assertThat(server.jvmArguments()).contains("-Xms140m", "-Xmx332m", "-XX:MaxDirectMemorySize=192m");
+        }
+    }
+
     @Test
     void servesAUnixSocketAndSeveralAddressesAsMemcachedsFlagsSay() throws Exception {
         Path socket = dir.resolve("memcached.sock");

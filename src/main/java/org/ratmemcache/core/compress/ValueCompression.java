@@ -10,8 +10,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * LZ4 block compression of values, for the memory tier (and the disk tier, when RocksDB does not
  * compress itself).
  *
- * <p>A value at or above the threshold is compressed; it is kept compressed only if that makes
- * it smaller, so incompressible data (already compressed, encrypted, random) costs one attempt
+ * <p>A value at or above the threshold, and at most {@value #MAX_LENGTH} bytes long, is
+ * compressed; it is kept compressed only if that makes it smaller, so incompressible data (already compressed, encrypted, random) costs one attempt
  * and no memory. Decompression uses LZ4's safe decompressor, which never reads or writes outside
  * its buffers, even on corrupt input. The compressor's output buffer is reused per thread, so
  * compressing allocates only the result.
@@ -25,6 +25,14 @@ public final class ValueCompression {
     private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
+    /**
+     * The longest value compressed; a longer one is kept as it is. lz4-java works on arrays here,
+     * so compressing a value, and reading it back, takes arrays of its size on the heap, which the
+     * launcher sizes for requests, not for values of up to {@code -I 1024m}: a 300 MiB value
+     * took the server down with an {@code OutOfMemoryError}.
+     */
+    public static final int MAX_LENGTH = 1 << 20;
 
     private final int threshold;
 
@@ -50,9 +58,14 @@ public final class ValueCompression {
         return imageCode == null ? LZ4Factory.fastestInstance() : LZ4Factory.safeInstance();
     }
 
-    /** The LZ4 block of {@code value} if it is long enough and compressing shrinks it; else null. */
+    /** Whether a value of {@code length} bytes is compressed: at least the threshold, at most {@link #MAX_LENGTH}. */
+    public boolean compresses(long length) {
+        return length >= threshold && length <= MAX_LENGTH;
+    }
+
+    /** The LZ4 block of {@code value} if it is one to compress and compressing shrinks it; else null. */
     public byte[] compress(byte[] value) {
-        if (value.length < threshold) {
+        if (!compresses(value.length)) {
             return null;
         }
         int bound = COMPRESSOR.maxCompressedLength(value.length);

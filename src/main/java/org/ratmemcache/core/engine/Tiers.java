@@ -37,7 +37,7 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
     Item write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt, boolean fetched, byte[] value,
             int length) {
         if (fitsInMemory(key.length(), length)) {
-            byte[] compressed = length >= compression.threshold() ? compression.compress(Arrays.copyOf(value, length)) : null;
+            byte[] compressed = compression.compresses(length) ? compression.compress(Arrays.copyOf(value, length)) : null;
             ItemView written = compressed == null
                     ? memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, length, -1)
                     : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed, compressed.length, length);
@@ -56,7 +56,7 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
      */
     Item publish(Key key, Reservation reserved, int flags, long expiresAt, long version, long cas, int marks, long now) {
         int length = reserved.length();
-        if (length >= compression.threshold() || !fitsInMemory(key.length(), length)
+        if (compression.compresses(length) || !fitsInMemory(key.length(), length)
                 || !memory.fits(reserved, flags, expiresAt, cas != version)) {
             byte[] value = reserved.memory().asSlice(reserved.valueOffset(), length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
             memory.discard(reserved);
