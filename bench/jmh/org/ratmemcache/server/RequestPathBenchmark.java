@@ -24,11 +24,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.engine.TieredCache;
 
 /**
  * A request through a connection's real text handler (parse, execute, reply), on Netty's embedded
- * channel, over a memory-only cache whose memory has been filled and is being reused: what
+ * channel, over a memory-only cache whose memory has been filled and is being reused (values of
+ * 4 KiB and more compressed, as the server's default is; {@code get-compressed} reads one): what
  * AllocationFreeRequestsTest counts, as JMH sees it. {@code bench/jmh.sh -prof gc RequestPath}
  * gives the bytes allocated per request ({@code gc.alloc.rate.norm}). JMH's threads are not
  * Netty's, so the fork lets every thread keep a pooled-buffer cache, as an event loop does, and
@@ -48,10 +50,11 @@ public class RequestPathBenchmark {
             "set", "set key:1 0 0 100\r\n" + VALUE + "\r\n",
             "delete", "set gone 0 0 1\r\nx\r\ndelete gone\r\n",
             "incr", "incr n 1\r\n",
+            "get-compressed", "get text\r\n",
             "mget", "get" + " key:%d".repeat(50).formatted((Object[]) java.util.stream.IntStream.range(0, 50).boxed()
                     .toArray(Integer[]::new)) + "\r\n");
 
-    @Param({"get", "set", "delete", "incr", "mget"})
+    @Param({"get", "set", "delete", "incr", "mget", "get-compressed"})
     public String request;
 
     private TieredCache cache;
@@ -61,7 +64,7 @@ public class RequestPathBenchmark {
     @Setup(Level.Trial)
     public void open() {
         long memory = 64L << 20;
-        cache = TieredCache.builder().sweepInterval(Duration.ZERO).maxMemory(memory).build();
+        cache = TieredCache.builder().sweepInterval(Duration.ZERO).maxMemory(memory).compression(new ValueCompression(4096)).build();
         ServerSettings server = new ServerSettings("127.0.0.1", 0, 1, 1024, Duration.ZERO, "bench", true);
         ServerStats stats = new ServerStats();
         StatsReport report = new StatsReport(cache.view(), stats, server, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
@@ -75,6 +78,8 @@ public class RequestPathBenchmark {
             exchange(("set key:" + i + " 0 0 100 noreply\r\n" + VALUE + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
         exchange("set n 0 0 1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
+        String text = "the quick brown fox jumps over the lazy dog. ".repeat(364); // 16,380 bytes, stored compressed
+        exchange(("set text 0 0 " + text.length() + "\r\n" + text + "\r\n").getBytes(StandardCharsets.US_ASCII));
         bytes = REQUESTS.get(request).getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.compress.ValueCompression;
 
 /**
  * Copies between a connection's buffers and item memory, with no array in between: a reply's
@@ -25,7 +26,12 @@ public final class ItemBytes {
     /** Writes the item's value, decompressed if it is stored compressed, at the end of {@code out}. */
     public static void writeValue(ByteBuf out, Item item) {
         if (item.compressed()) {
-            out.writeBytes(item.value());
+            int length = item.valueLength();
+            out.ensureWritable(length);
+            int at = out.writerIndex();
+            ValueCompression.decompress(item.valueMemory(), item.valueOffset(), item.storedLength(), out.nioBuffer(at, length),
+                    length);
+            out.writerIndex(at + length);
             return;
         }
         int length = item.storedLength();

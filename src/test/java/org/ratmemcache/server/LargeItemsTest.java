@@ -81,6 +81,19 @@ class LargeItemsTest {
         }
     }
 
+    /** A value stored compressed goes back decompressed straight into the reply, exactly, in both protocols' text and meta forms. */
+    @Test
+    void aCompressedValueIsRepliedWhole() throws IOException {
+        try (RunningServer server = RunningServer.start(b -> b.compression(new ValueCompression(4096)));
+                TextClient client = new TextClient(server.port())) {
+            String value = "the quick brown fox jumps over the lazy dog. ".repeat(1000);
+            client.send("set text 5 0 " + value.length() + "\r\n" + value + "\r\n").expect("STORED\r\n");
+            assertThat(server.cache().memory().storedValueBytes()).isLessThan(value.length() / 10);
+            client.send("get text\r\n").expect("VALUE text 5 " + value.length() + "\r\n" + value + "\r\nEND\r\n");
+            client.send("mg text v\r\n").expect("VA " + value.length() + "\r\n" + value + "\r\n");
+        }
+    }
+
     /** With compression on, a compressible value over a mebibyte streams in and is kept as it came (CompressionTest says why). */
     @Test
     void aCompressibleValueOverAMebibyteIsKeptRaw() throws IOException {

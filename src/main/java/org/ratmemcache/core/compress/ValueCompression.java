@@ -1,5 +1,7 @@
 package org.ratmemcache.core.compress;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import net.jpountz.lz4.LZ4Compressor;
@@ -11,10 +13,11 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * compress itself).
  *
  * <p>A value at or above the threshold, and at most {@value #MAX_LENGTH} bytes long, is
- * compressed; it is kept compressed only if that makes it smaller, so incompressible data (already compressed, encrypted, random) costs one attempt
- * and no memory. Decompression uses LZ4's safe decompressor, which never reads or writes outside
- * its buffers, even on corrupt input. The compressor's output buffer is reused per thread, so
- * compressing allocates only the result.
+ * compressed; it is kept compressed only if that makes it smaller, so incompressible data
+ * (already compressed, encrypted, random) costs one attempt and no memory. Decompression uses
+ * LZ4's safe decompressor, which never reads or writes outside its buffers, even on corrupt
+ * input. The compressor's output buffer is reused per thread, so compressing allocates only the
+ * result; a reply decompresses into its output buffer, with no array.
  */
 public final class ValueCompression {
 
@@ -76,6 +79,19 @@ public final class ValueCompression {
         }
         int length = COMPRESSOR.compress(value, 0, value.length, scratch, 0, bound);
         return length < value.length ? Arrays.copyOf(scratch, length) : null;
+    }
+
+    /**
+     * Decompresses the LZ4 block of {@code length} bytes at {@code offset} in {@code source} into
+     * {@code into}, from its position: exactly {@code rawLength} bytes, which it has room for.
+     * Neither side is an array: a reply decompresses from item memory into its output buffer.
+     */
+    public static void decompress(MemorySegment source, long offset, int length, ByteBuffer into, int rawLength) {
+        ByteBuffer block = source.asSlice(offset, length).asByteBuffer();
+        int written = DECOMPRESSOR.decompress(block, 0, length, into, into.position(), rawLength);
+        if (written != rawLength) {
+            throw new IllegalStateException("LZ4 block holds " + written + " bytes, expected " + rawLength);
+        }
     }
 
     /** The {@code rawLength} bytes that {@code compressed} holds. */
