@@ -25,19 +25,15 @@ public final class ItemBytes {
 
     /** Writes the item's value, decompressed if it is stored compressed, at the end of {@code out}. */
     public static void writeValue(ByteBuf out, Item item) {
-        if (item.compressed()) {
-            int length = item.valueLength();
-            out.ensureWritable(length);
-            int at = out.writerIndex();
-            ValueCompression.decompress(item.valueMemory(), item.valueOffset(), item.storedLength(), out.nioBuffer(at, length),
-                    length);
-            out.writerIndex(at + length);
-            return;
-        }
-        int length = item.storedLength();
+        int length = item.valueLength();
         out.ensureWritable(length);
         int at = out.writerIndex();
-        copy(item.valueMemory(), item.valueOffset(), out, at, length);
+        if (item.compressed()) {
+            ValueCompression.decompress(item.valueMemory(), item.valueOffset(), item.storedLength(), out.nioBuffer(at, length),
+                    length);
+        } else {
+            copy(item.valueMemory(), item.valueOffset(), out, at, length);
+        }
         out.writerIndex(at + length);
     }
 

@@ -30,9 +30,9 @@ public final class ValueCompression {
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
     /**
-     * The longest value compressed; a longer one is kept as it is. lz4-java works on arrays here,
-     * so compressing a value, and reading it back, takes arrays of its size on the heap, which the
-     * launcher sizes for requests, not for values of up to {@code -I 1024m}: a 300 MiB value
+     * The longest value compressed; a longer one is kept as it is. Compressing a value takes
+     * arrays of its size on the heap (as does reading it back whole into an array), which
+     * the launcher sizes for requests, not for values of up to {@code -I 1024m}: a 300 MiB value
      * took the server down with an {@code OutOfMemoryError}.
      */
     public static final int MAX_LENGTH = 1 << 20;
