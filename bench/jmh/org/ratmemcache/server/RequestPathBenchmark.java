@@ -30,7 +30,8 @@ import org.ratmemcache.core.engine.TieredCache;
 /**
  * A request through a connection's real text handler (parse, execute, reply), on Netty's embedded
  * channel, over a memory-only cache whose memory has been filled and is being reused (values of
- * 4 KiB and more compressed, as the server's default is; {@code get-compressed} reads one): what
+ * 4 KiB and more compressed, as the server's default is; {@code get-compressed} reads one,
+ * {@code set-compressed} writes it): what
  * AllocationFreeRequestsTest counts, as JMH sees it. {@code bench/jmh.sh -prof gc RequestPath}
  * gives the bytes allocated per request ({@code gc.alloc.rate.norm}). JMH's threads are not
  * Netty's, so the fork lets every thread keep a pooled-buffer cache, as an event loop does, and
@@ -45,16 +46,18 @@ import org.ratmemcache.core.engine.TieredCache;
 public class RequestPathBenchmark {
 
     private static final String VALUE = "v".repeat(100);
+    private static final String TEXT = "the quick brown fox jumps over the lazy dog. ".repeat(364); // 16,380 bytes, stored compressed
     private static final Map<String, String> REQUESTS = Map.of(
             "get", "get key:1\r\n",
             "set", "set key:1 0 0 100\r\n" + VALUE + "\r\n",
             "delete", "set gone 0 0 1\r\nx\r\ndelete gone\r\n",
             "incr", "incr n 1\r\n",
             "get-compressed", "get text\r\n",
+            "set-compressed", "set text 0 0 " + TEXT.length() + "\r\n" + TEXT + "\r\n",
             "mget", "get" + " key:%d".repeat(50).formatted((Object[]) java.util.stream.IntStream.range(0, 50).boxed()
                     .toArray(Integer[]::new)) + "\r\n");
 
-    @Param({"get", "set", "delete", "incr", "mget", "get-compressed"})
+    @Param({"get", "set", "delete", "incr", "mget", "get-compressed", "set-compressed"})
     public String request;
 
     private TieredCache cache;
@@ -78,8 +81,7 @@ public class RequestPathBenchmark {
             exchange(("set key:" + i + " 0 0 100 noreply\r\n" + VALUE + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
         exchange("set n 0 0 1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
-        String text = "the quick brown fox jumps over the lazy dog. ".repeat(364); // 16,380 bytes, stored compressed
-        exchange(("set text 0 0 " + text.length() + "\r\n" + text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        exchange(("set text 0 0 " + TEXT.length() + "\r\n" + TEXT + "\r\n").getBytes(StandardCharsets.US_ASCII));
         bytes = REQUESTS.get(request).getBytes(StandardCharsets.US_ASCII);
     }
 

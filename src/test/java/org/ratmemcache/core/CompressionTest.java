@@ -64,9 +64,9 @@ class CompressionTest {
     }
 
     /**
-     * Compressing takes the value as a heap array, and reading it back its raw bytes; past
-     * {@link ValueCompression#MAX_LENGTH} values stay raw, so no value of up to -I's 1 GiB needs
-     * a heap of its size.
+     * Compressing keeps a thread's output buffer as large as the value, and the disk tier reads a
+     * compressed value back whole; past {@link ValueCompression#MAX_LENGTH} values stay raw, so no
+     * value of up to -I's 1 GiB needs a buffer or a heap of its size.
      */
     @Test
     void valuesOverAMebibyteStayRawAndOneMebibyteIsStillCompressed() {

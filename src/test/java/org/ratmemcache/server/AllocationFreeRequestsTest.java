@@ -17,6 +17,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.testing.ManualClock;
 
@@ -36,11 +37,13 @@ class AllocationFreeRequestsTest {
     private static final int REQUESTS = 10_000;
     /** The cache's -m: large enough that its evictor keeps ahead of one thread's sets, as in a server. */
     private static final long MEMORY = 64L << 20;
+    /** The compression threshold, above the other values: one set is of a value LZ4 shrinks. */
+    private static final int COMPRESSED = 4096;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final TieredCache cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO)
-            .maxMemory(MEMORY).build();
+            .maxMemory(MEMORY).compression(new ValueCompression(COMPRESSED)).build();
     private EmbeddedChannel channel;
 
     /** The connection, made on the thread that drives it. */
@@ -169,5 +172,26 @@ class AllocationFreeRequestsTest {
         requests.forEach((kind, request) -> allocated.put(kind, allocated(request, replies.get(kind))));
         assertThat(allocated).as("bytes allocated by %,d requests of each kind", REQUESTS)
                 .allSatisfy((kind, bytes) -> assertThat(bytes).as(kind).isZero());
+        compressedSetsTakeNoHeapArray();
+    }
+
+    /**
+     * A set of a value LZ4 shrinks is compressed from the room it was read into, off the heap, with
+     * no heap array between: what it allocates does not grow with the value, and is under 2 % of
+     * the smallest (lz4-java's compressor takes ByteBuffers: a view of the value per set). The
+     * requests stay within what Netty's per-thread buffer cache keeps (32 KiB), and the values
+     * within a segment (a longer one takes a block of its own, with its objects).
+     */
+    private void compressedSetsTakeNoHeapArray() {
+        Map<Integer, Long> perSet = new LinkedHashMap<>();
+        for (int length : new int[] {2 * COMPRESSED, 4 * COMPRESSED, 6 * COMPRESSED}) {
+            assertThat(length).isLessThanOrEqualTo(cache.memory().largestSegmentValue());
+            String set = "set compressible 0 0 " + length + "\r\n" + "c".repeat(length) + "\r\n";
+            run(set, "STORED\r\n".length(), REQUESTS);
+            perSet.put(length, allocated(set, "STORED\r\n".length()) / REQUESTS);
+        }
+        assertThat(cache.memory().storedValueBytes()).as("the value is held compressed").isLessThan(cache.memory().rawValueBytes());
+        assertThat(perSet).as("bytes allocated per set, by the value's length").allSatisfy((length, bytes) -> assertThat(bytes)
+                .isEqualTo(perSet.get(2 * COMPRESSED)).isLessThan(2 * COMPRESSED / 50));
     }
 }

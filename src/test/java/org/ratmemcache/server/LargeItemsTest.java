@@ -94,6 +94,45 @@ class LargeItemsTest {
         }
     }
 
+    /**
+     * A set is read into room in a segment and compressed from there into an item of its own; the
+     * room is taken back, so memory fills with what the values compress to, not what they were:
+     * values eight times -m in all take a few segments, nothing is evicted.
+     */
+    @Test
+    void compressedSetsLeaveNoRawCopyBehind() throws IOException {
+        long memory = 4L << 20;
+        try (RunningServer server = RunningServer.start(b -> b.maxMemory(memory).compression(new ValueCompression(1024)));
+                TextClient client = new TextClient(server.port())) {
+            String value = "c".repeat(server.cache().memory().largestSegmentValue() / 2); // read into a segment, not a block of its own
+            int keys = (int) (8 * memory / value.length());
+            for (int i = 0; i < keys; i++) {
+                client.send("set key:" + i + " 0 0 " + value.length() + " noreply\r\n" + value + "\r\n");
+            }
+            client.send("mn\r\n").expect("MN\r\n");
+            assertThat(server.cache().memory().items()).as("every value is held").isEqualTo(keys);
+            assertThat(server.cache().memory().allocatedBytes()).as("segments taken, for %,d bytes of items", server.cache().memory().bytes())
+                    .isLessThan(2 * server.cache().memory().bytes());
+            client.send("get key:0\r\n").expect("VALUE key:0 0 " + value.length() + "\r\n" + value + "\r\nEND\r\n");
+        }
+    }
+
+    /** A value streamed into a block of its own (past a quarter of a segment) is compressed too, and the block freed. */
+    @Test
+    void aStreamedCompressibleValueIsCompressed() throws IOException {
+        try (RunningServer server = RunningServer.start(b -> b.itemSizeMax(2L << 20).maxMemory(16L << 20)
+                .compression(new ValueCompression(4096)));
+                TextClient client = new TextClient(server.port())) {
+            int length = ValueCompression.MAX_LENGTH;
+            assertThat(length).isGreaterThan(server.cache().memory().largestSegmentValue());
+            String value = "the quick brown fox jumps over the lazy dog. ".repeat(length / 45 + 1).substring(0, length);
+            client.send("set text 0 0 " + length + "\r\n" + value + "\r\n").expect("STORED\r\n");
+            assertThat(server.cache().memory().storedValueBytes()).isLessThan(length / 10);
+            assertThat(server.cache().memory().allocatedBytes()).as("no block of the value's size is kept").isLessThan(length);
+            client.send("get text\r\n").expect("VALUE text 0 " + length + "\r\n" + value + "\r\nEND\r\n");
+        }
+    }
+
     /** With compression on, a compressible value over a mebibyte streams in and is kept as it came (CompressionTest says why). */
     @Test
     void aCompressibleValueOverAMebibyteIsKeptRaw() throws IOException {

@@ -1,5 +1,7 @@
 package org.ratmemcache.core.engine;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,32 +39,53 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
     Item write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt, boolean fetched, byte[] value,
             int length) {
         if (fitsInMemory(key.length(), length)) {
-            byte[] compressed = compression.compresses(length) ? compression.compress(Arrays.copyOf(value, length)) : null;
+            ValueCompression.Compressed compressed = compression.compress(value, length);
             ItemView written = compressed == null
                     ? memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, length, -1)
-                    : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed, compressed.length, length);
+                    : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed.memory(), 0,
+                            compressed.length(), length);
             if (written != null) {
                 return written;
             }
         }
-        return onDiskOnly(key, new DiskItem(key.toStored(), Arrays.copyOf(value, length), flags, expiresAt, cas, accessedAt, fetched,
-                (marks & MemoryTier.marks(true, false)) != 0, (marks & MemoryTier.marks(false, true)) != 0, version));
+        return onDiskOnly(key, Arrays.copyOf(value, length), flags, expiresAt, version, cas, marks, accessedAt, fetched);
     }
 
     /**
-     * The value reserved and read, published as the key's new version: in place when its header
-     * has room for these fields, else (compressed first, when it is long enough, or with fields
-     * the room was not taken for) written anew from its bytes.
+     * The value reserved and read, published as the key's new version: in place when it stays
+     * raw and its header has room for these fields, else written anew, compressed when that
+     * shrinks it. A value passes through a heap array only on its way to a disk tier that keeps
+     * what memory cannot.
      */
     Item publish(Key key, Reservation reserved, int flags, long expiresAt, long version, long cas, int marks, long now) {
         int length = reserved.length();
-        if (compression.compresses(length) || !fitsInMemory(key.length(), length)
-                || !memory.fits(reserved, flags, expiresAt, cas != version)) {
-            byte[] value = reserved.memory().asSlice(reserved.valueOffset(), length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-            memory.discard(reserved);
-            return write(key, flags, expiresAt, version, cas, marks, now, false, value);
+        if (!fitsInMemory(key.length(), length)) {
+            return onDiskOnly(key, taken(reserved), flags, expiresAt, version, cas, marks, now, false);
         }
-        return memory.publish(key, reserved, flags, expiresAt, version, cas, marks); // null only when the index is full
+        ValueCompression.Compressed compressed = compression.compress(reserved.memory(), reserved.valueOffset(), length);
+        if (compressed != null) {
+            memory.discard(reserved); // first: a block of its own is then free for the compressed item
+            ItemView written = memory.write(key, flags, expiresAt, version, cas, marks, now, false, compressed.memory(), 0,
+                    compressed.length(), length);
+            return written != null ? written : onDiskOnly(key, compressed.raw(length), flags, expiresAt, version, cas, marks, now, false);
+        }
+        if (memory.fits(reserved, flags, expiresAt, cas != version)) {
+            return memory.publish(key, reserved, flags, expiresAt, version, cas, marks); // null only when the index is full
+        }
+        ItemView written = memory.write(key, flags, expiresAt, version, cas, marks, now, false, reserved.memory(),
+                reserved.valueOffset(), length, -1);
+        if (written == null) {
+            return onDiskOnly(key, taken(reserved), flags, expiresAt, version, cas, marks, now, false);
+        }
+        memory.discard(reserved);
+        return written;
+    }
+
+    /** The reserved value, copied to the heap for the disk tier; the room is given up. */
+    private byte[] taken(Reservation reserved) {
+        byte[] value = reserved.memory().asSlice(reserved.valueOffset(), reserved.length()).toArray(ValueLayout.JAVA_BYTE);
+        memory.discard(reserved);
+        return value;
     }
 
     /**
@@ -105,13 +128,13 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
             return null;
         }
         byte[] value = item.value();
-        byte[] compressed = compression.compress(value);
+        ValueCompression.Compressed compressed = compression.compress(value, value.length);
         int marks = marksOf(item);
         return compressed == null
                 ? memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(),
                         value, value.length, -1)
                 : memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(),
-                        compressed, compressed.length, value.length);
+                        compressed.memory(), 0, compressed.length(), value.length);
     }
 
     /** Whether some tier can keep an item this large. */
@@ -128,8 +151,12 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
     }
 
     /** A version memory cannot hold: the disk tier keeps it, memory forgets the key; null without a disk tier. */
-    private Item onDiskOnly(Key key, DiskItem item) {
+    private Item onDiskOnly(Key key, byte[] value, int flags, long expiresAt, long version, long cas, int marks, long accessedAt,
+            boolean fetched) {
         memory.remove(key);
-        return l2.keepsItemsMemoryCannot() ? item : null;
+        return l2.keepsItemsMemoryCannot()
+                ? new DiskItem(key.toStored(), value, flags, expiresAt, cas, accessedAt, fetched, (marks & MemoryTier.marks(true, false)) != 0,
+                        (marks & MemoryTier.marks(false, true)) != 0, version)
+                : null;
     }
 }

@@ -82,6 +82,34 @@ final class Appender {
     }
 
     /**
+     * Gives back the room of an item of {@code bytes} at {@code location} that was never
+     * published, if it is still the last one appended to a segment still open; returns whether
+     * it did. No reader can have seen it, and the evictor walks only sealed segments.
+     */
+    boolean takeBack(long location, long bytes) {
+        int id = Blocks.blockOf(location);
+        long end = Blocks.offsetOf(location) + bytes;
+        for (Lane[] ofQueue : lanes) {
+            for (Lane lane : ofQueue) {
+                Block open = lane.open; // read without the lock: checked again under it
+                if (open != null && open.id == id) {
+                    lane.lock.lock();
+                    try {
+                        if (lane.open != open || open.fill != end) {
+                            return false;
+                        }
+                        open.fill = (int) Blocks.offsetOf(location);
+                        return true;
+                    } finally {
+                        lane.lock.unlock();
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Seals every lane's open segment (empty ones back to the pool): for a sweep that must see
      * every item, and for an evictor that has nothing else left; returns how many it sealed.
      */

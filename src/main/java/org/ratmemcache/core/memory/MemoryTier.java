@@ -236,18 +236,23 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     /** {@link #write}, of the first {@code length} bytes of {@code value}. */
     public ItemView write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt,
             boolean fetched, byte[] value, int length, int rawLength) {
-        long now = clock.millis();
-        Views mine = views.get();
-        long location = allocate(key.hash64(), key.array(), key.offset(), key.length(), flags, expiresAt, cas != version,
-                rawLength >= 0, length, now);
+        long location = allocate(key, flags, expiresAt, cas != version, rawLength >= 0, length);
         if (location == 0) {
             return null;
         }
-        MemorySegment memory = blocks.memory(location);
-        long valueAt = valueOffset(memory, Blocks.offsetOf(location), key.length(), length);
-        MemorySegment.copy(value, 0, memory, ItemFormat.BYTE, valueAt, length);
-        finish(location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
-        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
+        MemorySegment.copy(value, 0, blocks.memory(location), ItemFormat.BYTE, valueOffset(location, key.length(), length), length);
+        return complete(key, location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
+    }
+
+    /** {@link #write}, of the {@code length} bytes at {@code offset} in {@code value}: off the heap, with no array between. */
+    public ItemView write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt,
+            boolean fetched, MemorySegment value, long offset, int length, int rawLength) {
+        long location = allocate(key, flags, expiresAt, cas != version, rawLength >= 0, length);
+        if (location == 0) {
+            return null;
+        }
+        MemorySegment.copy(value, offset, blocks.memory(location), valueOffset(location, key.length(), length), length);
+        return complete(key, location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
     }
 
     /**
@@ -256,20 +261,8 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
      * memory can be had.
      */
     public ItemView rewrite(Key key, ItemView item, long expiresAt, long version, long cas, int marks) {
-        long now = clock.millis();
-        int stored = item.storedLength();
-        int rawLength = item.compressed() ? item.valueLength() : -1;
-        long location = allocate(key.hash64(), key.array(), key.offset(), key.length(), item.flags(), expiresAt, cas != version,
-                rawLength >= 0, stored, now);
-        if (location == 0) {
-            return null;
-        }
-        MemorySegment memory = blocks.memory(location);
-        long valueAt = valueOffset(memory, Blocks.offsetOf(location), key.length(), stored);
-        MemorySegment.copy(item.valueMemory(), item.valueOffset(), memory, valueAt, stored);
-        finish(location, expiresAt, version, cas, item.flags(), rawLength, marks, item.accessedAt(), item.fetched());
-        Views mine = views.get();
-        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
+        return write(key, item.flags(), expiresAt, version, cas, marks, item.accessedAt(), item.fetched(), item.valueMemory(),
+                item.valueOffset(), item.storedLength(), item.compressed() ? item.valueLength() : -1);
     }
 
     // ---- the set path: room first, the value read into it, then published
@@ -307,6 +300,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         into.large = large;
         into.memory = memory;
         into.length = valueLength;
+        into.size = size;
         into.shape = shape;
         return true;
     }
@@ -335,21 +329,26 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         long location = reserved.location;
         Block large = reserved.large;
         reserved.clear();
-        finish(location, expiresAt, version, cas, flags, -1, marks, 0, false);
         if (large != null) {
             large.sealedEpoch = epochs.advance();
             queues.add(policy.queueOfNew(key.hash64()), large);
         }
-        Views mine = views.get();
-        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
+        return complete(key, location, expiresAt, version, cas, flags, -1, marks, 0, false);
     }
 
-    /** Gives up a reservation: the room is garbage until its segment goes, or at once for a large block. */
+    /**
+     * Gives up a reservation: a large block is freed at once; room in a segment is taken back when
+     * nothing was appended after it (the usual case: a value compressed, a store not made), else
+     * it is garbage until its segment goes.
+     */
     public void discard(Reservation reserved) {
         Block large = reserved.large;
+        long location = reserved.location;
         reserved.clear();
         if (large != null) {
             blocks.free(large); // never published: no reader can have seen it
+        } else {
+            appender.takeBack(location, reserved.size);
         }
     }
 
@@ -409,8 +408,10 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         return bytes > largeItemBytes ? blocks.largeAvailable(bytes) : blocks.segmentAvailable();
     }
 
-    private static long valueOffset(MemorySegment memory, long at, int keyLength, int storedLength) {
-        return at + ItemFormat.size(ItemFormat.shape(memory, at), keyLength, storedLength) - storedLength;
+    /** Where the value of the item allocated at {@code location} starts. */
+    private long valueOffset(long location, int keyLength, int storedLength) {
+        long at = Blocks.offsetOf(location);
+        return at + ItemFormat.size(ItemFormat.shape(blocks.memory(location), at), keyLength, storedLength) - storedLength;
     }
 
     /** Removes the key's item; returns whether it had one. */
@@ -428,9 +429,11 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         return (stale ? ItemFormat.STALE : 0) | (winTokenSent ? ItemFormat.WIN_TOKEN_SENT : 0);
     }
 
-    /** Room for an item with these fields; writes its header and key; 0 when there is none. */
-    private long allocate(long hash, byte[] key, int keyOffset, int keyLength, int flags, long expiresAt, boolean chosenCas,
-            boolean compressed, int storedLength, long now) {
+    /** Room for an item of the key with these fields; writes its header and key; 0 when there is none. */
+    private long allocate(Key key, int flags, long expiresAt, boolean chosenCas, boolean compressed, int storedLength) {
+        long now = clock.millis();
+        long hash = key.hash64();
+        int keyLength = key.length();
         int shape = ItemFormat.shape(keyLength, flags, chosenCas, compressed, ItemFormat.expiryField(expiresAt, now));
         long size = ItemFormat.size(shape, keyLength, storedLength);
         long location;
@@ -450,8 +453,16 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
                 return 0;
             }
         }
-        ItemFormat.writeHeader(blocks.memory(location), Blocks.offsetOf(location), shape, key, keyOffset, keyLength, storedLength);
+        ItemFormat.writeHeader(blocks.memory(location), Blocks.offsetOf(location), shape, key.array(), key.offset(), keyLength, storedLength);
         return location;
+    }
+
+    /** Finishes the header of the item written at {@code location} and makes it the key's; returns it, or null (index full). */
+    private ItemView complete(Key key, long location, long expiresAt, long version, long cas, int flags, int rawLength, int marks,
+            long accessedAt, boolean fetched) {
+        finish(location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
+        Views mine = views.get();
+        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
     }
 
     /** Writes the header's words that the allocation left: version, expiry, access, and the optional fields. */

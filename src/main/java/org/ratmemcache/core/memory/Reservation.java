@@ -19,6 +19,8 @@ public final class Reservation {
     MemorySegment memory;
     long valueOffset;
     int length;
+    /** The whole item's size, header and key included. */
+    long size;
     /** The item's shape: which optional fields its header has room for. */
     int shape;
 
