@@ -6,6 +6,8 @@
                                           "holding", and keeps them until its standard input closes
   serving PORT SECONDS                    waits until the server answers version; prints the seconds
                                           since the time in the environment's STARTED_AT (time.time())
+  json PORT COUNT VALUE_BYTES             stores COUNT values of JSON records (keys "doc:N", about 4x
+                                          compressible by LZ4), then gets every key; prints the hits
 """
 import os
 import socket
@@ -44,6 +46,32 @@ def fill(port, count, key_bytes, value_bytes):
         read_version(sock)
 
 
+def json_records(i, value_bytes):
+    records = []
+    n = 0
+    while sum(map(len, records)) < value_bytes:
+        n += 1
+        records.append(b'{"id":%d,"user":"user-%d","email":"user%d@example.com","score":%d,"tags":["cache","memory"],'
+                       b'"active":%s},' % (i * 1000 + n, i, i, (i * 7919 + n * 104729) % 100000, b"true" if n % 3 else b"false"))
+    return b"".join(records)[:value_bytes]
+
+
+def json(port, count, value_bytes):
+    batch = 1000
+    with connect(port) as sock:
+        for start in range(0, count, batch):
+            sock.sendall(b"".join(b"set doc:%d 0 0 %d noreply\r\n%s\r\n" % (i, value_bytes, json_records(i, value_bytes))
+                                  for i in range(start, min(count, start + batch))))
+        sock.sendall(b"version\r\n")
+        read_version(sock)
+        hits = 0
+        reader = sock.makefile("rb")
+        for i in range(count):
+            sock.sendall(b"mg doc:%d\r\n" % i)
+            hits += reader.readline().startswith(b"HD")
+    print(hits)
+
+
 def hold(port, count):
     sockets = []
     for _ in range(count):
@@ -75,4 +103,4 @@ def serving(port, seconds):
 
 if __name__ == "__main__":
     command, port, *rest = sys.argv[1:]
-    {"fill": fill, "hold": hold, "serving": serving}[command](int(port), *map(int, rest))
+    {"fill": fill, "hold": hold, "serving": serving, "json": json}[command](int(port), *map(int, rest))
