@@ -53,7 +53,7 @@ class CompressionTest {
     }
 
     @Test
-    void appendAndIncrWorkOnCompressedValues() {
+    void appendPrependAndIncrWorkOnCompressedValues() {
         byte[] digits = "0".repeat(2000).getBytes();
         stored("n", digits);
         assertThat(cache.memory().storedValueBytes()).isLessThan(2000);
@@ -61,6 +61,9 @@ class CompressionTest {
         cache.store(StoreMode.SET, Key.of("log"), 0, 0, "x".repeat(3000).getBytes(), 0).join();
         cache.store(StoreMode.APPEND, Key.of("log"), 0, 0, "!".getBytes(), 0).join();
         assertThat(new String(Reads.item(cache, Key.of("log")).value())).isEqualTo("x".repeat(3000) + "!");
+        cache.store(StoreMode.PREPEND, Key.of("log"), 0, 0, "y".repeat(2000).getBytes(), 0).join();
+        assertThat(new String(Reads.item(cache, Key.of("log")).value())).isEqualTo("y".repeat(2000) + "x".repeat(3000) + "!");
+        assertThat(cache.memory().storedValueBytes()).as("the joined values compressed again").isLessThan(2000 + 1000);
     }
 
     /**

@@ -24,8 +24,8 @@ import org.ratmemcache.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The request path allocates nothing on a warmed, memory-only cache: get, set, delete, incr and
- * multi-get, through a connection's real handler (parse, execute, reply), each repeated 10,000
+ * The request path allocates nothing on a warmed, memory-only cache: get, set, append, delete, incr
+ * and multi-get, through a connection's real handler (parse, execute, reply), each repeated 10,000
  * times while the thread's allocated bytes are counted
  * ({@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}). The channel is Netty's
  * embedded one, run on a thread of Netty's own kind, as the server's event loops are, so that its
@@ -151,6 +151,8 @@ class AllocationFreeRequestsTest {
         replies.put("delete of a miss", "NOT_FOUND\r\n".length());
         requests.put("set, then delete", "set gone 0 0 1\r\nx\r\ndelete gone\r\n");
         replies.put("set, then delete", "STORED\r\nDELETED\r\n".length());
+        requests.put("set, then append", "set log 0 0 100\r\n" + value + "\r\nappend log 0 0 10\r\n0123456789\r\n");
+        replies.put("set, then append", "STORED\r\nSTORED\r\n".length());
         requests.put("incr", "incr n 1\r\n");
         replies.put("incr", -1);
         requests.put("multi-get of 50 keys", multiGet + "\r\n");

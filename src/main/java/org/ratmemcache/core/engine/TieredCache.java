@@ -1,5 +1,6 @@
 package org.ratmemcache.core.engine;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -310,6 +311,8 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     private final class Reusable {
         final StoreValue value = new StoreValue();
+        final Reservation joined = new Reservation();
+        final StoreValue joinedValue = new StoreValue();
         final StoreCommand store = new StoreCommand();
         final DeleteCommand delete = new DeleteCommand();
     }
@@ -330,6 +333,15 @@ public final class TieredCache implements Cache, AutoCloseable {
 
         long length() {
             return bytes != null ? bytes.length : reserved.length();
+        }
+
+        /** The memory the value is in, from {@link #offset}. */
+        MemorySegment memory() {
+            return bytes != null ? MemorySegment.ofArray(bytes) : reserved.memory();
+        }
+
+        long offset() {
+            return bytes != null ? 0 : reserved.valueOffset();
         }
 
         byte[] bytes() {
@@ -404,10 +416,10 @@ public final class TieredCache implements Cache, AutoCloseable {
                 }
                 case REPLACE -> current == null ? Completed.of(StoreResult.NOT_STORED)
                         : storeNew(key, flags, expiresAt, value, newCas, 0, stored, now);
-                case APPEND, PREPEND -> concatenate(mode, key, current, value.bytes(), cas, newCas, now, stored);
+                case APPEND, PREPEND -> concatenate(mode, key, current, value, cas, newCas, now, stored);
                 case APPEND_OR_ADD, PREPEND_OR_ADD -> current == null
                         ? storeNew(key, flags, expiresAt, value, newCas, 0, stored, now)
-                        : concatenate(mode, key, current, value.bytes(), cas, newCas, now, stored);
+                        : concatenate(mode, key, current, value, cas, newCas, now, stored);
                 case CAS, CAS_OR_STALE -> compareAndSet(mode, key, current, flags, expiresAt, value, cas, newCas, now, stored);
             };
         }
@@ -672,7 +684,8 @@ public final class TieredCache implements Cache, AutoCloseable {
         return Completed.after(tiers.durable(item), StoreResult.STORED);
     }
 
-    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Key key, Item old, byte[] data, long cas, long newCas,
+    /** Append and prepend: the joined value is written into room in memory, or, when memory has none now, on the heap. */
+    private CompletableFuture<StoreResult> concatenate(StoreMode mode, Key key, Item old, StoreValue data, long cas, long newCas,
             long now, Consumer<? super Item> stored) {
         if (old == null) {
             return Completed.of(StoreResult.NOT_STORED);
@@ -680,15 +693,22 @@ public final class TieredCache implements Cache, AutoCloseable {
         if (cas != 0 && cas != old.cas()) {
             return Completed.of(StoreResult.EXISTS);
         }
-        byte[] current = old.value();
-        if (Cache.itemSize(key.length(), old.flags(), (long) current.length + data.length) > itemSizeMax) {
+        if (Cache.itemSize(key.length(), old.flags(), (long) old.valueLength() + data.length()) > itemSizeMax) {
             return Completed.of(StoreResult.NOT_STORED); // memcached cannot allocate the joined item either
         }
-        byte[] joined = new byte[current.length + data.length];
         boolean after = mode == StoreMode.APPEND || mode == StoreMode.APPEND_OR_ADD;
-        byte[] first = after ? current : data;
-        byte[] second = after ? data : current;
-        System.arraycopy(first, 0, joined, 0, first.length);
+        Reusable mine = reusable.get();
+        if (tiers.reserveJoined(mine.joined, key, old, after, data.memory(), data.offset(), (int) data.length(), newCas != NEXT_CAS)) {
+            StoreValue joined = mine.joinedValue.of(null, mine.joined);
+            try {
+                return storeNew(key, old.flags(), old.expiresAt(), joined, newCas, 0, stored, now);
+            } finally {
+                joined.discard(tiers.memory());
+            }
+        }
+        byte[] first = after ? old.value() : data.bytes();
+        byte[] second = after ? data.bytes() : old.value();
+        byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, joined, first.length, second.length);
         return storeNew(key, old.flags(), old.expiresAt(), new StoreValue().of(joined, null), newCas, 0, stored, now);
     }

@@ -81,6 +81,31 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
         return written;
     }
 
+    /**
+     * Takes room in memory for {@code old}'s value joined with the {@code length} bytes of
+     * {@code data} at {@code offset}, after it or before, and writes the joined value there
+     * (the old one decompressed if it is stored so), to be published as the key's next version;
+     * false when memory cannot hold it now. Append and prepend, with no heap array between.
+     */
+    boolean reserveJoined(Reservation room, Key key, Item old, boolean after, MemorySegment data, long offset, int length,
+            boolean chosenCas) {
+        int oldLength = old.valueLength();
+        int joined = oldLength + length;
+        if (!fitsInMemory(key.length(), joined) || !memory.reserve(room, key, old.flags(), old.expiresAt(), chosenCas, joined, false)) {
+            return false;
+        }
+        long at = room.valueOffset();
+        long oldAt = after ? at : at + length;
+        if (old.compressed()) {
+            ValueCompression.decompress(old.valueMemory(), old.valueOffset(), old.storedLength(),
+                    room.memory().asSlice(oldAt, oldLength).asByteBuffer(), oldLength);
+        } else {
+            MemorySegment.copy(old.valueMemory(), old.valueOffset(), room.memory(), oldAt, oldLength);
+        }
+        MemorySegment.copy(data, offset, room.memory(), after ? at + oldLength : at, length);
+        return true;
+    }
+
     /** The reserved value, copied to the heap for the disk tier; the room is given up. */
     private byte[] taken(Reservation reserved) {
         byte[] value = reserved.memory().asSlice(reserved.valueOffset(), reserved.length()).toArray(ValueLayout.JAVA_BYTE);
