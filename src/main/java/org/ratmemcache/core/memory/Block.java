@@ -57,7 +57,7 @@ final class Block {
     static Block allocate(int id, long bytes, boolean large) {
         Arena arena = Arena.ofShared();
         try {
-            return new Block(id, arena, arena.allocate(bytes, 8), large);
+            return new Block(id, arena, NativeMemory.allocate(bytes, arena), large);
         } catch (OutOfMemoryError | RuntimeException e) {
             arena.close();
             throw e;
