@@ -39,11 +39,7 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
     Item write(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt, boolean fetched, byte[] value,
             int length) {
         if (fitsInMemory(key.length(), length)) {
-            ValueCompression.Compressed compressed = compression.compress(value, length);
-            ItemView written = compressed == null
-                    ? memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, length, -1)
-                    : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed.memory(), 0,
-                            compressed.length(), length);
+            ItemView written = inMemory(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, length);
             if (written != null) {
                 return written;
             }
@@ -153,13 +149,18 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
             return null;
         }
         byte[] value = item.value();
-        ValueCompression.Compressed compressed = compression.compress(value, value.length);
-        int marks = marksOf(item);
+        return inMemory(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marksOf(item), item.accessedAt(),
+                item.fetched(), value, value.length);
+    }
+
+    /** Writes the first {@code length} bytes of {@code value} into memory, compressed when that shrinks them; null when there is no room now. */
+    private ItemView inMemory(Key key, int flags, long expiresAt, long version, long cas, int marks, long accessedAt, boolean fetched,
+            byte[] value, int length) {
+        ValueCompression.Compressed compressed = compression.compress(value, length);
         return compressed == null
-                ? memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(),
-                        value, value.length, -1)
-                : memory.write(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marks, item.accessedAt(), item.fetched(),
-                        compressed.memory(), 0, compressed.length(), value.length);
+                ? memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, value, length, -1)
+                : memory.write(key, flags, expiresAt, version, cas, marks, accessedAt, fetched, compressed.memory(), 0, compressed.length(),
+                        length);
     }
 
     /** Whether some tier can keep an item this large. */
