@@ -15,6 +15,21 @@ need memcached memcached
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# stat_of PORT NAME: one figure from memcached's "stats" on the server at PORT
+stat_of() {
+  python3 - "$1" "$2" <<'PY'
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as s:
+    s.sendall(b"stats\r\n")
+    data = b""
+    while not data.endswith(b"END\r\n"):
+        data += s.recv(65536)
+for line in data.decode().splitlines():
+    parts = line.split()
+    if len(parts) == 3 and parts[1] == sys.argv[2]:
+        print(parts[2])
+PY
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
 start_memcached() { # port [memcached options...]: -m 64 unless options are given

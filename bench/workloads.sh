@@ -27,13 +27,29 @@ shift $(( $# > 2 ? 2 : $# ))
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(get90 set mget)
 
-run() { # port seconds -> ops/s
-  memcaslap -s "127.0.0.1:$1" -t "${2}s" "${load[@]}" 2>&1 | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
+run() { # port seconds -> ops/s; also notes the run's get hits per second in $work/hits
+  local hits ops
+  hits=$(stat_of "$1" get_hits)
+  ops=$(memcaslap -s "127.0.0.1:$1" -t "${2}s" "${load[@]}" 2>&1 | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1)
+  echo "$1 $(( ($(stat_of "$1" get_hits) - hits) / $2 ))" >> "$work/hits"
+  echo "$ops"
+}
+
+# hits: each server's median get hits per second over the last compare's runs (both its ports)
+hits() {
+  local port
+  for port in "$@"; do
+    awk -v p="$port" '$1 == p {print $2}' "$work/hits" | tail -n +2 | median
+  done
 }
 
 echo "$rounds rounds of ${seconds}s; $(versions); RAT_OPTS=${RAT_OPTS:-} RAT_JVM=${RAT_JVM:-}"
 for workload in "${workloads[@]}"; do
   workload "$workload"
   echo "== $workload: memcaslap ${load[*]//$work\//}; -m $megabytes"
+  : > "$work/hits"
   MC_ARGS="-t 2 -m $megabytes" RAT_ARGS="-m $megabytes ${RAT_ARGS:-}" compare "$rounds" "$seconds" run
+  mc_port=$(awk 'NR == 1 {print $1}' "$work/hits") # the warm-ups come first, memcached's then RatMemCache's
+  rat_port=$(awk 'NR == 2 {print $1}' "$work/hits")
+  echo "get hits per second, medians (the warm-up left out): memcached $(hits "$mc_port"), ratmemcache $(hits "$rat_port")"
 done
