@@ -23,23 +23,43 @@ public interface DiskTier extends AutoCloseable {
     DiskItem read(Key key) throws DiskTierException;
 
     /**
-     * Stores {@code puts} and removes {@code deletes} (distinct keys), atomically: after a crash
-     * either all of it is there or none. Returns once it is in the write-ahead log (synced to
-     * the device if the tier is configured so).
+     * Makes {@code writes} (of distinct keys), atomically: after a crash either all of it is there
+     * or none. Returns once it is in the write-ahead log (synced to the device if the tier is
+     * configured so). A write's {@link Prior} must be true; {@link Prior#UNKNOWN} always is.
      */
-    void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException;
+    void write(List<DiskWrite> writes) throws DiskTierException;
+
+    /** {@link #write} of {@code puts} and {@code deletes}, not knowing what they replace. */
+    default void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException {
+        List<DiskWrite> writes = new java.util.ArrayList<>(puts.size() + deletes.size());
+        puts.forEach(item -> writes.add(DiskWrite.put(item, Prior.UNKNOWN)));
+        deletes.forEach(key -> writes.add(DiskWrite.delete(key, Prior.UNKNOWN)));
+        write(writes);
+    }
 
     /**
      * Deletes up to {@code budget} records that expired at or before {@code nowMillis} or whose
-     * CAS is at or below {@code flushCasLimit}; returns how many it deleted. Called by the writer.
+     * CAS is at or below {@code flushCasLimit}, each as {@code removals} lets it; returns how many it
+     * deleted. Called by the writer.
      */
-    int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException;
+    int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException;
+
+    /** {@link #reclaim} for a tier without a cache in front. */
+    default int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException {
+        return reclaim(nowMillis, flushCasLimit, budget, Removals.ANY);
+    }
 
     /**
      * Deletes the oldest records (by CAS, so by last write), at least {@code bytes} of them, keys
-     * included, and starts reclaiming their space; returns how many it deleted. Called by the writer.
+     * included, as {@code removals} lets them go, and starts reclaiming their space; returns how
+     * many it deleted. Called by the writer.
      */
-    int evictOldest(long bytes) throws DiskTierException;
+    int evictOldest(long bytes, Removals removals) throws DiskTierException;
+
+    /** {@link #evictOldest} for a tier without a cache in front. */
+    default int evictOldest(long bytes) throws DiskTierException {
+        return evictOldest(bytes, Removals.ANY);
+    }
 
     /** Bytes of the stored keys and records, as of the last write. */
     long dataBytes();

@@ -18,6 +18,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.Prior;
 
 /**
  * A disk tier below memory, with what the engine needs around it: the {@link WriteBack} queue
@@ -100,13 +101,22 @@ final class DiskL2 implements L2, CacheView.DiskFigures {
     }
 
     @Override
-    public CompletableFuture<Void> put(Item item) {
-        return writeBack.put(Detached.item(item));
+    public CompletableFuture<Void> put(Item item, Item displaced) {
+        return writeBack.put(Detached.item(item), priorOf(displaced));
     }
 
     @Override
-    public CompletableFuture<Void> delete(Key key) {
-        return writeBack.delete(key);
+    public CompletableFuture<Void> delete(Key key, Item displaced) {
+        return writeBack.delete(key, priorOf(displaced));
+    }
+
+    @Override
+    public long removals() {
+        return writeBack.removals();
+    }
+
+    private static Prior priorOf(Item displaced) {
+        return displaced == null ? Prior.UNKNOWN : Prior.Held.of(displaced);
     }
 
     @Override

@@ -2,11 +2,13 @@ package org.ratmemcache.core.engine;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.Removals;
 
 /**
  * The disk tier's upkeep, run by the write-back thread between batches so that the tier keeps a
@@ -17,7 +19,7 @@ import org.ratmemcache.core.disk.DiskTierException;
  * <p>Files shrink only once RocksDB's compaction has dropped what was deleted, so after an
  * eviction the size is left to settle before it is measured again.
  */
-final class DiskUpkeep implements Runnable {
+final class DiskUpkeep implements Consumer<Removals> {
 
     private static final System.Logger LOG = System.getLogger(DiskUpkeep.class.getName());
 
@@ -58,24 +60,25 @@ final class DiskUpkeep implements Runnable {
         reclaimRequested = true;
     }
 
+    /** One round, each removal as {@code removals} (the write-back queue) lets it go. */
     @Override
-    public void run() {
+    public void accept(Removals removals) {
         try {
             long nanos = System.nanoTime();
-            reclaim(nanos);
-            keepUnderBound(nanos);
+            reclaim(nanos, removals);
+            keepUnderBound(nanos, removals);
         } catch (DiskTierException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "disk maintenance failed: " + e.getMessage());
         }
     }
 
-    private void reclaim(long nanos) throws DiskTierException {
+    private void reclaim(long nanos, Removals removals) throws DiskTierException {
         if (!reclaimRequested && (sweepNanos == 0 || nanos - nextReclaim < 0)) {
             return;
         }
         reclaimRequested = false;
         nextReclaim = nanos + sweepNanos;
-        int reclaimed = disk.reclaim(clock.millis(), state.flushCasLimit(), RECLAIM_BUDGET);
+        int reclaimed = disk.reclaim(clock.millis(), state.flushCasLimit(), RECLAIM_BUDGET, removals);
         stats.reclaimed.add(reclaimed);
         stats.crawlerReclaimed.add(reclaimed);
         if (reclaimed == RECLAIM_BUDGET) {
@@ -84,7 +87,7 @@ final class DiskUpkeep implements Runnable {
     }
 
     /** Checks every second, and at once whenever a tenth of the bound has been written since. */
-    private void keepUnderBound(long nanos) throws DiskTierException {
+    private void keepUnderBound(long nanos, Removals removals) throws DiskTierException {
         long data = disk.dataBytes();
         if (maxDiskSize <= 0 || (nanos - nextSizeCheck < 0 && data - dataAtLastSizeCheck <= maxDiskSize / 10)) {
             return;
@@ -95,7 +98,7 @@ final class DiskUpkeep implements Runnable {
         if (usage > maxDiskSize) {
             // Evict the same share of the data as the files exceed 90% of the bound, then let it settle.
             double excess = 1 - maxDiskSize * 0.9 / usage;
-            stats.l2Evictions.add(disk.evictOldest((long) (data * excess)));
+            stats.l2Evictions.add(disk.evictOldest((long) (data * excess), removals));
             dataAtLastSizeCheck = disk.dataBytes();
             nextSizeCheck = nanos + SETTLE_NANOS;
         }

@@ -148,6 +148,7 @@ final class KeyLocks {
      * changes it between the two.
      */
     private <T> CompletableFuture<T> onDiskThread(Key key, Access access, Command<T> command) throws DiskTierException {
+        long removals = l2.removals();
         synchronized (stripe(key)) {
             long now = clock.millis();
             Found known = versions.inMemory(key, now, access, access.countsExpired);
@@ -158,7 +159,7 @@ final class KeyLocks {
         DiskItem onDisk = l2.read(key);
         synchronized (stripe(key)) {
             long now = clock.millis();
-            return command.apply(key, versions.fromDisk(onDisk, now, access), now);
+            return command.apply(key, versions.fromDisk(onDisk, now, access, l2.removals() == removals), now);
         }
     }
 

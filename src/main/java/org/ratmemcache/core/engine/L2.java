@@ -47,12 +47,20 @@ interface L2 {
 
     /**
      * Queues a new version for the disk (a copy of it, when it is a view of memory); completes
-     * once it is as durable as the policy says.
+     * once it is as durable as the policy says. {@code displaced} is the item it replaced in
+     * memory, which the disk holds unless a change of the key waits for it (see {@link WriteBack});
+     * null when memory held none or the caller does not know. The caller holds the key's lock.
      */
-    CompletableFuture<Void> put(Item item);
+    CompletableFuture<Void> put(Item item, Item displaced);
 
     /** Queues the delete of a key for the disk, likewise. */
-    CompletableFuture<Void> delete(Key key);
+    CompletableFuture<Void> delete(Key key, Item displaced);
+
+    /**
+     * Counts the disk's own removals (expired, flushed, evicted records): a record read while
+     * this changed may be gone, so it is not promoted into memory.
+     */
+    long removals();
 
     /** Why the disk tier fails to write, while it does. */
     Optional<Throwable> writeFailure();
@@ -136,12 +144,17 @@ interface L2 {
         }
 
         @Override
-        public CompletableFuture<Void> put(Item item) {
+        public long removals() {
+            return 0;
+        }
+
+        @Override
+        public CompletableFuture<Void> put(Item item, Item displaced) {
             return Completed.NOTHING;
         }
 
         @Override
-        public CompletableFuture<Void> delete(Key key) {
+        public CompletableFuture<Void> delete(Key key, Item displaced) {
             return Completed.NOTHING;
         }
 

@@ -2,7 +2,7 @@ package org.ratmemcache.core.engine;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Clock;
@@ -150,14 +150,14 @@ public final class TieredCacheBuilder {
     public TieredCache build() {
         CacheStats stats = new CacheStats();
         if (disk == null) {
-            return assemble(stats, DurableState.inMemory(), state -> L2.NONE);
+            return assemble(stats, DurableState.inMemory(), (state, memory) -> L2.NONE);
         }
         try {
             ExecutorService threads = DiskL2.threads(diskThreads);
             DurableState resumed = DurableState.resume(disk.openingState(), disk::writeState, threads);
-            return assemble(stats, resumed, state -> {
+            return assemble(stats, resumed, (state, memory) -> {
                 DiskUpkeep upkeep = new DiskUpkeep(disk, state, clock, stats, sweepInterval, maxDiskSize);
-                WriteBack writeBack = new WriteBack(disk, writeThrough, writeBackMaxChanges, writeBackMaxBytes,
+                WriteBack writeBack = new WriteBack(disk, memory, writeThrough, writeBackMaxChanges, writeBackMaxBytes,
                         writeBackMaxLag, writeTimeout, upkeep);
                 return new DiskL2(disk, threads, writeBack, upkeep, writeThrough);
             });
@@ -167,11 +167,11 @@ public final class TieredCacheBuilder {
     }
 
     /** Memory first (it checks its bounds), then what lies below it and the threads that start. */
-    private TieredCache assemble(CacheStats stats, DurableState state, Function<DurableState, L2> below) {
+    private TieredCache assemble(CacheStats stats, DurableState state, BiFunction<DurableState, MemoryTier, L2> below) {
         EvictionHook evictions = new EvictionHook();
         MemoryTier memory = new MemoryTier(eviction, maxMemory, maxEntries, clock, new Epochs(), new KeyStripes(),
                 countEvictions(state, stats, evictions), evictorThread);
-        Tiers tiers = new Tiers(memory, below.apply(state), largeValueThreshold, compression);
+        Tiers tiers = new Tiers(memory, below.apply(state, memory), largeValueThreshold, compression);
         ExpirySweeper sweeper = new ExpirySweeper(memory, state, clock, stats, sweepInterval);
         return new TieredCache(clock, stats, tiers, state, sweeper, itemSizeMax, evictions);
     }

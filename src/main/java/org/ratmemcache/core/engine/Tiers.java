@@ -123,15 +123,20 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
         return write(key, item.flags(), expiresAt, version, cas, marks, item.accessedAt(), item.fetched(), item.value());
     }
 
-    /** Sends a new version to the disk tier; completes once it is as durable as the policy says. */
+    /**
+     * Sends a new version to the disk tier, with the item it displaced in memory when this thread
+     * just wrote it (the disk holds that one, unless a change of the key waits for it); completes
+     * once it is as durable as the policy says.
+     */
     CompletableFuture<Void> durable(Item item) {
-        return l2.put(item);
+        ItemView displaced = item instanceof ItemView inMemory ? memory.displacedBy(inMemory) : memory.displacedByRemove(item.key());
+        return l2.put(item, displaced);
     }
 
     /** Removes the key from memory and, on its way, from disk. */
     CompletableFuture<Void> remove(Key key) {
         memory.remove(key);
-        return l2.delete(key);
+        return l2.delete(key, memory.displacedByRemove(key));
     }
 
     /** The same item with a new expiry, or gone if that expiry has passed: touch. */
@@ -149,8 +154,10 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
             return null;
         }
         byte[] value = item.value();
-        return inMemory(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marksOf(item), item.accessedAt(),
-                item.fetched(), value, value.length);
+        ItemView promoted = inMemory(item.key(), item.flags(), item.expiresAt(), item.version(), item.cas(), marksOf(item),
+                item.accessedAt(), item.fetched(), value, value.length);
+        memory.forgetDisplaced(); // the disk holds this version already: nothing goes to it
+        return promoted;
     }
 
     /** Writes the first {@code length} bytes of {@code value} into memory, compressed when that shrinks them; null when there is no room now. */

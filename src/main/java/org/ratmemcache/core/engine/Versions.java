@@ -52,9 +52,10 @@ record Versions(Tiers tiers, DurableState state, CacheStats stats) {
      * The item for the record read from disk ({@code null} for none), promoted into memory when
      * it fits (then the item in memory); {@code null} when there is none or it is dead (a dead
      * record is deleted). The caller holds the key's lock and the key is busy, so nothing newer
-     * exists in memory.
+     * exists in memory. Not {@code promotable} when the disk removed records of its own since
+     * the read began ({@link L2#removals}): memory must not hold a version the disk let go.
      */
-    Item fromDisk(DiskItem onDisk, long now, Access access) {
+    Item fromDisk(DiskItem onDisk, long now, Access access, boolean promotable) {
         if (onDisk == null) {
             stats.l2Misses.increment();
             return null;
@@ -64,11 +65,11 @@ record Versions(Tiers tiers, DurableState state, CacheStats stats) {
             countDeadRead(flushed, access);
             stats.l2Misses.increment();
             stats.reclaimed.increment();
-            tiers.l2().delete(onDisk.key());
+            tiers.l2().delete(onDisk.key(), null);
             return null;
         }
         stats.l2Hits.increment();
-        ItemView promoted = tiers.promote(onDisk);
+        ItemView promoted = promotable ? tiers.promote(onDisk) : null;
         if (promoted != null) {
             stats.promotions.increment();
             return promoted;

@@ -11,12 +11,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.ratmemcache.core.Found;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.DiskWrite;
+import org.ratmemcache.core.disk.Prior;
+import org.ratmemcache.core.disk.Removals;
+import org.ratmemcache.core.memory.MemoryTier;
 
 /**
  * Carries the cache's changes to the disk tier in batches, on one writer thread.
@@ -28,6 +33,18 @@ import org.ratmemcache.core.disk.DiskTierException;
  * atomic batch, and only then forgets them. So {@link #pending(Key)} answers every change the
  * disk does not have yet: a reader that misses in memory looks here before the disk, and never
  * reads a version older than one already acknowledged.
+ *
+ * <h2>What a change replaces</h2>
+ * The disk keeps exact totals and indexes, so each change must say what it replaces there
+ * ({@link Prior}), or the disk reads it first. A change that supersedes an unwritten one follows
+ * it: the writer, taking changes in order, knows whether that one was written (then the disk holds
+ * it) or skipped (then the disk holds whatever it would have replaced). A change of a key no
+ * change waits for replaces what memory held for the key, which the disk holds too: every version
+ * in memory came through this queue or was read from the disk. Two rules keep that true when the
+ * disk removes records on its own ({@link Removals}: expired, flushed, evicted ones): it removes
+ * none whose key has a change waiting (its removal waits in the queue's place meanwhile, so that a
+ * change made then follows it), and memory drops the item it removes; a record read from the disk
+ * meanwhile is not promoted ({@link #removals}).
  *
  * <h2>Policies</h2>
  * <ul>
@@ -78,13 +95,50 @@ final class WriteBack implements AutoCloseable {
      * A key's newest unwritten change: the item to store (a copy on the heap), or {@code null} for a delete.
      * {@code durable} completes once the disk has it (write-through only; else null).
      */
-    record Change(Key key, Item item, CompletableFuture<Void> durable, long queuedAtNanos) {
+    static final class Change {
+        final Key key;
+        final Item item;
+        final CompletableFuture<Void> durable;
+        final long queuedAtNanos;
+        /** What the disk holds for the key before this change; taken from {@link #follows} once the writer gets here. */
+        private Prior prior;
+        /** The unwritten change this one superseded, until {@link #resolve}. */
+        private Change follows;
+        /** The writer's: the disk has this change. */
+        private boolean written;
+
+        Change(Key key, Item item, CompletableFuture<Void> durable, Prior prior) {
+            this.key = key;
+            this.item = item;
+            this.durable = durable;
+            this.queuedAtNanos = System.nanoTime();
+            this.prior = prior;
+        }
+
         long bytes() {
             return item == null ? key.length() : (long) key.length() + item.storedLength();
+        }
+
+        /**
+         * What the disk holds for the key before this change; on the writer, once every earlier
+         * change of the key has been written or skipped (each was resolved when it was taken).
+         */
+        Prior resolve() {
+            Change before = follows;
+            if (before != null) {
+                prior = !before.written ? before.prior : before.item == null ? Prior.NONE : Prior.Held.of(before.item);
+                follows = null;
+            }
+            return prior;
+        }
+
+        DiskWrite toWrite() {
+            return item == null ? DiskWrite.delete(key, prior) : DiskWrite.put(item, prior);
         }
     }
 
     private final DiskTier disk;
+    private final MemoryTier memory;
     private final boolean writeThrough;
     private final long maxChanges;
     private final long maxBytes;
@@ -95,7 +149,11 @@ final class WriteBack implements AutoCloseable {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> drainWaiters = new ConcurrentLinkedQueue<>();
     private final Thread writer;
-    private final Runnable upkeep;
+    private final Consumer<Removals> upkeep;
+    /** The writer's: the removals agreed in the current round of upkeep, each holding its key's place in {@link #pending}. */
+    private final List<Change> removing = new ArrayList<>();
+    /** Counts the agreements and ends of the disk's own removals; written by the writer only. */
+    private volatile long removals;
     private volatile boolean closing;
     /** The writer is parked waiting for changes; set by the writer only. */
     private volatile boolean writerIdle;
@@ -110,9 +168,10 @@ final class WriteBack implements AutoCloseable {
     /** Set by the deadline thread while changes wait and the writer has taken none for the timeout. */
     private volatile DiskTierException overdue;
 
-    WriteBack(DiskTier disk, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Duration writeTimeout,
-            Runnable upkeep) {
+    WriteBack(DiskTier disk, MemoryTier memory, boolean writeThrough, long maxChanges, long maxBytes, Duration maxLag, Duration writeTimeout,
+            Consumer<Removals> upkeep) {
         this.disk = disk;
+        this.memory = memory;
         this.writeTimeoutNanos = writeTimeout.toNanos();
         this.upkeep = upkeep;
         this.writeThrough = writeThrough;
@@ -139,20 +198,29 @@ final class WriteBack implements AutoCloseable {
         return change == null ? Found.ON_DISK : change.item == null ? Found.ABSENT : change.item;
     }
 
-    /** Records a new version of its key; the future completes once it is durable enough. */
-    /** Queues a new version, a copy on the heap (never a view of memory). */
-    CompletableFuture<Void> put(Item item) {
-        return record(item.key(), item);
+    /**
+     * Queues a new version, a copy on the heap (never a view of memory), which replaces {@code prior}
+     * on disk unless a change of the key waits; the future completes once it is durable enough.
+     * The caller holds the key's lock.
+     */
+    CompletableFuture<Void> put(Item item, Prior prior) {
+        return record(item.key(), item, prior);
     }
 
-    /** Records the delete of a key. */
-    CompletableFuture<Void> delete(Key key) {
-        return record(key.toStored(), null);
+    /** Queues the delete of a key, likewise. */
+    CompletableFuture<Void> delete(Key key, Prior prior) {
+        return record(key.toStored(), null, prior);
     }
 
-    private CompletableFuture<Void> record(Key key, Item item) {
-        Change change = new Change(key, item, writeThrough ? new CompletableFuture<>() : null, System.nanoTime());
+    /** See {@link L2#removals}. */
+    long removals() {
+        return removals;
+    }
+
+    private CompletableFuture<Void> record(Key key, Item item, Prior prior) {
+        Change change = new Change(key, item, writeThrough ? new CompletableFuture<>() : null, prior);
         Change replaced = pending.put(key, change);
+        change.follows = replaced; // seen by the writer through the queue
         pendingBytes.addAndGet(change.bytes() - (replaced == null ? 0 : replaced.bytes()));
         if (replaced != null && replaced.durable != null) {
             // The superseded change reaches the disk as part of this one.
@@ -257,7 +325,7 @@ final class WriteBack implements AutoCloseable {
         long nextUpkeep = System.nanoTime();
         while (true) {
             if (System.nanoTime() - nextUpkeep >= 0 && !closing) {
-                upkeep.run();
+                upkeep.accept(diskRemovals);
                 nextUpkeep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UPKEEP_PERIOD_MILLIS);
             }
             if (batch.isEmpty()) {
@@ -310,10 +378,12 @@ final class WriteBack implements AutoCloseable {
         }
     }
 
+    /** Takes changes off the queue in order, resolving each; a superseded one is skipped. */
     private void takeBatch(List<Change> batch) {
         long bytes = 0;
         Change change;
         while (batch.size() < BATCH_CHANGES && bytes < BATCH_BYTES && (change = queue.poll()) != null) {
+            change.resolve();
             if (pending.get(change.key) == change) {
                 batch.add(change);
                 bytes += change.bytes();
@@ -321,24 +391,61 @@ final class WriteBack implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the batch's changes that are still their keys' newest: one superseded since it was
+     * taken is left out (its successor may be in this batch, and a batch holds a key once).
+     */
     private void writeBatch(List<Change> batch) throws DiskTierException {
-        List<Item> puts = new ArrayList<>(batch.size());
-        List<Key> deletes = new ArrayList<>();
+        List<DiskWrite> writes = new ArrayList<>(batch.size());
+        List<Change> written = new ArrayList<>(batch.size());
         for (Change change : batch) {
-            if (change.item == null) {
-                deletes.add(change.key);
-            } else {
-                puts.add(change.item);
+            if (pending.get(change.key) == change) {
+                writes.add(change.toWrite());
+                written.add(change);
             }
         }
-        disk.write(puts, deletes);
-        for (Change change : batch) {
+        disk.write(writes);
+        for (Change change : written) {
+            change.written = true;
             if (pending.remove(change.key, change)) {
                 pendingBytes.addAndGet(-change.bytes());
             }
+        }
+        for (Change change : batch) {
             complete(change.durable, null);
         }
     }
+
+    /**
+     * The upkeep's removals: each holds its key's place among the pending changes while it is
+     * written, so that a change made meanwhile follows it, and memory drops the version removed.
+     */
+    private final Removals diskRemovals = new Removals() {
+        @Override
+        public boolean mayRemove(Key key, long version) {
+            Change removal = new Change(key.toStored(), null, null, Prior.UNKNOWN);
+            if (pending.putIfAbsent(removal.key, removal) != null) {
+                return false;
+            }
+            removals++; // single writer
+            pendingBytes.addAndGet(removal.bytes());
+            removing.add(removal);
+            memory.removeVersion(removal.key, version);
+            return true;
+        }
+
+        @Override
+        public void removed(boolean written) {
+            for (Change removal : removing) {
+                removal.written = written;
+                if (pending.remove(removal.key, removal)) {
+                    pendingBytes.addAndGet(-removal.bytes());
+                }
+            }
+            removing.clear();
+            removals++;
+        }
+    };
 
     private void failAll(List<Change> batch, Throwable failure) {
         for (Change change : batch) {

@@ -63,18 +63,37 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         };
     }
 
-    /** A thread's views: one for what it looks up, one for what it writes, one for housekeeping. */
+    /**
+     * A thread's views: one for what it looks up, one for what it writes, one for housekeeping,
+     * and one for what its last write or remove took out of the index ({@link #displaced}).
+     */
     public static final class Views {
         public final ItemView found;
         public final ItemView written;
         final ItemView scratch;
+        final ItemView displaced;
+        /** The location this thread's last write installed, {@link #REMOVED} after a remove, 0 once asked. */
+        long displacedBy;
+        long displacedKeyHash;
+        /** The location that write or remove took out of the index; 0 for none. */
+        long displacedFrom;
 
         Views(Blocks blocks, long originMillis) {
             found = new ItemView(blocks, originMillis);
             written = new ItemView(blocks, originMillis);
             scratch = new ItemView(blocks, originMillis);
+            displaced = new ItemView(blocks, originMillis);
+        }
+
+        void noteDisplaced(long by, long keyHash, long from) {
+            displacedBy = by;
+            displacedKeyHash = keyHash;
+            displacedFrom = from;
         }
     }
+
+    /** {@link Views#displacedBy} after a remove: no location is negative. */
+    private static final long REMOVED = -1;
 
     /** Free segments the evictor keeps ready, per lane, beyond the open ones. */
     private static final int RESERVE_PER_LANE = 2;
@@ -417,11 +436,27 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     /** Removes the key's item; returns whether it had one. */
     public boolean remove(Key key) {
         long removed = index.delete(key);
+        Views mine = views.get();
+        mine.noteDisplaced(REMOVED, key.hash64(), removed == 0 ? 0 : Index.location(removed));
         if (removed == 0) {
             return false;
         }
-        uncount(views.get().scratch.point(Index.location(removed)));
+        uncount(mine.scratch.point(Index.location(removed)));
         return true;
+    }
+
+    /**
+     * Removes the key's item if it is this version, from any thread outside the epoch: the disk
+     * tier let its record go (expired, flushed or evicted there). Returns whether it did.
+     */
+    public boolean removeVersion(Key key, long version) {
+        epochs.enter();
+        try {
+            ItemView item = get(key, false);
+            return item != null && item.version() == version && removeIfCurrent(item);
+        } finally {
+            epochs.exit();
+        }
     }
 
     /** Marks for {@link #write}: the meta protocol's stale and win-token marks. */
@@ -462,7 +497,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
             long accessedAt, boolean fetched) {
         finish(location, expiresAt, version, cas, flags, rawLength, marks, accessedAt, fetched);
         Views mine = views.get();
-        return publish(key, location, mine.scratch) ? mine.written.point(location) : null;
+        return publish(key, location, mine) ? mine.written.point(location) : null;
     }
 
     /** Writes the header's words that the allocation left: version, expiry, access, and the optional fields. */
@@ -490,16 +525,44 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     }
 
     /** Makes the item at {@code location} the key's, and counts it; false when the index has no slot left. */
-    private boolean publish(Key key, long location, ItemView scratch) {
+    private boolean publish(Key key, long location, Views mine) {
         long replaced = index.put(key, location, policy.bitsOfNew());
         if (replaced == Index.FULL) {
             return false;
         }
+        mine.noteDisplaced(location, key.hash64(), replaced == 0 ? 0 : Index.location(replaced));
         if (replaced != 0) {
-            uncount(scratch.point(Index.location(replaced)));
+            uncount(mine.scratch.point(Index.location(replaced)));
         }
-        count(scratch.point(location));
+        count(mine.scratch.point(location));
         return true;
+    }
+
+    /**
+     * The item this thread's last write took out of the index, if that write installed
+     * {@code successor} (a view of memory); null when it took out nothing or was another's.
+     * Asked once: the answer is forgotten. Good while the thread stays inside the epoch. The disk
+     * tier learns from it what a new version replaces without reading.
+     */
+    public ItemView displacedBy(ItemView successor) {
+        Views mine = views.get();
+        long by = mine.displacedBy;
+        mine.displacedBy = 0;
+        return by == successor.location() && mine.displacedFrom != 0 ? mine.displaced.point(mine.displacedFrom) : null;
+    }
+
+    /** Likewise for this thread's last {@link #remove}, if it was of {@code key}. */
+    public ItemView displacedByRemove(Key key) {
+        Views mine = views.get();
+        long by = mine.displacedBy;
+        mine.displacedBy = 0;
+        return by == REMOVED && mine.displacedKeyHash == key.hash64() && mine.displacedFrom != 0
+                ? mine.displaced.point(mine.displacedFrom) : null;
+    }
+
+    /** Forgets what this thread's last write or remove displaced: for a write no one asks about. */
+    public void forgetDisplaced() {
+        views.get().displacedBy = 0;
     }
 
     private void count(ItemView item) {

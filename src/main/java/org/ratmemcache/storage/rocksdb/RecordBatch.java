@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.disk.Prior;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -17,10 +19,11 @@ import org.rocksdb.WriteOptions;
 
 /**
  * One atomic write: records, their index entries (see {@link RocksDbTier}'s layout), and the
- * totals they change. A put or delete first reads the header of the record it replaces (the
- * Bloom filters rule out most keys that are new without a read), so that the totals and both indexes stay exact; a put
- * then overwrites the record, without a tombstone before it. Reads
- * see the database as it was before the batch, so a batch touches each key at most once.
+ * totals they change. A put or delete takes the record it replaces out of the totals and both
+ * indexes, so that they stay exact: from its {@link Prior} when the cache knows it, else from the
+ * record's header, read first (the Bloom filters rule out most keys that are new without a read).
+ * A put then overwrites the record, without a tombstone before it. Reads see the database as it
+ * was before the batch, so a batch touches each key at most once.
  *
  * <p>The index entries are added at the commit, sorted by their keys: RocksDB's memtable inserts
  * a run of sorted keys starting from where the previous one ended, whereas the entries of the
@@ -31,6 +34,7 @@ final class RecordBatch implements AutoCloseable {
 
     private final RocksDatabase open;
     private final MetaRecords.Totals totals;
+    private final Counts counts;
     private final ReadOptions readOptions;
     private final WriteOptions writeOptions;
     private final boolean keepCompressed;
@@ -45,19 +49,26 @@ final class RecordBatch implements AutoCloseable {
     private boolean changed;
 
     /** @param keepCompressed write a value memory holds compressed as it is (RocksDB does not compress) */
-    RecordBatch(RocksDatabase open, MetaRecords.Totals totals, ReadOptions readOptions, WriteOptions writeOptions,
+    RecordBatch(RocksDatabase open, MetaRecords.Totals totals, Counts counts, ReadOptions readOptions, WriteOptions writeOptions,
             boolean keepCompressed) {
         this.open = open;
         this.totals = totals;
+        this.counts = counts;
         this.readOptions = readOptions;
         this.writeOptions = writeOptions;
         this.keepCompressed = keepCompressed;
     }
 
+    /** Records and puts written, and of those how many read the record they replace first: for statistics. */
+    static final class Counts {
+        final LongAdder written = new LongAdder();
+        final LongAdder readBeforeWrite = new LongAdder();
+    }
+
     /** Stores the item, replacing its key's record if there is one (a put overwrites it in place). */
-    void put(Item item) throws RocksDBException, RecordFormat.UnreadableRecordException {
+    void put(Item item, Prior prior) throws RocksDBException, RecordFormat.UnreadableRecordException {
         byte[] key = item.key().toBytes();
-        forgetRecord(key);
+        forgetRecord(key, prior);
         byte[] record = RecordFormat.encode(item, keepCompressed);
         batch.put(open.items, key, record);
         ageWrites.add(new IndexWrite(bigEndian(item.version()), key));
@@ -71,7 +82,12 @@ final class RecordBatch implements AutoCloseable {
 
     /** Deletes the key's record and its index entries; returns whether there was one. */
     boolean delete(byte[] key) throws RocksDBException, RecordFormat.UnreadableRecordException {
-        if (!forgetRecord(key)) {
+        return delete(key, Prior.UNKNOWN);
+    }
+
+    /** {@link #delete}, knowing what the disk holds. */
+    boolean delete(byte[] key, Prior prior) throws RocksDBException, RecordFormat.UnreadableRecordException {
+        if (!forgetRecord(key, prior)) {
             return false;
         }
         batch.delete(open.items, key);
@@ -82,13 +98,23 @@ final class RecordBatch implements AutoCloseable {
      * Takes the key's current record, if there is one, out of the indexes and the totals; the
      * caller deletes or overwrites the record itself. Returns whether there was one.
      */
-    private boolean forgetRecord(byte[] key) throws RocksDBException, RecordFormat.UnreadableRecordException {
-        int size = readHeader(key);
-        if (size == RocksDB.NOT_FOUND) {
-            return false;
-        }
-        ageWrites.add(new IndexWrite(bigEndian(RecordFormat.version(header)), null));
-        long expiresAt = RecordFormat.expiresAt(header);
+    private boolean forgetRecord(byte[] key, Prior prior) throws RocksDBException, RecordFormat.UnreadableRecordException {
+        counts.written.increment();
+        return switch (prior) {
+            case Prior.None none -> false;
+            case Prior.Held held -> forget(key, held.version(), held.expiresAt(),
+                    RecordFormat.length(held.valueLength(), held.storedLength(), held.compressed(), held.chosenCas(), keepCompressed));
+            case Prior.Unknown unknown -> {
+                counts.readBeforeWrite.increment();
+                int size = readHeader(key);
+                yield size != RocksDB.NOT_FOUND && forget(key, RecordFormat.version(header), RecordFormat.expiresAt(header), size);
+            }
+        };
+    }
+
+    /** Takes the key's record of this version, expiry and length out of the indexes and the totals. */
+    private boolean forget(byte[] key, long version, long expiresAt, int size) {
+        ageWrites.add(new IndexWrite(bigEndian(version), null));
         if (expiresAt != Expiry.NEVER) {
             expiryWrites.add(new IndexWrite(expiryKey(expiresAt, key), null));
         }

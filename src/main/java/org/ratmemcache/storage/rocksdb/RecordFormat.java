@@ -75,6 +75,15 @@ final class RecordFormat {
         return record;
     }
 
+    /**
+     * The length of the record {@link #encode} writes for an item of these lengths (the stored one
+     * is the LZ4 block's when {@code compressed}); {@code chosenCas} when its CAS is not its version.
+     */
+    static int length(int valueLength, int storedLength, boolean compressed, boolean chosenCas, boolean keepCompressed) {
+        boolean asBlock = keepCompressed && compressed;
+        return HEADER + (chosenCas ? Long.BYTES : 0) + (asBlock ? Integer.BYTES + storedLength : valueLength);
+    }
+
     /** The expiry of a record of which at least the first {@link #HEADER} bytes were read. */
     static long expiresAt(byte[] header) throws UnreadableRecordException {
         checkVersion(header);

@@ -22,7 +22,9 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.DiskWrite;
 import org.ratmemcache.core.disk.PersistedState;
+import org.ratmemcache.core.disk.Removals;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -80,6 +82,7 @@ public final class RocksDbTier implements DiskTier {
     private final boolean keepCompressed;
     private final PersistedState openingState;
     private final MetaRecords.Totals totals = new MetaRecords.Totals();
+    private final RecordBatch.Counts counts = new RecordBatch.Counts();
 
     private RocksDbTier(Path dataDir, RocksDbSettings settings, RocksDatabase open) throws RocksDBException, DiskTierException {
         this.dataDir = dataDir;
@@ -155,16 +158,17 @@ public final class RocksDbTier implements DiskTier {
     }
 
     @Override
-    public void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException {
+    public void write(List<DiskWrite> writes) throws DiskTierException {
         database.inside("write", open -> {
             try (RecordBatch batch = batch(open)) {
                 // In key order, so that each memtable insert starts its search where the last one
                 // ended, and the header reads walk the files in order (a batch holds a key once).
-                for (Item item : puts.stream().sorted(Comparator.comparing(Item::key)).toList()) {
-                    batch.put(item);
-                }
-                for (Key key : deletes.stream().sorted().toList()) {
-                    batch.delete(key.toBytes());
+                for (DiskWrite write : writes.stream().sorted(Comparator.comparing(DiskWrite::key)).toList()) {
+                    if (write.item() == null) {
+                        batch.delete(write.key().toBytes(), write.prior());
+                    } else {
+                        batch.put(write.item(), write.prior());
+                    }
                 }
                 batch.commit();
             }
@@ -173,15 +177,15 @@ public final class RocksDbTier implements DiskTier {
     }
 
     @Override
-    public int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException {
+    public int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException {
         return database.inside("reclaim", open -> {
-            int expired = reclaimExpired(open, nowMillis, budget);
-            return expired + reclaimFlushed(open, flushCasLimit, budget - expired);
+            int expired = removing(removals, () -> reclaimExpired(open, nowMillis, budget, removals));
+            return expired + removing(removals, () -> reclaimFlushed(open, flushCasLimit, budget - expired, removals));
         });
     }
 
     /** Deletes records whose expiry has passed: the start of the expiry index. */
-    private int reclaimExpired(RocksDatabase open, long nowMillis, int budget)
+    private int reclaimExpired(RocksDatabase open, long nowMillis, int budget, Removals removals)
             throws RocksDBException, RecordFormat.UnreadableRecordException {
         try (RecordBatch batch = batch(open); RocksIterator expired = open.db.newIterator(open.expiry)) {
             int reclaimed = 0;
@@ -190,7 +194,8 @@ public final class RocksDbTier implements DiskTier {
                 if (ByteBuffer.wrap(entry).getLong() > nowMillis) {
                     break;
                 }
-                if (batch.delete(Arrays.copyOfRange(entry, Long.BYTES, entry.length))) {
+                byte[] key = Arrays.copyOfRange(entry, Long.BYTES, entry.length);
+                if (removals.mayRemove(Key.of(key), ByteBuffer.wrap(expired.value()).getLong()) && batch.delete(key)) {
                     reclaimed++;
                 }
             }
@@ -200,15 +205,16 @@ public final class RocksDbTier implements DiskTier {
     }
 
     /** Deletes records that a flush has invalidated: the start of the age index. */
-    private int reclaimFlushed(RocksDatabase open, long flushCasLimit, int budget)
+    private int reclaimFlushed(RocksDatabase open, long flushCasLimit, int budget, Removals removals)
             throws RocksDBException, RecordFormat.UnreadableRecordException {
         try (RecordBatch batch = batch(open); RocksIterator oldest = open.db.newIterator(open.age)) {
             int reclaimed = 0;
             for (oldest.seekToFirst(); oldest.isValid() && reclaimed < budget; oldest.next()) {
-                if (ByteBuffer.wrap(oldest.key()).getLong() > flushCasLimit) {
+                long version = ByteBuffer.wrap(oldest.key()).getLong();
+                if (version > flushCasLimit) {
                     break;
                 }
-                if (batch.delete(oldest.value())) {
+                if (removals.mayRemove(Key.of(oldest.value()), version) && batch.delete(oldest.value())) {
                     reclaimed++;
                 }
             }
@@ -218,19 +224,20 @@ public final class RocksDbTier implements DiskTier {
     }
 
     @Override
-    public int evictOldest(long bytes) throws DiskTierException {
-        int evicted = database.inside("evict", open -> {
+    public int evictOldest(long bytes, Removals removals) throws DiskTierException {
+        int evicted = database.inside("evict", open -> removing(removals, () -> {
             try (RecordBatch batch = batch(open); RocksIterator oldest = open.db.newIterator(open.age)) {
                 int deleted = 0;
                 for (oldest.seekToFirst(); oldest.isValid() && batch.bytesFreed() < bytes; oldest.next()) {
-                    if (batch.delete(oldest.value())) {
+                    if (removals.mayRemove(Key.of(oldest.value()), ByteBuffer.wrap(oldest.key()).getLong())
+                            && batch.delete(oldest.value())) {
                         deleted++;
                     }
                 }
                 batch.commit();
                 return deleted;
             }
-        });
+        }));
         if (evicted > 0) {
             compactInBackground();
         }
@@ -290,7 +297,24 @@ public final class RocksDbTier implements DiskTier {
         statistics.put("estimate_live_data_size", property("rocksdb.estimate-live-data-size"));
         statistics.put("pending_compaction_bytes", property("rocksdb.estimate-pending-compaction-bytes"));
         statistics.put("disk_usage", diskUsage());
+        statistics.put("records_written", counts.written.sum());
+        statistics.put("records_read_before_write", counts.readBeforeWrite.sum());
         return statistics;
+    }
+
+    /** Records and bytes counted one by one, for checking the totals: a scan of every record. */
+    long[] recount() throws DiskTierException {
+        return database.inside("recount", open -> {
+            long records = 0;
+            long bytes = 0;
+            try (RocksIterator items = open.db.newIterator(open.items, readOptions)) {
+                for (items.seekToFirst(); items.isValid(); items.next()) {
+                    records++;
+                    bytes += items.key().length + items.value().length;
+                }
+            }
+            return new long[] {records, bytes};
+        });
     }
 
     /** The directory this tier lives in. */
@@ -313,8 +337,25 @@ public final class RocksDbTier implements DiskTier {
         LOG.log(System.Logger.Level.INFO, "L2 tier in " + dataDir + " closed");
     }
 
+    /** Runs one batch of removals, then tells {@code removals} whether it was written. */
+    private static int removing(Removals removals, RemovalBatch batch) throws RocksDBException, RecordFormat.UnreadableRecordException {
+        boolean written = false;
+        try {
+            int removed = batch.run();
+            written = true;
+            return removed;
+        } finally {
+            removals.removed(written);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RemovalBatch {
+        int run() throws RocksDBException, RecordFormat.UnreadableRecordException;
+    }
+
     private RecordBatch batch(RocksDatabase open) {
-        return new RecordBatch(open, totals, readOptions, writeOptions, keepCompressed);
+        return new RecordBatch(open, totals, counts, readOptions, writeOptions, keepCompressed);
     }
 
     private long property(String name) {
