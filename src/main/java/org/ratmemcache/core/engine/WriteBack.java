@@ -410,9 +410,7 @@ final class WriteBack implements AutoCloseable {
             if (pending.remove(change.key, change)) {
                 pendingBytes.addAndGet(-change.bytes());
             }
-        }
-        for (Change change : batch) {
-            complete(change.durable, null);
+            complete(change.durable, null); // one left out completes with the change that superseded it
         }
     }
 
