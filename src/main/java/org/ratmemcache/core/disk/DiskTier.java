@@ -1,5 +1,6 @@
 package org.ratmemcache.core.disk;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +32,7 @@ public interface DiskTier extends AutoCloseable {
 
     /** {@link #write} of {@code puts} and {@code deletes}, not knowing what they replace. */
     default void write(List<? extends Item> puts, List<Key> deletes) throws DiskTierException {
-        List<DiskWrite> writes = new java.util.ArrayList<>(puts.size() + deletes.size());
+        List<DiskWrite> writes = new ArrayList<>(puts.size() + deletes.size());
         puts.forEach(item -> writes.add(DiskWrite.put(item, Prior.UNKNOWN)));
         deletes.forEach(key -> writes.add(DiskWrite.delete(key, Prior.UNKNOWN)));
         write(writes);
