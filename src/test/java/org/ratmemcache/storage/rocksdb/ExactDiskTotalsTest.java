@@ -99,6 +99,35 @@ class ExactDiskTotalsTest {
                 .isLessThan(disk.statistics().get("records_written"));
     }
 
+    @Test
+    void memoryForgetsWhatTheDiskEvicts() throws Exception {
+        // memory holds every key, so each overwrite tells the disk what it replaces; the disk,
+        // bounded at a fifth of what is written, evicts records memory still holds
+        disk = RocksDbTier.open(new RocksDbSettings(dir, false, 1L << 20, 2, 1L << 20, RocksDbSettings.Compression.NONE, 2, false));
+        cache = TieredCache.builder().clock(clock).maxEntries(100_000).sweepInterval(Duration.ZERO).maxDiskSize(8L << 20).disk(disk)
+                .build();
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] value = new byte[4096];
+        for (int i = 0; i < 10_000; i++) {
+            random.nextBytes(value);
+            cache.store(StoreMode.SET, Key.of("key" + random.nextInt(2_000)), 0, Expiry.NEVER, value, 0).join();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Reads.writeBackQueue(cache.view()) == 0 && cache.view().stats().l2Evictions.sum() > 0);
+        for (int i = 0; i < 2_000; i++) { // every key again: some replace what the disk evicted
+            cache.store(StoreMode.SET, Key.of("key" + i), 0, Expiry.NEVER, value, 0).join();
+        }
+        await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
+        assertExact();
+        for (int i = 0; i < 2_000; i++) { // what memory holds, the disk holds: the version it replaces there
+            Key key = Key.of("key" + i);
+            var inMemory = cache.memory().get(key, false);
+            if (inMemory != null) {
+                assertThat(disk.read(key)).as("key%d", i).isNotNull().extracting(item -> item.version()).isEqualTo(inMemory.version());
+            }
+        }
+    }
+
     private void mix(SplittableRandom random, int commands) {
         for (int i = 0; i < commands; i++) {
             String key = "key" + random.nextInt(300);
