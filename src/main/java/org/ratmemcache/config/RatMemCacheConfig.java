@@ -197,6 +197,10 @@ public interface RatMemCacheConfig {
         @WithDefault("data/l2")
         Path dataDir();
 
+        /** What keeps the items on disk. */
+        @WithDefault("rocksdb")
+        Store store();
+
         /**
          * The bound on the data directory's files (SST files, write-ahead log, manifest); past it the
          * oldest items are evicted from disk. 0 for no bound.
@@ -265,6 +269,14 @@ public interface RatMemCacheConfig {
         /** RocksDB's threads for flushes and compactions. */
         @WithDefault("2")
         int backgroundThreads();
+
+        /** The disk tier's stores. */
+        enum Store {
+            /** RocksDB: items, an expiry index and an age index in column families. */
+            ROCKSDB,
+            /** An append-only log of segment files, with a directory of the keys in memory. */
+            LOG
+        }
 
         /** The write policies. */
         enum WritePolicy {

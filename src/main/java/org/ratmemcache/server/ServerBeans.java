@@ -19,9 +19,12 @@ import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.compress.ValueCompression;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.engine.TieredCacheBuilder;
+import org.ratmemcache.storage.log.LogSettings;
+import org.ratmemcache.storage.log.LogTier;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
@@ -68,8 +71,12 @@ public class ServerBeans {
         return builder.build();
     }
 
-    private static RocksDbTier openDiskTier(RatMemCacheConfig.L2 l2, L2Memory memory) {
+    private static DiskTier openDiskTier(RatMemCacheConfig.L2 l2, L2Memory memory) {
         try {
+            if (l2.store() == RatMemCacheConfig.L2.Store.LOG) {
+                return LogTier.open(new LogSettings(l2.dataDir(), l2.clearOnStartup(),
+                        LogSettings.segmentBytesFor(l2.maxDiskSize().asLongValue()), l2.fsync()));
+            }
             return RocksDbTier.open(new RocksDbSettings(l2.dataDir(), l2.clearOnStartup(), memory.writeBufferBytes(),
                     l2.maxWriteBufferNumber(), memory.blockCacheBytes(), l2.compression(),
                     l2.backgroundThreads(), l2.fsync()));

@@ -303,7 +303,7 @@ public final class RocksDbTier implements DiskTier {
     }
 
     /** Records and bytes counted one by one, for checking the totals: a scan of every record. */
-    long[] recount() throws DiskTierException {
+    public long[] recount() throws DiskTierException {
         return database.inside("recount", open -> {
             long records = 0;
             long bytes = 0;

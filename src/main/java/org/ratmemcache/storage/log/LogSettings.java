@@ -1,0 +1,34 @@
+package org.ratmemcache.storage.log;
+
+import java.nio.file.Path;
+
+/**
+ * How the log tier is opened.
+ *
+ * @param dataDir        the directory holding the segments
+ * @param clearOnStartup delete whatever the directory holds before opening
+ * @param segmentBytes   the size at which a segment is sealed and the next one started: the unit
+ *                       in which eviction and compaction give space back
+ * @param fsync          sync every write to the device, so that writes survive a power loss and not
+ *                       only a crash of the process
+ */
+public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentBytes, boolean fsync) {
+
+    /** The largest segment; a smaller disk bound takes smaller ones ({@link #segmentBytesFor}). */
+    public static final long MAX_SEGMENT_BYTES = 64L << 20;
+
+    public LogSettings {
+        if (segmentBytes < 4096 || segmentBytes > 1L << 30) {
+            throw new IllegalArgumentException("segment size " + segmentBytes + " is not within 4 KiB and 1 GiB");
+        }
+    }
+
+    /** Segments of a 32nd of the disk bound, 1 to 64 MiB, so that evicting one takes little of it. */
+    public static long segmentBytesFor(long maxDiskSize) {
+        return maxDiskSize <= 0 ? MAX_SEGMENT_BYTES : Math.clamp(maxDiskSize / 32, 1L << 20, MAX_SEGMENT_BYTES);
+    }
+
+    public static LogSettings defaults(Path dataDir) {
+        return new LogSettings(dataDir, false, MAX_SEGMENT_BYTES, false);
+    }
+}

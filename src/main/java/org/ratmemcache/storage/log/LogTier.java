@@ -1,0 +1,797 @@
+package org.ratmemcache.storage.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+import org.ratmemcache.core.Item;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTier;
+import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.DiskWrite;
+import org.ratmemcache.core.disk.PersistedState;
+import org.ratmemcache.core.disk.Prior;
+import org.ratmemcache.core.disk.Removals;
+
+/**
+ * The L2 tier as an append-only log with its directory in memory: the pattern of Redis's AOF,
+ * Bitcask and memcached's extstore, for a store that is only ever written whole items.
+ *
+ * <h2>Writes</h2>
+ * A batch becomes frames of records ({@link LogRecord}) appended to the newest segment with one
+ * {@code write} each ({@link Log}); then the {@link KeyDirectory} points each key at its new
+ * record. What a write replaces is known without reading: the cache's {@link Prior} says which
+ * version the disk holds, and versions are unique, so the directory's entry either is that version
+ * or belongs to another key. Only a write whose prior is unknown and whose hash the directory holds
+ * reads the record's key. A delete of a key the disk does not hold writes nothing; any other writes
+ * a tombstone, which keeps the deleted record from coming back when the log is read again.
+ *
+ * <h2>Space</h2>
+ * A replaced record stays where it is until its segment goes. {@link #evictOldest} deletes the
+ * oldest segments whole: their live records are evicted (or, when the cache refuses, moved to the
+ * head). Compaction, run with {@link #reclaim}, moves the live records of the segment with the
+ * most dead bytes to the head and deletes it, once dead bytes are half of the log. Expired and
+ * flushed records leave the directory in {@link #reclaim} and need no tombstone: read again, they
+ * are still expired or flushed.
+ *
+ * <h2>Opening</h2>
+ * The segments are read in order and the directory rebuilt from them: for each key its newest
+ * record, unless a tombstone of that version or later follows. A torn frame at the end (a crash
+ * in the middle of a write) is cut off. The cache's {@link PersistedState} lives in its own file,
+ * replaced atomically.
+ */
+public final class LogTier implements DiskTier {
+
+    private static final System.Logger LOG = System.getLogger(LogTier.class.getName());
+
+    /** The on-disk format this code reads and writes; another one is refused, never half-read. */
+    static final String FORMAT = "ratmemcache-l2 log=1";
+    private static final String FORMAT_FILE = "FORMAT";
+    private static final String STATE_FILE = "STATE";
+    private static final String LOCK_FILE = "LOCK";
+    /** The largest frame the writer collects before appending it: one {@code write} call. */
+    private static final int FRAME_BYTES = 1 << 20;
+
+    private final Path dataDir;
+    private final LogSettings settings;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Log log;
+    private final KeyDirectory directory = new KeyDirectory();
+    private final PersistedState openingState;
+
+    /** The writer's frame; records from {@link Log#FRAME_HEADER} on. */
+    private ByteBuffer frame = ByteBuffer.allocateDirect(FRAME_BYTES);
+    private final List<Change> changes = new ArrayList<>();
+
+    private volatile long items;
+    private volatile long dataBytes;
+    private long deadBytes;
+    /** No entry expires before this (epoch ms), as of the last full pass; 0 when unknown. */
+    private long nextExpiry;
+    /** Every record at or below this version has been reclaimed. */
+    private long reclaimedFlushLimit;
+
+    private final LongAdder recordsWritten = new LongAdder();
+    private final LongAdder readsBeforeWrite = new LongAdder();
+    private final LongAdder compactions = new LongAdder();
+    private final LongAdder movedBytes = new LongAdder();
+
+    /**
+     * One record of a frame, applied to the directory once the frame is in the log: a write of
+     * {@code written} over {@code replaced} (either null); a record moved by compaction or eviction
+     * has both the same.
+     */
+    private record Change(Key key, KeyDirectory.Entry replaced, KeyDirectory.Entry written, int at, int length) {
+
+        boolean moved() {
+            return written != null && written == replaced;
+        }
+    }
+
+    private LogTier(Path dataDir, LogSettings settings, FileChannel lockChannel, FileLock lock) throws IOException, DiskTierException {
+        this.dataDir = dataDir;
+        this.settings = settings;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        checkFormat(dataDir);
+        this.openingState = readState(dataDir);
+        this.log = new Log(dataDir, settings.segmentBytes());
+        rebuild();
+    }
+
+    /** Opens (and creates, the first time) the log in the settings' data directory. */
+    public static LogTier open(LogSettings settings) throws DiskTierException {
+        Path dir = settings.dataDir().toAbsolutePath();
+        FileChannel lockChannel = null;
+        try {
+            if (settings.clearOnStartup()) {
+                deleteContents(dir);
+            }
+            Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new DiskTierException("the L2 data directory " + dir + " is in use by another RatMemCache (it holds "
+                        + dir.resolve(LOCK_FILE) + "); stop it or choose another ratmemcache.l2.data-dir");
+            }
+            LogTier tier = new LogTier(dir, settings, lockChannel, lock);
+            LOG.log(System.Logger.Level.INFO, "L2 tier open in " + dir + ": " + tier.items + " items in "
+                    + tier.log.segments().size() + " segments");
+            return tier;
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new DiskTierException("cannot open the L2 tier in " + dir + ": " + e, e);
+        } catch (DiskTierException | RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public boolean mayContain(Key key) {
+        return directory.mayContain(key);
+    }
+
+    @Override
+    public DiskItem read(Key key) throws DiskTierException {
+        try {
+            while (true) {
+                KeyDirectory.Entry entry = entryOf(key);
+                if (entry == null) {
+                    return null;
+                }
+                try {
+                    LogRecord.View record = recordAt(entry.location(), entry.length());
+                    return record.hasKey(key) ? record.item(key.toStored()) : null;
+                } catch (Log.Gone moved) {
+                    // compacted or evicted since the lookup: look again
+                }
+            }
+        } catch (IOException e) {
+            throw new DiskTierException("read of " + key + " from the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    /** The entry under {@code key}'s hash, or among the collisions: the key's, if it has one. */
+    private KeyDirectory.Entry entryOf(Key key) {
+        KeyDirectory.Entry collided = directory.overflow(key);
+        return collided != null ? collided : directory.primary(key.hash64());
+    }
+
+    private LogRecord.View recordAt(long location, int length) throws IOException, Log.Gone {
+        ByteBuffer bytes = log.read(location, length);
+        LogRecord.View record = LogRecord.view(bytes, 0, length);
+        if (record == null) {
+            throw new IOException("no readable record of " + length + " bytes at " + describe(location));
+        }
+        return record;
+    }
+
+    /** The key of the record at {@code location}, reading no more than its head. */
+    private LogRecord.View headAt(long location, int length) throws IOException, Log.Gone {
+        int head = Math.min(length, LogRecord.MAX_HEAD);
+        ByteBuffer bytes = log.read(location, head);
+        LogRecord.View record = LogRecord.view(bytes, 0, length);
+        if (record == null || record.keyAt() + record.keyLength() > head) {
+            throw new IOException("no readable record head at " + describe(location));
+        }
+        return record;
+    }
+
+    @Override
+    public List<Key> keysAfter(byte[] prefix, Key after, int max) throws DiskTierException {
+        TreeSet<Key> smallest = new TreeSet<>();
+        try {
+            for (Segment segment : log.segments()) {
+                try {
+                    log.scan(segment, (record, location) -> {
+                        if (record.tombstone() || record.keyLength() < prefix.length) {
+                            return;
+                        }
+                        Key key = record.key();
+                        if (!key.startsWith(prefix) || after != null && key.compareTo(after) <= 0) {
+                            return;
+                        }
+                        KeyDirectory.Entry entry = entryOf(key);
+                        if (entry == null || entry.location() != location) {
+                            return;
+                        }
+                        if (smallest.size() < max) {
+                            smallest.add(key);
+                        } else if (key.compareTo(smallest.last()) < 0 && smallest.add(key)) {
+                            smallest.pollLast();
+                        }
+                    });
+                } catch (java.nio.channels.ClosedChannelException deleted) {
+                    // compacted meanwhile: its live records are now at the head
+                }
+            }
+        } catch (IOException e) {
+            throw new DiskTierException("key listing of the L2 log in " + dataDir + " failed: " + e, e);
+        }
+        return new ArrayList<>(smallest);
+    }
+
+    // ---- writes
+
+    @Override
+    public void write(List<DiskWrite> writes) throws DiskTierException {
+        try {
+            for (DiskWrite write : writes) {
+                Key key = write.key();
+                KeyDirectory.Entry replaced = current(key, write.prior());
+                if (write.item() != null) {
+                    Item item = write.item();
+                    int length = LogRecord.length(item);
+                    int at = room(length);
+                    LogRecord.putItem(frame, item);
+                    changes.add(new Change(key, replaced, new KeyDirectory.Entry(KeyDirectory.slotHash(key.hash64()),
+                            item.version(), 0, length, item.expiresAt()), at, length));
+                } else if (replaced != null) {
+                    int length = LogRecord.tombstoneLength(key);
+                    int at = room(length);
+                    LogRecord.putTombstone(frame, key, replaced.version());
+                    changes.add(new Change(key, replaced, null, at, length));
+                }
+            }
+            appendFrame();
+            if (settings.fsync()) {
+                log.force();
+            }
+        } catch (IOException | RuntimeException e) {
+            frame.clear();
+            changes.clear();
+            throw new DiskTierException("write to the L2 log in " + dataDir + " failed: " + e, e);
+        }
+        try {
+            compactIfWasteful();
+        } catch (IOException | RuntimeException e) {
+            frame.clear();
+            changes.clear();
+            LOG.log(System.Logger.Level.WARNING, "compaction of the L2 log in " + dataDir + " failed, to be tried again: " + e);
+        }
+    }
+
+    /**
+     * What the disk holds for {@code key}: its entry, or null. The prior says it, unless it is
+     * unknown or the directory disagrees; then the record under the key's hash is read.
+     */
+    private KeyDirectory.Entry current(Key key, Prior prior) throws IOException {
+        KeyDirectory.Entry collided = directory.overflow(key);
+        if (collided != null) {
+            return collided;
+        }
+        KeyDirectory.Entry primary = directory.primary(key.hash64());
+        if (primary == null) {
+            return null;
+        }
+        return switch (prior) {
+            case Prior.None none -> null;
+            case Prior.Held held when held.version() == primary.version() -> primary;
+            default -> holds(primary, key) ? primary : null;
+        };
+    }
+
+    /** Whether {@code entry}'s record is {@code key}'s: a read of its head. */
+    private boolean holds(KeyDirectory.Entry entry, Key key) throws IOException {
+        readsBeforeWrite.increment();
+        try {
+            return headAt(entry.location(), entry.length()).hasKey(key);
+        } catch (Log.Gone gone) {
+            throw new IOException("the directory points into a deleted segment: " + describe(entry.location()));
+        }
+    }
+
+    /** Makes room for a record of {@code length} bytes in the frame; returns where it starts. */
+    private int room(int length) throws IOException {
+        if (frame.position() == 0) {
+            frame.position(Log.FRAME_HEADER);
+        }
+        if (frame.remaining() < length) {
+            appendFrame();
+            if (frame.capacity() < Log.FRAME_HEADER + length) {
+                frame = ByteBuffer.allocateDirect(Log.FRAME_HEADER + length);
+            }
+            frame.position(Log.FRAME_HEADER);
+        }
+        return frame.position();
+    }
+
+    /** Appends the frame, then points the directory at its records. */
+    private void appendFrame() throws IOException {
+        if (changes.isEmpty()) {
+            frame.clear();
+            return;
+        }
+        frame.flip();
+        long at = log.append(frame);
+        for (Change change : changes) {
+            apply(change, at + change.at());
+        }
+        recordsWritten.add(changes.size());
+        changes.clear();
+        frame.clear();
+        if (frame.capacity() > FRAME_BYTES) {
+            frame = ByteBuffer.allocateDirect(FRAME_BYTES);
+        }
+    }
+
+    private void apply(Change change, long location) {
+        if (change.moved()) {
+            KeyDirectory.Entry entry = change.written();
+            directory.relocate(change.key(), entry, location);
+            log.segment(Log.segmentOf(entry.location())).live -= entry.length();
+            log.segment(Log.segmentOf(location)).live += entry.length();
+            return;
+        }
+        KeyDirectory.Entry replaced = change.replaced();
+        boolean collided = replaced != null && !directory.isPrimary(replaced);
+        if (replaced != null) {
+            forget(change.key(), replaced, change.written() == null);
+        }
+        KeyDirectory.Entry written = change.written();
+        if (written == null) {
+            deadBytes += change.length();
+            return;
+        }
+        written = new KeyDirectory.Entry(written.hash(), written.version(), location, written.length(), written.expiresAt());
+        if (collided || replaced == null && directory.primary(written.hash()) != null) {
+            directory.putOverflow(change.key(), written);
+        } else {
+            directory.putPrimary(written);
+        }
+        log.segment(Log.segmentOf(location)).live += written.length();
+        items++;
+        dataBytes += written.length();
+        if (written.expiresAt() != 0 && (nextExpiry == 0 || written.expiresAt() < nextExpiry)) {
+            nextExpiry = written.expiresAt();
+        }
+    }
+
+    /** Takes {@code entry} out of the totals, and out of the directory when {@code remove}. */
+    private void forget(Key key, KeyDirectory.Entry entry, boolean remove) {
+        if (remove) {
+            directory.remove(key, entry);
+        }
+        Segment segment = log.segment(Log.segmentOf(entry.location()));
+        if (segment != null) {
+            segment.live -= entry.length();
+        }
+        deadBytes += entry.length();
+        items--;
+        dataBytes -= entry.length();
+    }
+
+    // ---- space
+
+    @Override
+    public int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException {
+        try {
+            int reclaimed = 0;
+            boolean due = nextExpiry != 0 && nextExpiry <= nowMillis || flushCasLimit > reclaimedFlushLimit;
+            if (due) {
+                reclaimed = removing(removals, () -> reclaimDead(nowMillis, flushCasLimit, budget, removals));
+            }
+            return reclaimed;
+        } catch (IOException e) {
+            throw new DiskTierException("reclaim in the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    /** One pass over the directory: removes up to {@code budget} expired or flushed entries. */
+    private int reclaimDead(long nowMillis, long flushCasLimit, int budget, Removals removals) throws IOException {
+        List<KeyDirectory.Entry> dead = new ArrayList<>();
+        long[] next = {0};
+        directory.forEach(entry -> {
+            boolean expired = entry.expiresAt() != 0 && entry.expiresAt() <= nowMillis;
+            if ((expired || entry.version() <= flushCasLimit) && dead.size() < budget) {
+                dead.add(entry);
+            } else if (entry.expiresAt() != 0 && (next[0] == 0 || entry.expiresAt() < next[0])) {
+                next[0] = entry.expiresAt();
+            }
+        });
+        int removed = 0;
+        for (KeyDirectory.Entry entry : dead) {
+            Key key = keyOf(entry);
+            if (removals.mayRemove(key, entry.version())) {
+                forget(key, entry, true);
+                removed++;
+            }
+        }
+        if (dead.size() < budget) {
+            nextExpiry = next[0];
+            reclaimedFlushLimit = flushCasLimit;
+        }
+        return removed;
+    }
+
+    private Key keyOf(KeyDirectory.Entry entry) throws IOException {
+        try {
+            return headAt(entry.location(), entry.length()).key();
+        } catch (Log.Gone gone) {
+            throw new IOException("the directory points into a deleted segment: " + describe(entry.location()));
+        }
+    }
+
+    @Override
+    public int evictOldest(long bytes, Removals removals) throws DiskTierException {
+        try {
+            return removing(removals, () -> {
+                long freed = 0;
+                int evicted = 0;
+                // at most every segment once: records the cache keeps move to the head, not round again
+                for (int segments = log.segments().size(); freed < bytes && dataBytes > 0 && segments > 0; segments--) {
+                    Segment oldest = log.segments().getFirst();
+                    if (oldest == log.active()) {
+                        log.rotate();
+                    }
+                    long before = dataBytes;
+                    int[] count = {0};
+                    empty(oldest, (key, entry) -> {
+                        if (removals.mayRemove(key, entry.version())) {
+                            forget(key, entry, true);
+                            count[0]++;
+                            return false;
+                        }
+                        return true;
+                    });
+                    freed += before - dataBytes;
+                    evicted += count[0];
+                }
+                return evicted;
+            });
+        } catch (IOException e) {
+            throw new DiskTierException("eviction in the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Compacts the sealed segment with the fewest live bytes once dead bytes are half of the log
+     * (and more than a segment): its live records move to the head, and it goes.
+     */
+    private void compactIfWasteful() throws IOException {
+        long logBytes = log.bytes();
+        if (deadBytes < settings.segmentBytes() || deadBytes * 2 < logBytes) {
+            return;
+        }
+        Segment emptiest = log.segments().stream().filter(segment -> segment != log.active())
+                .min(Comparator.comparingDouble(segment -> (double) segment.live / Math.max(1, segment.size)))
+                .orElse(null);
+        if (emptiest != null) {
+            movedBytes.add(emptiest.live);
+            empty(emptiest, (key, entry) -> true);
+            compactions.increment();
+        }
+    }
+
+    /** Decides, for a live record of a segment being emptied, whether it moves (true) or goes. */
+    @FunctionalInterface
+    private interface Keeper {
+        boolean keep(Key key, KeyDirectory.Entry entry);
+    }
+
+    /**
+     * Empties a sealed segment and deletes it: each live record the keeper keeps is appended again,
+     * each other one already left the directory; a tombstone moves too, unless nothing older than
+     * it is left.
+     */
+    private void empty(Segment segment, Keeper keeper) throws IOException {
+        boolean oldest = log.segments().getFirst() == segment;
+        List<LogRecord.View> moving = new ArrayList<>();
+        List<Key> movingKeys = new ArrayList<>();
+        List<KeyDirectory.Entry> movingEntries = new ArrayList<>();
+        log.scan(segment, (record, location) -> {
+            Key key = record.key();
+            if (record.tombstone()) {
+                if (!oldest) {
+                    moving.add(copy(record));
+                    movingKeys.add(key);
+                    movingEntries.add(null);
+                }
+                return;
+            }
+            KeyDirectory.Entry entry = entryOf(key);
+            if (entry != null && entry.location() == location && keeper.keep(key, entry)) {
+                moving.add(copy(record));
+                movingKeys.add(key);
+                movingEntries.add(entry);
+            }
+        });
+        for (int i = 0; i < moving.size(); i++) {
+            LogRecord.View record = moving.get(i);
+            int at = room(record.length());
+            frame.put(record.in().duplicate().position(record.at()).limit(record.at() + record.length()));
+            KeyDirectory.Entry entry = movingEntries.get(i);
+            changes.add(new Change(movingKeys.get(i), entry, entry, at, record.length()));
+        }
+        appendFrame();
+        log.force();
+        deadBytes -= segment.size - segment.live;
+        log.delete(segment);
+    }
+
+    private static LogRecord.View copy(LogRecord.View record) {
+        ByteBuffer bytes = ByteBuffer.allocate(record.length());
+        bytes.put(0, record.in(), record.at(), record.length());
+        return LogRecord.view(bytes, 0, record.length());
+    }
+
+    /** Runs one round of removals, then tells {@code removals} whether it was written. */
+    private static int removing(Removals removals, RemovalRound round) throws IOException {
+        boolean written = false;
+        try {
+            int removed = round.run();
+            written = true;
+            return removed;
+        } finally {
+            removals.removed(written);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RemovalRound {
+        int run() throws IOException;
+    }
+
+    // ---- opening
+
+    /** Reads every segment in order, rebuilding the directory and the totals; cuts a torn end off. */
+    private void rebuild() throws IOException {
+        for (Segment segment : log.segments()) {
+            long end = log.scan(segment, (record, location) -> replay(record, location));
+            if (end < segment.channel.size()) {
+                LOG.log(System.Logger.Level.WARNING, "L2 log " + segment.path + ": " + (segment.channel.size() - end)
+                        + " bytes after offset " + end + " are a torn or damaged write; cutting them off");
+                log.truncate(segment, end);
+            }
+            segment.size = end;
+        }
+        long live = 0;
+        for (Segment segment : log.segments()) {
+            live += segment.live;
+        }
+        deadBytes = log.bytes() - live;
+    }
+
+    private void replay(LogRecord.View record, long location) throws IOException {
+        Key key = record.key();
+        KeyDirectory.Entry entry = replayed(key);
+        if (record.tombstone()) {
+            if (entry != null && entry.version() <= record.version()) {
+                forget(key, entry, true);
+            }
+            return;
+        }
+        if (entry != null && entry.version() > record.version()) {
+            return;
+        }
+        long hash = KeyDirectory.slotHash(key.hash64());
+        KeyDirectory.Entry written = new KeyDirectory.Entry(hash, record.version(), 0, record.length(), record.expiresAt());
+        apply(new Change(key, entry, written, 0, record.length()), location);
+    }
+
+    /** The entry of {@code key} while the log is read again: the record under its hash is read to tell. */
+    private KeyDirectory.Entry replayed(Key key) throws IOException {
+        KeyDirectory.Entry collided = directory.overflow(key);
+        if (collided != null) {
+            return collided;
+        }
+        KeyDirectory.Entry primary = directory.primary(key.hash64());
+        if (primary == null) {
+            return null;
+        }
+        try {
+            return headAt(primary.location(), primary.length()).hasKey(key) ? primary : null;
+        } catch (Log.Gone gone) {
+            throw new IOException("a segment went while the log was read", gone);
+        }
+    }
+
+    private static void checkFormat(Path dir) throws IOException, DiskTierException {
+        Path file = dir.resolve(FORMAT_FILE);
+        if (Files.exists(file)) {
+            String stored = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (!stored.equals(FORMAT)) {
+                throw new DiskTierException("the L2 data directory " + dir + " holds format \"" + stored
+                        + "\", which this build cannot read (it reads \"" + FORMAT + "\")");
+            }
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            if (files.anyMatch(path -> !path.getFileName().toString().equals(LOCK_FILE))) {
+                throw new DiskTierException("the L2 data directory " + dir
+                        + " holds files but no format fingerprint: not a RatMemCache L2 log, refusing to use it");
+            }
+        }
+        writeAtomically(dir, FORMAT_FILE, (FORMAT + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    // ---- state
+
+    @Override
+    public void writeState(PersistedState state) throws DiskTierException {
+        ByteBuffer bytes = ByteBuffer.allocate(3 * Long.BYTES)
+                .putLong(state.casReserved()).putLong(state.flushCasLimit()).putLong(state.flushPendingAt());
+        try {
+            writeAtomically(dataDir, STATE_FILE, bytes.array());
+        } catch (IOException e) {
+            throw new DiskTierException("write of the state to the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    private static PersistedState readState(Path dir) throws IOException, DiskTierException {
+        Path file = dir.resolve(STATE_FILE);
+        if (!Files.exists(file)) {
+            return PersistedState.EMPTY;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length != 3 * Long.BYTES) {
+            throw new DiskTierException("the L2 state file " + file + " holds " + bytes.length + " bytes, not 24");
+        }
+        ByteBuffer state = ByteBuffer.wrap(bytes);
+        return new PersistedState(state.getLong(), state.getLong(), state.getLong());
+    }
+
+    /** Replaces {@code name} with {@code bytes} durably: a synced temporary file renamed over it. */
+    private static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
+        Path temporary = dir.resolve(name + ".new");
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap(bytes));
+            out.force(true);
+        }
+        try {
+            Files.move(temporary, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        }
+    }
+
+    @Override
+    public PersistedState openingState() {
+        return openingState;
+    }
+
+    // ---- failure
+
+    /** Cuts off whatever a failed append left after the last whole frame, and goes on. */
+    @Override
+    public void recover() throws DiskTierException {
+        try {
+            Segment active = log.active();
+            log.truncate(active, active.size);
+        } catch (IOException e) {
+            throw new DiskTierException("recovery of the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    // ---- figures
+
+    @Override
+    public long itemCount() {
+        return items;
+    }
+
+    @Override
+    public long dataBytes() {
+        return dataBytes;
+    }
+
+    @Override
+    public long diskUsage() {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public Map<String, Long> statistics() {
+        Map<String, Long> statistics = new LinkedHashMap<>();
+        statistics.put("disk_usage", diskUsage());
+        statistics.put("records_written", recordsWritten.sum());
+        statistics.put("records_read_before_write", readsBeforeWrite.sum());
+        statistics.put("log_segments", (long) log.segments().size());
+        statistics.put("log_dead_bytes", deadBytes);
+        statistics.put("log_compactions", compactions.sum());
+        statistics.put("log_compaction_moved_bytes", movedBytes.sum());
+        statistics.put("directory_bytes", directory.memoryBytes());
+        return statistics;
+    }
+
+    /** Records and bytes counted one by one from the segments, for checking the totals. */
+    public long[] recount() throws DiskTierException {
+        long[] totals = new long[2];
+        try {
+            for (Segment segment : log.segments()) {
+                log.scan(segment, (record, location) -> {
+                    KeyDirectory.Entry entry = record.tombstone() ? null : entryOf(record.key());
+                    if (entry != null && entry.location() == location) {
+                        totals[0]++;
+                        totals[1] += record.length();
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new DiskTierException("recount failed: " + e, e);
+        }
+        return totals;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            log.force();
+            log.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "L2 log in " + dataDir + " did not close cleanly: " + e);
+        }
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // the channel's close releases it anyway
+        }
+        closeQuietly(lockChannel);
+        LOG.log(System.Logger.Level.INFO, "L2 tier in " + dataDir + " closed");
+    }
+
+    private String describe(long location) {
+        return Segment.path(dataDir, Log.segmentOf(location)).getFileName() + " offset " + Log.offsetOf(location);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private static void deleteContents(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(dir)) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}
