@@ -10,8 +10,8 @@ import org.ratmemcache.core.Key;
 /**
  * Where each key's record lies in the log: an open-addressing table of 32-byte entries in one
  * {@code long[]}, keyed by the key's 64-bit hash, without the keys themselves. A key whose hash
- * another key's entry already holds (a collision the writer detects, never guesses) goes to a
- * small map by the whole key instead.
+ * another key's entry holds, when the writer knows it (the cache said the key is not on disk),
+ * goes to a small map by the whole key instead.
  *
  * <p>One writer changes it (the log's writer, under the write lock, briefly); readers on any
  * thread read it optimistically, retrying under the read lock if the writer got in between.
@@ -58,6 +58,12 @@ final class KeyDirectory {
         }
     }
 
+    /** {@link #primary} for the writer, which alone changes the directory: no lock. */
+    Entry ownPrimary(long keyHash) {
+        long[] table = slots;
+        return entryAt(table, find(table, slotHash(keyHash)));
+    }
+
     /** The entry of {@code key} if it is among the collisions, or null. */
     Entry overflow(Key key) {
         if (overflow.isEmpty()) {
@@ -71,10 +77,24 @@ final class KeyDirectory {
         }
     }
 
-    /** Whether {@code entry} is the one held under its hash (rather than among the collisions). */
-    boolean isPrimary(Entry entry) {
-        Entry primary = primary(entry.hash());
-        return primary != null && primary.version() == entry.version() && primary.location() == entry.location();
+    /** Puts {@code entry} under its hash unless another entry is there; returns whether it did. */
+    boolean putPrimaryIfAbsent(Entry entry) {
+        long stamp = lock.writeLock();
+        try {
+            if ((used + 1) * 4L > (slots.length / WIDTH) * 3L) {
+                grow();
+            }
+            long hash = slotHash(entry.hash());
+            int slot = find(slots, hash);
+            if (slot >= 0) {
+                return false;
+            }
+            used++;
+            write(slots, -slot - 1, hash, entry);
+            return true;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
     /** Puts {@code entry} under its hash, replacing what is there; for a key with no other entry there. */
@@ -124,10 +144,10 @@ final class KeyDirectory {
     /** Points {@code entry} (still the key's) at a new location: a record moved by compaction. */
     void relocate(Key key, Entry entry, long location) {
         Entry moved = new Entry(entry.hash(), entry.version(), location, entry.length(), entry.expiresAt());
-        if (isPrimary(entry)) {
-            putPrimary(moved);
-        } else {
+        if (overflow(key) != null) {
             putOverflow(key, moved);
+        } else {
+            putPrimary(moved);
         }
     }
 

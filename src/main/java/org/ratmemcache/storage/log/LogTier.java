@@ -39,9 +39,13 @@ import org.ratmemcache.core.disk.Removals;
  * {@code write} each ({@link Log}); then the {@link KeyDirectory} points each key at its new
  * record. What a write replaces is known without reading: the cache's {@link Prior} says which
  * version the disk holds, and versions are unique, so the directory's entry either is that version
- * or belongs to another key. Only a write whose prior is unknown and whose hash the directory holds
- * reads the record's key. A delete of a key the disk does not hold writes nothing; any other writes
- * a tombstone, which keeps the deleted record from coming back when the log is read again.
+ * or belongs to another key (then the key's entry goes among the directory's collisions). A write
+ * whose prior is unknown (the cache no longer holds the key) takes the entry under the key's
+ * 64-bit hash as the key's, as does reading the log again: two keys on disk with the same hash, a
+ * chance of one in 2<sup>64</sup> for each pair, make the older one evicted, never another key's
+ * value served (a read checks the record's key), and the totals stay those of the directory. A
+ * delete of a key the disk does not hold writes nothing; any other writes a tombstone, which keeps
+ * the deleted record from coming back when the log is read again.
  *
  * <h2>Space</h2>
  * A replaced record stays where it is until its segment goes. {@link #evictOldest} deletes the
@@ -278,22 +282,24 @@ public final class LogTier implements DiskTier {
     }
 
     /**
-     * What the disk holds for {@code key}: its entry, or null. The prior says it, unless it is
-     * unknown or the directory disagrees; then the record under the key's hash is read.
+     * What the disk holds for {@code key}: its entry, or null. The prior says it; an unknown one
+     * takes the entry under the key's hash as the key's (see the class note); a prior the directory
+     * disagrees with is checked by reading the record's key.
      */
     private KeyDirectory.Entry current(Key key, Prior prior) throws IOException {
         KeyDirectory.Entry collided = directory.overflow(key);
         if (collided != null) {
             return collided;
         }
-        KeyDirectory.Entry primary = directory.primary(key.hash64());
+        KeyDirectory.Entry primary = directory.ownPrimary(key.hash64());
         if (primary == null) {
             return null;
         }
         return switch (prior) {
             case Prior.None none -> null;
+            case Prior.Unknown unknown -> primary;
             case Prior.Held held when held.version() == primary.version() -> primary;
-            default -> holds(primary, key) ? primary : null;
+            case Prior.Held held -> holds(primary, key) ? primary : null;
         };
     }
 
@@ -350,7 +356,6 @@ public final class LogTier implements DiskTier {
             return;
         }
         KeyDirectory.Entry replaced = change.replaced();
-        boolean collided = replaced != null && !directory.isPrimary(replaced);
         if (replaced != null) {
             forget(change.key(), replaced, change.written() == null);
         }
@@ -360,7 +365,11 @@ public final class LogTier implements DiskTier {
             return;
         }
         written = new KeyDirectory.Entry(written.hash(), written.version(), location, written.length(), written.expiresAt());
-        if (collided || replaced == null && directory.primary(written.hash()) != null) {
+        if (replaced == null) {
+            if (!directory.putPrimaryIfAbsent(written)) {
+                directory.putOverflow(change.key(), written); // its hash is another key's
+            }
+        } else if (directory.overflow(change.key()) != null) {
             directory.putOverflow(change.key(), written);
         } else {
             directory.putPrimary(written);
@@ -502,43 +511,36 @@ public final class LogTier implements DiskTier {
      */
     private void empty(Segment segment, Keeper keeper) throws IOException {
         boolean oldest = log.segments().getFirst() == segment;
-        List<LogRecord.View> moving = new ArrayList<>();
-        List<Key> movingKeys = new ArrayList<>();
-        List<KeyDirectory.Entry> movingEntries = new ArrayList<>();
         log.scan(segment, (record, location) -> {
             Key key = record.key();
             if (record.tombstone()) {
                 if (!oldest) {
-                    moving.add(copy(record));
-                    movingKeys.add(key);
-                    movingEntries.add(null);
+                    move(record, key, null);
                 }
                 return;
             }
-            KeyDirectory.Entry entry = entryOf(key);
+            KeyDirectory.Entry entry = ownEntryOf(key);
             if (entry != null && entry.location() == location && keeper.keep(key, entry)) {
-                moving.add(copy(record));
-                movingKeys.add(key);
-                movingEntries.add(entry);
+                move(record, key, entry);
             }
         });
-        for (int i = 0; i < moving.size(); i++) {
-            LogRecord.View record = moving.get(i);
-            int at = room(record.length());
-            frame.put(record.in().duplicate().position(record.at()).limit(record.at() + record.length()));
-            KeyDirectory.Entry entry = movingEntries.get(i);
-            changes.add(new Change(movingKeys.get(i), entry, entry, at, record.length()));
-        }
         appendFrame();
         log.force();
         deadBytes -= segment.size - segment.live;
         log.delete(segment);
     }
 
-    private static LogRecord.View copy(LogRecord.View record) {
-        ByteBuffer bytes = ByteBuffer.allocate(record.length());
-        bytes.put(0, record.in(), record.at(), record.length());
-        return LogRecord.view(bytes, 0, record.length());
+    /** Appends {@code record} again, as {@code entry} of {@code key} moved (or a tombstone, entry null). */
+    private void move(LogRecord.View record, Key key, KeyDirectory.Entry entry) throws IOException {
+        int at = room(record.length());
+        frame.put(at, record.in(), record.at(), record.length()).position(at + record.length());
+        changes.add(new Change(key, entry, entry, at, record.length()));
+    }
+
+    /** {@link #entryOf} for the writer. */
+    private KeyDirectory.Entry ownEntryOf(Key key) {
+        KeyDirectory.Entry collided = directory.overflow(key);
+        return collided != null ? collided : directory.ownPrimary(key.hash64());
     }
 
     /** Runs one round of removals, then tells {@code removals} whether it was written. */
@@ -578,9 +580,9 @@ public final class LogTier implements DiskTier {
         deadBytes = log.bytes() - live;
     }
 
-    private void replay(LogRecord.View record, long location) throws IOException {
+    private void replay(LogRecord.View record, long location) {
         Key key = record.key();
-        KeyDirectory.Entry entry = replayed(key);
+        KeyDirectory.Entry entry = ownEntryOf(key);
         if (record.tombstone()) {
             if (entry != null && entry.version() <= record.version()) {
                 forget(key, entry, true);
@@ -593,23 +595,6 @@ public final class LogTier implements DiskTier {
         long hash = KeyDirectory.slotHash(key.hash64());
         KeyDirectory.Entry written = new KeyDirectory.Entry(hash, record.version(), 0, record.length(), record.expiresAt());
         apply(new Change(key, entry, written, 0, record.length()), location);
-    }
-
-    /** The entry of {@code key} while the log is read again: the record under its hash is read to tell. */
-    private KeyDirectory.Entry replayed(Key key) throws IOException {
-        KeyDirectory.Entry collided = directory.overflow(key);
-        if (collided != null) {
-            return collided;
-        }
-        KeyDirectory.Entry primary = directory.primary(key.hash64());
-        if (primary == null) {
-            return null;
-        }
-        try {
-            return headAt(primary.location(), primary.length()).hasKey(key) ? primary : null;
-        } catch (Log.Gone gone) {
-            throw new IOException("a segment went while the log was read", gone);
-        }
     }
 
     private static void checkFormat(Path dir) throws IOException, DiskTierException {

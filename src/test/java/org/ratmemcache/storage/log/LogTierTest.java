@@ -101,10 +101,11 @@ class LogTierTest {
             tier.write(List.of(DiskWrite.delete(Key.of("k"), Prior.NONE)));
             assertThat(tier.statistics().get("records_read_before_write")).isZero();
             tier.write(List.of(DiskWrite.put(item("k", "3", 3), Prior.UNKNOWN)));
-            assertThat(tier.statistics().get("records_read_before_write")).as("no entry under the hash: nothing to read").isZero();
             tier.write(List.of(DiskWrite.put(item("k", "4", 4), Prior.UNKNOWN)));
-            assertThat(tier.statistics().get("records_read_before_write")).isEqualTo(1);
-            assertThat(value(tier.read(Key.of("k")))).isEqualTo("4");
+            assertThat(tier.statistics().get("records_read_before_write")).as("the entry under the key's hash is the key's").isZero();
+            tier.write(List.of(DiskWrite.put(item("k", "5", 5), Prior.Held.of(item("k", "2", 2)))));
+            assertThat(tier.statistics().get("records_read_before_write")).as("a prior the directory disagrees with").isEqualTo(1);
+            assertThat(value(tier.read(Key.of("k")))).isEqualTo("5");
             assertThat(tier.itemCount()).isEqualTo(1);
             assertExact(tier);
         }
