@@ -262,6 +262,12 @@ public interface RatMemCacheConfig {
         /** RocksDB's cache of uncompressed blocks; derived from {@code l1.max-memory} unless set ({@link L2Memory}). */
         Optional<MemorySize> blockCacheSize();
 
+        /**
+         * The memory the log store's directory of the keys on disk may take, which bounds how many
+         * keys the disk holds; derived from {@code l1.max-memory} unless set ({@link L2Memory}).
+         */
+        Optional<MemorySize> directorySize();
+
         /** Compression of RocksDB's blocks on disk. */
         @WithDefault("lz4")
         RocksDbSettings.Compression compression();

@@ -75,7 +75,7 @@ public class ServerBeans {
         try {
             if (l2.store() == RatMemCacheConfig.L2.Store.LOG) {
                 return LogTier.open(new LogSettings(l2.dataDir(), l2.clearOnStartup(),
-                        LogSettings.segmentBytesFor(l2.maxDiskSize().asLongValue()), l2.fsync()));
+                        LogSettings.segmentBytesFor(l2.maxDiskSize().asLongValue()), memory.directoryBytes(), l2.fsync()));
             }
             return RocksDbTier.open(new RocksDbSettings(l2.dataDir(), l2.clearOnStartup(), memory.writeBufferBytes(),
                     l2.maxWriteBufferNumber(), memory.blockCacheBytes(), l2.compression(),

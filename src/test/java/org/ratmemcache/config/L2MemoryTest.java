@@ -21,11 +21,11 @@ class L2MemoryTest {
 
     @Test
     void derivedFromMaxMemoryWithinTheBounds() {
-        assertThat(L2Memory.derived(64 * MIB)).as("-m 64, the default").isEqualTo(new L2Memory(16 * MIB, 8 * MIB, 8 * MIB));
-        assertThat(L2Memory.derived(1024 * MIB)).as("-m 1024").isEqualTo(new L2Memory(64 * MIB, 64 * MIB, 128 * MIB));
-        assertThat(L2Memory.derived(MIB)).as("-m 1: the lower bounds").isEqualTo(new L2Memory(4 * MIB, 4 * MIB, 8 * MIB));
+        assertThat(L2Memory.derived(64 * MIB)).as("-m 64, the default").isEqualTo(new L2Memory(16 * MIB, 8 * MIB, 8 * MIB, 16 * MIB));
+        assertThat(L2Memory.derived(1024 * MIB)).as("-m 1024").isEqualTo(new L2Memory(64 * MIB, 64 * MIB, 128 * MIB, 256 * MIB));
+        assertThat(L2Memory.derived(MIB)).as("-m 1: the lower bounds").isEqualTo(new L2Memory(4 * MIB, 4 * MIB, 8 * MIB, 16 * MIB));
         assertThat(L2Memory.derived(16384 * MIB)).as("-m 16384: the upper bounds")
-                .isEqualTo(new L2Memory(64 * MIB, 64 * MIB, 256 * MIB));
+                .isEqualTo(new L2Memory(64 * MIB, 64 * MIB, 256 * MIB, 1024 * MIB));
     }
 
     @Test
@@ -40,6 +40,6 @@ class L2MemoryTest {
         RatMemCacheConfig settings = config.getConfigMapping(RatMemCacheConfig.class);
 
         assertThat(L2Memory.of(settings.l1().maxMemory().asLongValue(), settings.l2()))
-                .isEqualTo(new L2Memory(64 * MIB, MIB, 32 * MIB));
+                .isEqualTo(new L2Memory(64 * MIB, MIB, 32 * MIB, 64 * MIB));
     }
 }

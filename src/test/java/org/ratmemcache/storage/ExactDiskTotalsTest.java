@@ -63,7 +63,7 @@ class ExactDiskTotalsTest {
         LOG {
             @Override
             DiskTier open(Path dir, long writeBuffer, boolean compressed) throws DiskTierException {
-                return LogTier.open(new LogSettings(dir, false, 1L << 20, false));
+                return LogTier.open(new LogSettings(dir, false, 1L << 20, 16L << 20, false));
             }
 
             @Override

@@ -62,6 +62,14 @@ public interface DiskTier extends AutoCloseable {
         return evictOldest(bytes, Removals.ANY);
     }
 
+    /**
+     * The share of its data the tier must evict (oldest first) to be back within a bound of its own,
+     * such as the memory its index of the keys may take; 0 when it is within them.
+     */
+    default double overOwnBound() {
+        return 0;
+    }
+
     /** Bytes of the stored keys and records, as of the last write. */
     long dataBytes();
 

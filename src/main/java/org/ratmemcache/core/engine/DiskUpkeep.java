@@ -86,9 +86,17 @@ final class DiskUpkeep implements Consumer<Removals> {
         }
     }
 
-    /** Checks every second, and at once whenever a tenth of the bound has been written since. */
+    /**
+     * Checks the tier's own bounds every round, and the disk's every second and at once whenever a
+     * tenth of the bound has been written since.
+     */
     private void keepUnderBound(long nanos, Removals removals) throws DiskTierException {
         long data = disk.dataBytes();
+        double own = disk.overOwnBound();
+        if (own > 0) {
+            stats.l2Evictions.add(disk.evictOldest((long) Math.ceil(data * own), removals));
+            data = disk.dataBytes();
+        }
         if (maxDiskSize <= 0 || (nanos - nextSizeCheck < 0 && data - dataAtLastSizeCheck <= maxDiskSize / 10)) {
             return;
         }

@@ -1,5 +1,8 @@
 package org.ratmemcache.storage.log;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
@@ -8,40 +11,59 @@ import java.util.function.Consumer;
 import org.ratmemcache.core.Key;
 
 /**
- * Where each key's record lies in the log: an open-addressing table of 32-byte entries in one
- * {@code long[]}, keyed by the key's 64-bit hash, without the keys themselves. A key whose hash
- * another key's entry holds, when the writer knows it (the cache said the key is not on disk),
- * goes to a small map by the whole key instead.
+ * Where each key's record lies in the log: an open-addressing table (linear probing) of 32-byte
+ * entries off the heap, keyed by the key's 64-bit hash, without the keys themselves. A key whose
+ * hash another key's entry holds, when the writer knows it (the cache said the key is not on
+ * disk), goes to a small map by the whole key instead.
  *
- * <p>One writer changes it (the log's writer, under the write lock, briefly); readers on any
- * thread read it optimistically, retrying under the read lock if the writer got in between.
+ * <p>The table doubles at three quarters full, up to {@code maxBytes}; there it fills on, and
+ * {@link #overBound} tells the disk's upkeep how much to evict. A write is never refused: a table
+ * at its bound that the upkeep has not kept up with doubles once more at 95 % full. One writer changes it (the log's
+ * writer, under the write lock, briefly); readers on any thread read it optimistically, retrying
+ * under the read lock if the writer got in between.
  */
-final class KeyDirectory {
+final class KeyDirectory implements AutoCloseable {
 
     /** An entry: the record at {@code location} ({@link Log#location}) of {@code length} bytes. */
     record Entry(long hash, long version, long location, int length, long expiresAt) {
     }
 
-    private static final int WIDTH = 4;
+    /** Bytes of one slot: hash, version, location, then length << 32 | expiry in seconds rounded up. */
+    static final int SLOT_BYTES = 4 * Long.BYTES;
     private static final long EMPTY = 0;
+    private static final int MIN_SLOTS = 1024;
+    /** Beyond this share of its slots a table at its bound refuses new keys. */
+    private static final double FULL = 0.95;
 
     private final StampedLock lock = new StampedLock();
-    /** hash, version, location, length << 32 | expiry in seconds rounded up; hash 0 is an empty slot. */
-    private long[] slots = new long[WIDTH * 1024];
-    private int used;
+    private final long maxSlots;
+    private Arena arena;
+    private MemorySegment table;
+    private long slots;
+    private long used;
     private final Map<Key, Entry> overflow = new HashMap<>();
+
+    /** A directory taking at most about {@code maxBytes} of memory (at least its smallest table). */
+    KeyDirectory(long maxBytes) {
+        this.maxSlots = Math.max(MIN_SLOTS, Long.highestOneBit(Math.max(1, maxBytes / SLOT_BYTES)));
+        allocate(MIN_SLOTS);
+    }
 
     /** Whether the key may have an entry (its hash has one). Never blocks for long. */
     boolean mayContain(Key key) {
         long hash = slotHash(key.hash64());
         long stamp = lock.tryOptimisticRead();
-        boolean found = find(slots, hash) >= 0;
-        if (lock.validate(stamp) && (found || overflow.isEmpty())) {
-            return found;
+        try {
+            boolean found = find(hash) >= 0;
+            if (lock.validate(stamp) && (found || overflow.isEmpty())) {
+                return found;
+            }
+        } catch (IllegalStateException | IndexOutOfBoundsException grownMeanwhile) {
+            // the table was replaced under the optimistic read
         }
         stamp = lock.readLock();
         try {
-            return find(slots, hash) >= 0 || overflow.containsKey(key);
+            return find(hash) >= 0 || overflow.containsKey(key);
         } finally {
             lock.unlockRead(stamp);
         }
@@ -49,10 +71,9 @@ final class KeyDirectory {
 
     /** The entry held under {@code key}'s hash, whichever key it belongs to, or null. */
     Entry primary(long keyHash) {
-        long hash = slotHash(keyHash);
         long stamp = lock.readLock();
         try {
-            return entryAt(slots, find(slots, hash));
+            return entryAt(find(slotHash(keyHash)));
         } finally {
             lock.unlockRead(stamp);
         }
@@ -60,8 +81,7 @@ final class KeyDirectory {
 
     /** {@link #primary} for the writer, which alone changes the directory: no lock. */
     Entry ownPrimary(long keyHash) {
-        long[] table = slots;
-        return entryAt(table, find(table, slotHash(keyHash)));
+        return entryAt(find(slotHash(keyHash)));
     }
 
     /** The entry of {@code key} if it is among the collisions, or null. */
@@ -81,36 +101,33 @@ final class KeyDirectory {
     boolean putPrimaryIfAbsent(Entry entry) {
         long stamp = lock.writeLock();
         try {
-            if ((used + 1) * 4L > (slots.length / WIDTH) * 3L) {
-                grow();
-            }
             long hash = slotHash(entry.hash());
-            int slot = find(slots, hash);
+            long slot = find(hash);
             if (slot >= 0) {
                 return false;
             }
+            if (used + 1 > slots * 3 / 4 && (slots < maxSlots || used + 1 > slots * FULL)) {
+                grow();
+                slot = find(hash);
+            }
             used++;
-            write(slots, -slot - 1, hash, entry);
+            write(-slot - 1, hash, entry);
             return true;
         } finally {
             lock.unlockWrite(stamp);
         }
     }
 
-    /** Puts {@code entry} under its hash, replacing what is there; for a key with no other entry there. */
-    void putPrimary(Entry entry) {
+    /** Replaces the entry under {@code entry}'s hash. */
+    void replacePrimary(Entry entry) {
         long stamp = lock.writeLock();
         try {
-            if ((used + 1) * 4L > (slots.length / WIDTH) * 3L) {
-                grow();
-            }
             long hash = slotHash(entry.hash());
-            int slot = find(slots, hash);
+            long slot = find(hash);
             if (slot < 0) {
-                slot = -slot - 1;
-                used++;
+                throw new IllegalStateException("no entry to replace under hash " + Long.toHexString(hash));
             }
-            write(slots, slot, hash, entry);
+            write(slot, hash, entry);
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -147,68 +164,96 @@ final class KeyDirectory {
         if (overflow(key) != null) {
             putOverflow(key, moved);
         } else {
-            putPrimary(moved);
+            replacePrimary(moved);
         }
     }
 
     /** Every entry, collisions included; only for the writer, which alone changes the directory. */
     void forEach(Consumer<Entry> action) {
-        long[] table = slots;
-        for (int slot = 0; slot < table.length; slot += WIDTH) {
-            if (table[slot] != EMPTY) {
-                action.accept(entryAt(table, slot));
+        for (long slot = 0; slot < slots; slot++) {
+            if (field(slot, 0) != EMPTY) {
+                action.accept(entryAt(slot));
             }
         }
         overflow.values().forEach(action);
     }
 
-    int size() {
+    long size() {
         return used + overflow.size();
     }
 
-    /** The bytes the table takes in memory. */
+    /** The bytes it takes in memory. */
     long memoryBytes() {
-        return (long) slots.length * Long.BYTES + overflow.size() * 160L;
+        return slots * SLOT_BYTES + overflow.size() * 160L;
+    }
+
+    /**
+     * The share of the entries to evict for the table to be back at two thirds of its bound (where
+     * probes stay short); 0 while it is no fuller than three quarters of it.
+     */
+    double overBound() {
+        if (used <= maxSlots * 3 / 4) {
+            return 0;
+        }
+        return 1 - (maxSlots * 2 / 3.0) / used;
+    }
+
+    @Override
+    public void close() {
+        long stamp = lock.writeLock();
+        try {
+            arena.close();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
     private void removePrimary(long hash) {
-        long[] table = slots;
-        int slot = find(table, hash);
+        long slot = find(hash);
         if (slot < 0) {
             return;
         }
         used--;
         // backward-shift deletion: pull later entries of the probe sequence into the hole
-        int mask = table.length - 1;
-        int hole = slot;
-        for (int next = (hole + WIDTH) & mask; table[next] != EMPTY; next = (next + WIDTH) & mask) {
-            int home = home(table, table[next]);
+        long hole = slot;
+        for (long next = (hole + 1) & (slots - 1); field(next, 0) != EMPTY; next = (next + 1) & (slots - 1)) {
+            long home = home(field(next, 0));
             boolean between = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
             if (!between) {
-                System.arraycopy(table, next, table, hole, WIDTH);
+                MemorySegment.copy(table, next * SLOT_BYTES, table, hole * SLOT_BYTES, SLOT_BYTES);
                 hole = next;
             }
         }
-        java.util.Arrays.fill(table, hole, hole + WIDTH, EMPTY);
+        table.asSlice(hole * SLOT_BYTES, SLOT_BYTES).fill((byte) 0);
     }
 
     private void grow() {
-        long[] old = slots;
-        long[] table = new long[old.length * 2];
-        for (int slot = 0; slot < old.length; slot += WIDTH) {
-            if (old[slot] != EMPTY) {
-                int free = -find(table, old[slot]) - 1;
-                System.arraycopy(old, slot, table, free, WIDTH);
+        Arena oldArena = arena;
+        MemorySegment old = table;
+        long oldSlots = slots;
+        allocate(slots * 2);
+        for (long slot = 0; slot < oldSlots; slot++) {
+            long hash = old.getAtIndex(ValueLayout.JAVA_LONG, slot * 4);
+            if (hash != EMPTY) {
+                long free = -find(hash) - 1;
+                MemorySegment.copy(old, slot * SLOT_BYTES, table, free * SLOT_BYTES, SLOT_BYTES);
             }
         }
-        slots = table;
+        oldArena.close();
+    }
+
+    private void allocate(long count) {
+        arena = Arena.ofShared();
+        table = arena.allocate(count * SLOT_BYTES, Long.BYTES);
+        slots = count;
     }
 
     /** The slot holding {@code hash}, or {@code -(free slot) - 1}. */
-    private static int find(long[] table, long hash) {
-        int mask = table.length - 1;
-        for (int slot = home(table, hash); ; slot = (slot + WIDTH) & mask) {
-            long held = table[slot];
+    private long find(long hash) {
+        MemorySegment memory = table;
+        long mask = memory.byteSize() / SLOT_BYTES - 1;
+        for (long slot = hash & mask; ; slot = (slot + 1) & mask) {
+            long held = memory.getAtIndex(ValueLayout.JAVA_LONG, slot * 4);
             if (held == hash) {
                 return slot;
             }
@@ -218,23 +263,28 @@ final class KeyDirectory {
         }
     }
 
-    private static int home(long[] table, long hash) {
-        return (int) (hash * 0x9E3779B97F4A7C15L >>> 32) * WIDTH & (table.length - 1);
+    private long home(long hash) {
+        return hash & (slots - 1);
     }
 
-    private static void write(long[] table, int slot, long hash, Entry entry) {
-        table[slot] = hash;
-        table[slot + 1] = entry.version();
-        table[slot + 2] = entry.location();
-        table[slot + 3] = (long) entry.length() << 32 | seconds(entry.expiresAt());
+    private long field(long slot, int field) {
+        return table.getAtIndex(ValueLayout.JAVA_LONG, slot * 4 + field);
     }
 
-    private static Entry entryAt(long[] table, int slot) {
+    private void write(long slot, long hash, Entry entry) {
+        long at = slot * 4;
+        table.setAtIndex(ValueLayout.JAVA_LONG, at + 1, entry.version());
+        table.setAtIndex(ValueLayout.JAVA_LONG, at + 2, entry.location());
+        table.setAtIndex(ValueLayout.JAVA_LONG, at + 3, (long) entry.length() << 32 | seconds(entry.expiresAt()));
+        table.setAtIndex(ValueLayout.JAVA_LONG, at, hash);
+    }
+
+    private Entry entryAt(long slot) {
         if (slot < 0) {
             return null;
         }
-        long shape = table[slot + 3];
-        return new Entry(table[slot], table[slot + 1], table[slot + 2], (int) (shape >>> 32), (shape & 0xffff_ffffL) * 1000);
+        long shape = field(slot, 3);
+        return new Entry(field(slot, 0), field(slot, 1), field(slot, 2), (int) (shape >>> 32), (shape & 0xffff_ffffL) * 1000);
     }
 
     /** Expiry to the second, rounded up, so that an entry never looks expired before its record is. */

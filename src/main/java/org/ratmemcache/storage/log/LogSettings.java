@@ -9,10 +9,12 @@ import java.nio.file.Path;
  * @param clearOnStartup delete whatever the directory holds before opening
  * @param segmentBytes   the size at which a segment is sealed and the next one started: the unit
  *                       in which eviction and compaction give space back
+ * @param directoryBytes the memory the directory of the keys may take: past three quarters of it,
+ *                       the oldest records are evicted ({@link KeyDirectory#SLOT_BYTES} a slot)
  * @param fsync          sync every write to the device, so that writes survive a power loss and not
  *                       only a crash of the process
  */
-public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentBytes, boolean fsync) {
+public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentBytes, long directoryBytes, boolean fsync) {
 
     /** The largest segment; a smaller disk bound takes smaller ones ({@link #segmentBytesFor}). */
     public static final long MAX_SEGMENT_BYTES = 64L << 20;
@@ -29,6 +31,6 @@ public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentByte
     }
 
     public static LogSettings defaults(Path dataDir) {
-        return new LogSettings(dataDir, false, MAX_SEGMENT_BYTES, false);
+        return new LogSettings(dataDir, false, MAX_SEGMENT_BYTES, 256L << 20, false);
     }
 }

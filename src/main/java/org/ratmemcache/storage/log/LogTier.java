@@ -78,7 +78,7 @@ public final class LogTier implements DiskTier {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Log log;
-    private final KeyDirectory directory = new KeyDirectory();
+    private final KeyDirectory directory;
     private final PersistedState openingState;
 
     /** The writer's frame; records from {@link Log#FRAME_HEADER} on. */
@@ -115,10 +115,22 @@ public final class LogTier implements DiskTier {
         this.settings = settings;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        checkFormat(dataDir);
-        this.openingState = readState(dataDir);
-        this.log = new Log(dataDir, settings.segmentBytes());
-        rebuild();
+        this.directory = new KeyDirectory(settings.directoryBytes());
+        try {
+            checkFormat(dataDir);
+            this.openingState = readState(dataDir);
+            this.log = new Log(dataDir, settings.segmentBytes());
+        } catch (IOException | DiskTierException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+        try {
+            rebuild();
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            log.close();
+            throw e;
+        }
     }
 
     /** Opens (and creates, the first time) the log in the settings' data directory. */
@@ -372,7 +384,7 @@ public final class LogTier implements DiskTier {
         } else if (directory.overflow(change.key()) != null) {
             directory.putOverflow(change.key(), written);
         } else {
-            directory.putPrimary(written);
+            directory.replacePrimary(written);
         }
         log.segment(Log.segmentOf(location)).live += written.length();
         items++;
@@ -699,6 +711,12 @@ public final class LogTier implements DiskTier {
         }
     }
 
+    /** The share of the items to evict for the directory to be back within its memory bound. */
+    @Override
+    public double overOwnBound() {
+        return directory.overBound();
+    }
+
     @Override
     public Map<String, Long> statistics() {
         Map<String, Long> statistics = new LinkedHashMap<>();
@@ -750,6 +768,7 @@ public final class LogTier implements DiskTier {
             // the channel's close releases it anyway
         }
         closeQuietly(lockChannel);
+        directory.close();
         LOG.log(System.Logger.Level.INFO, "L2 tier in " + dataDir + " closed");
     }
 

@@ -38,7 +38,7 @@ class LogTierTest {
     }
 
     private LogTier open(long segmentBytes) throws DiskTierException {
-        return LogTier.open(new LogSettings(dir, false, segmentBytes, false));
+        return LogTier.open(new LogSettings(dir, false, segmentBytes, 1L << 20, false));
     }
 
     private static DiskItem item(String key, String value, long cas) {
@@ -257,6 +257,30 @@ class LogTierTest {
         }
         assertThat(tier.itemCount()).isEqualTo(expected.size());
         assertExact(tier);
+    }
+
+    @Test
+    void aDirectoryPastItsMemoryBoundAsksForEvictions() throws Exception {
+        // 1,024 slots of 32 bytes: evictions asked for past 768 keys, down to 682
+        try (LogTier tier = LogTier.open(new LogSettings(dir, false, 4096, 32 * 1024, false))) {
+            long cas = 0;
+            for (int i = 0; i < 700; i++) {
+                tier.write(List.of(item("k" + i, "v", ++cas)), List.of());
+            }
+            assertThat(tier.overOwnBound()).isZero();
+            for (int i = 700; i < 3000; i++) {
+                tier.write(List.of(item("k" + i, "v", ++cas)), List.of());
+            }
+            assertThat(tier.itemCount()).as("a write is never refused").isEqualTo(3000);
+            double share = tier.overOwnBound();
+            assertThat(share).isCloseTo(1 - 682.67 / 3000, org.assertj.core.data.Offset.offset(0.001));
+            tier.evictOldest((long) Math.ceil(tier.dataBytes() * share));
+            assertThat(tier.itemCount()).isBetween(600L, 682L);
+            assertThat(tier.overOwnBound()).isZero();
+            assertThat(tier.read(Key.of("k0"))).as("the oldest went").isNull();
+            assertThat(value(tier.read(Key.of("k2999")))).isEqualTo("v");
+            assertExact(tier);
+        }
     }
 
     @Test
