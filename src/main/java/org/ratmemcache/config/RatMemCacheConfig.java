@@ -198,7 +198,7 @@ public interface RatMemCacheConfig {
         Path dataDir();
 
         /** What keeps the items on disk. */
-        @WithDefault("rocksdb")
+        @WithDefault("log")
         Store store();
 
         /**

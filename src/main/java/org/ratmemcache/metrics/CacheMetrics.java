@@ -170,13 +170,17 @@ public class CacheMetrics implements MeterBinder {
                 .description("Batch writes the disk tier failed, retries included.").register(registry));
         gauge(registry, "ratmemcache.l2.up", "1 while the disk tier accepts writes, 0 while it fails.", disk,
                 d -> d.writeFailure().isEmpty() ? 1 : 0);
-        rocksDb(registry, disk, "estimate_num_keys", "ratmemcache.rocksdb.estimate.num.keys", null,
+        diskStatistic(registry, disk, "disk_usage", "ratmemcache.rocksdb.disk.usage", "bytes", "What the data directory's files take.");
+        diskStatistic(registry, disk, "log_dead_bytes", "ratmemcache.l2.log.dead", "bytes",
+                "Bytes of the log store's segments that replaced or deleted records take, until compaction frees them.");
+        diskStatistic(registry, disk, "directory_bytes", "ratmemcache.l2.directory", "bytes",
+                "The memory the log store's directory of the keys takes.");
+        diskStatistic(registry, disk, "estimate_num_keys", "ratmemcache.rocksdb.estimate.num.keys", null,
                 "RocksDB's estimate of the keys it holds.");
-        rocksDb(registry, disk, "estimate_live_data_size", "ratmemcache.rocksdb.live.data.size", "bytes",
+        diskStatistic(registry, disk, "estimate_live_data_size", "ratmemcache.rocksdb.live.data.size", "bytes",
                 "RocksDB's estimate of its live data.");
-        rocksDb(registry, disk, "pending_compaction_bytes", "ratmemcache.rocksdb.pending.compaction", "bytes",
+        diskStatistic(registry, disk, "pending_compaction_bytes", "ratmemcache.rocksdb.pending.compaction", "bytes",
                 "What RocksDB estimates compaction still has to rewrite.");
-        rocksDb(registry, disk, "disk_usage", "ratmemcache.rocksdb.disk.usage", "bytes", "What the data directory's files take.");
     }
 
     /** Every store command by its outcome: stored, not_stored, exists, not_found, too_large, no_memory. */
@@ -218,8 +222,8 @@ public class CacheMetrics implements MeterBinder {
         server.stats().recordLatencyWith((protocol, nanos) -> timers[protocol.ordinal()].record(nanos, TimeUnit.NANOSECONDS));
     }
 
-    /** One of the disk tier's own statistics; each scrape asks RocksDB afresh. */
-    private void rocksDb(MeterRegistry registry, CacheView.DiskFigures disk, String statistic, String name, String unit,
+    /** One of the disk tier's own statistics, asked afresh at each scrape; NaN under a store without it. */
+    private void diskStatistic(MeterRegistry registry, CacheView.DiskFigures disk, String statistic, String name, String unit,
             String description) {
         keep(Gauge.builder(name, disk, d -> {
             Long value = d.statistics().get(statistic);

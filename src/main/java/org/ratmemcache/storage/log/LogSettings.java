@@ -30,7 +30,11 @@ public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentByte
         return maxDiskSize <= 0 ? MAX_SEGMENT_BYTES : Math.clamp(maxDiskSize / 32, 1L << 20, MAX_SEGMENT_BYTES);
     }
 
+    /** The largest directory {@code L2Memory} derives: about 25 million keys. */
+    public static final long MAX_DIRECTORY_BYTES = 1L << 30;
+
+    /** A 64 MiB directory (about 1.5 million keys) and segments of 64 MiB. */
     public static LogSettings defaults(Path dataDir) {
-        return new LogSettings(dataDir, false, MAX_SEGMENT_BYTES, 256L << 20, false);
+        return new LogSettings(dataDir, false, MAX_SEGMENT_BYTES, 64L << 20, false);
     }
 }

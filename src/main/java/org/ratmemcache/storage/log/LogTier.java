@@ -67,7 +67,7 @@ public final class LogTier implements DiskTier {
 
     /** The on-disk format this code reads and writes; another one is refused, never half-read. */
     static final String FORMAT = "ratmemcache-l2 log=1";
-    private static final String FORMAT_FILE = "FORMAT";
+    static final String FORMAT_FILE = "FORMAT";
     private static final String STATE_FILE = "STATE";
     private static final String LOCK_FILE = "LOCK";
     /** The largest frame the writer collects before appending it: one {@code write} call. */
@@ -133,8 +133,19 @@ public final class LogTier implements DiskTier {
         }
     }
 
-    /** Opens (and creates, the first time) the log in the settings' data directory. */
+    /**
+     * Opens (and creates, the first time) the log in the settings' data directory; a directory the
+     * RocksDB store wrote is upgraded to a log first ({@link RocksDbUpgrade}).
+     */
     public static LogTier open(LogSettings settings) throws DiskTierException {
+        if (!settings.clearOnStartup()) {
+            RocksDbUpgrade.ifNeeded(settings.dataDir().toAbsolutePath());
+        }
+        return openLog(settings);
+    }
+
+    /** Opens the log in the settings' data directory, as it is. */
+    static LogTier openLog(LogSettings settings) throws DiskTierException {
         Path dir = settings.dataDir().toAbsolutePath();
         FileChannel lockChannel = null;
         try {
@@ -667,9 +678,20 @@ public final class LogTier implements DiskTier {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
+        syncDirectory(dir);
+    }
+
+    /** Makes the names in {@code dir} durable: files created, renamed or deleted there. */
+    static void syncDirectory(Path dir) throws IOException {
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true);
         }
+    }
+
+    /** Whether {@code file} is one the log keeps: a segment, its format or its state. */
+    static boolean isLogFile(Path file) {
+        String name = file.getFileName().toString();
+        return Segment.idOf(file) >= 0 || name.equals(FORMAT_FILE) || name.equals(STATE_FILE);
     }
 
     @Override

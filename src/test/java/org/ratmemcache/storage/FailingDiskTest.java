@@ -1,4 +1,4 @@
-package org.ratmemcache.storage.rocksdb;
+package org.ratmemcache.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,16 +11,18 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
+import org.ratmemcache.testing.DiskStores;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.TextClient;
@@ -44,17 +46,15 @@ class FailingDiskTest {
     Path scratch;
 
     private Path mount;
-    private RocksDbTier disk;
+    private DiskTier disk;
     private TieredCache cache;
 
-    @BeforeEach
-    void mountTmpfs() throws Exception {
+    private void mountTmpfs(DiskStores store) throws Exception {
         assumeThat(Tmpfs.mountable()).as("mounting a tmpfs needs root").isTrue();
         mount = scratch.resolve("disk");
         assumeThat(Tmpfs.mount(mount, TMPFS_SIZE))
                 .as("mount -t tmpfs (root, but no mount permission here)").isZero();
-        disk = RocksDbTier.open(new RocksDbSettings(mount.resolve("l2"), false, 1L << 20, 2, 1L << 20,
-                RocksDbSettings.Compression.NONE, 1, false));
+        disk = store.open(mount.resolve("l2"), false);
         cache = TieredCache.builder().clock(new ManualClock()).sweepInterval(Duration.ZERO).maxEntries(1000).disk(disk).build();
     }
 
@@ -77,8 +77,10 @@ class FailingDiskTest {
         return item == null ? null : new String(item.value(), StandardCharsets.US_ASCII);
     }
 
-    @Test
-    void aFullDiskRefusesWritesKeepsServingAndRecoversWhenSpaceReturns() throws Exception {
+    @ParameterizedTest
+    @EnumSource
+    void aFullDiskRefusesWritesKeepsServingAndRecoversWhenSpaceReturns(DiskStores store) throws Exception {
+        mountTmpfs(store);
         set("hot", "still here".getBytes(StandardCharsets.US_ASCII));
         await().until(() -> Reads.writeBackQueue(cache.view()) == 0);
         Path filler = mount.resolve("filler");
@@ -108,19 +110,20 @@ class FailingDiskTest {
      * open for writing), so the unwritable case is a data directory that is read-only from the
      * start: opening fails with a message that names it, and works once it is writable.
      */
-    @Test
-    void anUnwritableDataDirectoryIsRefusedWithAClearMessage() throws Exception {
+    @ParameterizedTest
+    @EnumSource
+    void anUnwritableDataDirectoryIsRefusedWithAClearMessage(DiskStores store) throws Exception {
+        mountTmpfs(store);
         cache.close();
         cache = null;
         Path readOnly = mount.resolve("l2-read-only");
         Files.createDirectories(readOnly);
         assertThat(Tmpfs.remount(mount, "ro")).as("remount read-only").isZero();
-        RocksDbSettings settings = RocksDbSettings.defaults(readOnly);
-        assertThat(catchThrowable(() -> RocksDbTier.open(settings)))
+        assertThat(catchThrowable(() -> store.open(readOnly, false)))
                 .isInstanceOf(DiskTierException.class).hasMessageContaining(readOnly.toString())
                 .hasMessageContaining("Read-only file system");
         assertThat(Tmpfs.remount(mount, "rw")).isZero();
-        try (RocksDbTier tier = RocksDbTier.open(settings)) {
+        try (DiskTier tier = store.open(readOnly, false)) {
             assertThat(tier.itemCount()).isZero();
         }
     }

@@ -1,4 +1,4 @@
-package org.ratmemcache.storage.rocksdb;
+package org.ratmemcache.storage;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -14,13 +14,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.storage.log.LogSettings;
+import org.ratmemcache.storage.log.LogTier;
+import org.ratmemcache.storage.rocksdb.RocksDbSettings;
+import org.ratmemcache.storage.rocksdb.RocksDbTier;
 import org.ratmemcache.testing.Reads;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * item reads back as that build stored it. The fixtures under {@code l2-fixtures/<commit>/} were
  * made by that commit's build with {@code l2-fixtures/make.py}: {@code closed} by a clean stop
  * (everything in files), {@code killed} by kill -9 in write-through (everything in the write-ahead
- * log). {@code expected.tsv} lists what that build answered just before.
+ * log). {@code expected.tsv} lists what that build answered just before. Each store opens them:
+ * the RocksDB store as they are, the log store after turning them into a log.
  */
 class L2UpgradeTest {
 
@@ -47,15 +53,17 @@ class L2UpgradeTest {
         }
     }
 
+    enum Store { ROCKSDB, LOG }
+
     @ParameterizedTest
-    @ValueSource(strings = {"19c2b2a/closed", "19c2b2a/killed"})
-    void everyItemOfAnEarlierBuildReadsBack(String fixture) throws Exception {
+    @CsvSource({"19c2b2a/closed, LOG", "19c2b2a/killed, LOG", "19c2b2a/closed, ROCKSDB", "19c2b2a/killed, ROCKSDB"})
+    void everyItemOfAnEarlierBuildReadsBack(String fixture, Store store) throws Exception {
         List<Row> expected = copyFixture(fixture);
         List<Row> present = expected.stream().filter(Row::present).toList();
         assertThat(present).hasSizeGreaterThan(100);
 
         for (int open = 1; open <= 2; open++) { // upgraded on the first open, then as it was left
-            cache = open();
+            cache = open(store);
             for (Row row : expected) {
                 Item item = Reads.item(cache, Key.of(row.key));
                 if (!row.present()) {
@@ -82,11 +90,58 @@ class L2UpgradeTest {
             assertThat(cache.delete(next, 0).join()).isNotNull();
             cache.close();
             cache = null;
+            if (store == Store.LOG) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertThat(files.map(file -> file.getFileName().toString()))
+                            .as("only the log's files are left").allMatch(name -> name.matches("\\d{10}\\.log|FORMAT|STATE|LOCK"));
+                }
+            }
         }
     }
 
-    private TieredCache open() throws Exception {
-        RocksDbTier disk = RocksDbTier.open(RocksDbSettings.defaults(dir));
+    @org.junit.jupiter.api.Test
+    void anUpgradeACrashCutShortIsDoneAgainOrFinished(@TempDir Path other) throws Exception {
+        // cut short while copying: what the staging directory holds is thrown away, the copy made again
+        List<Row> expected = copyFixture("19c2b2a/closed");
+        Files.createDirectories(dir.resolve("upgrade"));
+        Files.writeString(dir.resolve("upgrade/0000000001.log"), "half a segment");
+        assertEveryItem(expected);
+
+        // cut short while replacing RocksDB's files: the complete log is moved up
+        Path upgraded = dir.resolve("upgrade");
+        Files.createDirectories(upgraded);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(file -> !file.equals(upgraded)).toList()) {
+                Files.move(file, upgraded.resolve(file.getFileName()));
+            }
+        }
+        Files.createFile(upgraded.resolve("COMPLETE"));
+        Path fixture = dir;
+        dir = other;
+        copyFixture("19c2b2a/closed");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.move(file, fixture.resolve(file.getFileName()));
+            }
+        }
+        dir = fixture;
+        Files.move(upgraded.resolve("0000000001.log"), dir.resolve("0000000001.log")); // one segment moved already
+        assertEveryItem(expected);
+        assertThat(upgraded).doesNotExist();
+    }
+
+    private void assertEveryItem(List<Row> expected) throws Exception {
+        cache = open(Store.LOG);
+        for (Row row : expected) {
+            Item item = Reads.item(cache, Key.of(row.key));
+            assertThat(item == null ? null : sha256(item.value())).as(row.key).isEqualTo(row.sha256);
+        }
+        cache.close();
+        cache = null;
+    }
+
+    private TieredCache open(Store store) throws Exception {
+        DiskTier disk = store == Store.LOG ? LogTier.open(LogSettings.defaults(dir)) : RocksDbTier.open(RocksDbSettings.defaults(dir));
         // L1 holds 8 items: nearly every read comes from the disk
         return TieredCache.builder().maxEntries(8).disk(disk).build();
     }

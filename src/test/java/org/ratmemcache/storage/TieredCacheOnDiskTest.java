@@ -1,4 +1,4 @@
-package org.ratmemcache.storage.rocksdb;
+package org.ratmemcache.storage;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
@@ -23,8 +26,10 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
+import org.ratmemcache.testing.DiskStores;
 import org.ratmemcache.testing.ManualClock;
 import org.ratmemcache.testing.Reads;
 import org.ratmemcache.core.memory.Eviction;
@@ -33,22 +38,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The cache over a real RocksDB with a tiny L1, so that items spill: every command must behave
- * the same whichever tier holds the item.
+ * The cache over a real disk tier (each store) with a tiny L1, so that items spill: every command
+ * must behave the same whichever tier holds the item.
  */
-class TieredCacheOnRocksDbTest {
+@ParameterizedClass
+@EnumSource(DiskStores.class)
+class TieredCacheOnDiskTest {
+
+    @Parameter
+    DiskStores store;
 
     @TempDir
     Path dir;
 
     private final ManualClock clock = new ManualClock();
-    private RocksDbTier disk;
+    private DiskTier disk;
     private TieredCache cache;
 
     private int fillers;
 
     private TieredCache open(boolean writeThrough, long l1Entries) throws Exception {
-        disk = RocksDbTier.open(RocksDbSettings.defaults(dir));
+        disk = store.open(dir, true);
         // fifo, so that newer writes push older keys to disk in an order the tests can name, whatever
         // was read (lru is CLOCK: a key read since it was stored outlasts one more pass)
         cache = TieredCache.builder().eviction(Eviction.FIFO).clock(clock).sweepInterval(Duration.ZERO).maxEntries(l1Entries)
@@ -232,7 +242,7 @@ class TieredCacheOnRocksDbTest {
 
     @Test
     void theSweepReclaimsItemsThatExpiredOnDisk() throws Exception {
-        disk = RocksDbTier.open(RocksDbSettings.defaults(dir));
+        disk = store.open(dir, true);
         cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).maxEntries(4).disk(disk).build();
         for (int i = 0; i < 100; i++) {
             store(StoreMode.SET, "short" + i, "s", 0, 10, 0);
@@ -261,8 +271,7 @@ class TieredCacheOnRocksDbTest {
     @Test
     void theDiskStaysNearItsBoundEvictingTheOldestItems() throws Exception {
         long bound = 16L << 20;
-        RocksDbSettings small = new RocksDbSettings(dir, false, 1L << 20, 2, 1L << 20, RocksDbSettings.Compression.NONE, 2, false);
-        disk = RocksDbTier.open(small);
+        disk = store.open(dir, false);
         cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).maxEntries(16).maxDiskSize(bound).disk(disk).build();
         byte[] value = new byte[10_000];
         for (int i = 0; i < 8_000; i++) { // 80 MB of values, five times the bound
@@ -284,7 +293,7 @@ class TieredCacheOnRocksDbTest {
     @Test
     void largeValuesLiveOnDiskOnly() throws Exception {
         cache = TieredCache.builder().clock(clock).sweepInterval(Duration.ZERO).largeValueThreshold(1000)
-                .disk(RocksDbTier.open(RocksDbSettings.defaults(dir))).build();
+                .disk(store.open(dir, true)).build();
         store(StoreMode.SET, "big", "x".repeat(5000), 0, 0, 0);
         store(StoreMode.SET, "small", "x", 0, 0, 0);
         assertThat(cache.memory().get(Key.of("big"), false)).isNull();

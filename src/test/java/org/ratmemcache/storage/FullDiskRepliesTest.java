@@ -1,4 +1,4 @@
-package org.ratmemcache.storage.rocksdb;
+package org.ratmemcache.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerSettings;
+import org.ratmemcache.testing.DiskStores;
 import org.ratmemcache.testing.Reads;
 import org.ratmemcache.testing.Tmpfs;
 
@@ -70,18 +72,14 @@ class FullDiskRepliesTest {
         }
     }
 
-    private static RocksDbSettings small(Path dir) {
-        return new RocksDbSettings(dir, false, 1L << 20, 2, 1L << 20, RocksDbSettings.Compression.NONE, 1, false);
-    }
-
-    @ParameterizedTest(name = "write-through {0}")
-    @ValueSource(booleans = {true, false})
-    void everyRequestIsAnsweredWithinTheBoundAndNothingAcknowledgedIsLost(boolean writeThrough) throws Exception {
+    @ParameterizedTest(name = "{1}, write-through {0}")
+    @CsvSource({"true, LOG", "false, LOG", "true, ROCKSDB", "false, ROCKSDB"})
+    void everyRequestIsAnsweredWithinTheBoundAndNothingAcknowledgedIsLost(boolean writeThrough, DiskStores store) throws Exception {
         assumeThat(Tmpfs.mountable()).as("mounting a tmpfs needs root").isTrue();
         mount = scratch.resolve("disk");
         assumeThat(Tmpfs.mount(mount, "24m")).as("mount -t tmpfs (root, but no mount permission here)").isZero();
         Path data = mount.resolve("l2");
-        cache = TieredCache.builder().sweepInterval(Duration.ZERO).disk(RocksDbTier.open(small(data))).writeThrough(writeThrough)
+        cache = TieredCache.builder().sweepInterval(Duration.ZERO).disk(store.open(data, false)).writeThrough(writeThrough)
                 .writeBackLimits(1000, 8L << 20, Duration.ofMillis(200)).writeTimeout(WRITE_TIMEOUT).build();
         server = new MemcachedServer(new ServerSettings("127.0.0.1", 0, 2, 64, Duration.ZERO, "test", true), cache, cache.view());
         server.start();
@@ -155,7 +153,7 @@ class FullDiskRepliesTest {
         server = null;
         cache.close();
         cache = null;
-        try (RocksDbTier reopened = RocksDbTier.open(small(data))) {
+        try (DiskTier reopened = store.open(data, false)) {
             for (Map.Entry<String, byte[]> stored : acknowledged.entrySet()) {
                 DiskItem item = reopened.read(Key.of(stored.getKey()));
                 assertThat(item).as("%s, answered STORED, on disk after a restart", stored.getKey()).isNotNull();
