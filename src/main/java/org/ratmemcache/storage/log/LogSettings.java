@@ -17,7 +17,7 @@ import java.nio.file.Path;
 public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentBytes, long directoryBytes, boolean fsync) {
 
     /** The largest segment; a smaller disk bound takes smaller ones ({@link #segmentBytesFor}). */
-    public static final long MAX_SEGMENT_BYTES = 64L << 20;
+    public static final long MAX_SEGMENT_BYTES = 16L << 20;
 
     public LogSettings {
         if (segmentBytes < 4096 || segmentBytes > 1L << 30) {
@@ -25,7 +25,10 @@ public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentByte
         }
     }
 
-    /** Segments of a 32nd of the disk bound, 1 to 64 MiB, so that evicting one takes little of it. */
+    /**
+     * Segments of a 32nd of the disk bound, 1 to 16 MiB: evicting or compacting one takes little of
+     * the bound, and holds the writer up for little (16 MiB of 100-byte items is 100,000 records).
+     */
     public static long segmentBytesFor(long maxDiskSize) {
         return maxDiskSize <= 0 ? MAX_SEGMENT_BYTES : Math.clamp(maxDiskSize / 32, 1L << 20, MAX_SEGMENT_BYTES);
     }
@@ -33,7 +36,7 @@ public record LogSettings(Path dataDir, boolean clearOnStartup, long segmentByte
     /** The largest directory {@code L2Memory} derives: about 25 million keys. */
     public static final long MAX_DIRECTORY_BYTES = 1L << 30;
 
-    /** A 64 MiB directory (about 1.5 million keys) and segments of 64 MiB. */
+    /** A 64 MiB directory (about 1.5 million keys) and segments of 16 MiB. */
     public static LogSettings defaults(Path dataDir) {
         return new LogSettings(dataDir, false, MAX_SEGMENT_BYTES, 64L << 20, false);
     }

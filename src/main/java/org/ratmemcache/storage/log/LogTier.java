@@ -72,6 +72,10 @@ public final class LogTier implements DiskTier {
     private static final String LOCK_FILE = "LOCK";
     /** The largest frame the writer collects before appending it: one {@code write} call. */
     private static final int FRAME_BYTES = 1 << 20;
+    /** Records one eviction call scans at most (whole segments): a bound on the writer's pause. */
+    private static final int EVICTION_RECORDS = 100_000;
+    /** Evictions after which the cache's markers of the evicted keys are released. */
+    private static final int RELEASE_EVERY = 1024;
 
     private final Path dataDir;
     private final LogSettings settings;
@@ -187,7 +191,7 @@ public final class LogTier implements DiskTier {
     @Override
     public DiskItem read(Key key) throws DiskTierException {
         try {
-            while (true) {
+            for (int attempt = 0; ; attempt++) {
                 KeyDirectory.Entry entry = entryOf(key);
                 if (entry == null) {
                     return null;
@@ -196,7 +200,11 @@ public final class LogTier implements DiskTier {
                     LogRecord.View record = recordAt(entry.location(), entry.length());
                     return record.hasKey(key) ? record.item(key.toStored()) : null;
                 } catch (Log.Gone moved) {
-                    // compacted or evicted since the lookup: look again
+                    // compacted or evicted since the lookup: look again (a segment goes at most
+                    // once per compaction, so only a directory pointing at nothing keeps this up)
+                    if (attempt == 100) {
+                        throw new IOException("the directory points into a deleted segment: " + describe(entry.location()));
+                    }
                 }
             }
         } catch (IOException e) {
@@ -359,6 +367,7 @@ public final class LogTier implements DiskTier {
         }
         frame.flip();
         long at = log.append(frame);
+        deadBytes += Log.FRAME_HEADER;
         for (Change change : changes) {
             apply(change, at + change.at());
         }
@@ -376,6 +385,7 @@ public final class LogTier implements DiskTier {
             directory.relocate(change.key(), entry, location);
             log.segment(Log.segmentOf(entry.location())).live -= entry.length();
             log.segment(Log.segmentOf(location)).live += entry.length();
+            deadBytes += entry.length(); // the copy left behind
             return;
         }
         KeyDirectory.Entry replaced = change.replaced();
@@ -475,27 +485,32 @@ public final class LogTier implements DiskTier {
         try {
             return removing(removals, () -> {
                 long freed = 0;
-                int evicted = 0;
-                // at most every segment once: records the cache keeps move to the head, not round again
-                for (int segments = log.segments().size(); freed < bytes && dataBytes > 0 && segments > 0; segments--) {
+                int[] evicted = {0};
+                long scanned = 0;
+                // at most every segment once (records the cache keeps move to the head, not round
+                // again), and a bounded amount of work per call, so that writes are not held up
+                for (int segments = log.segments().size();
+                        freed < bytes && dataBytes > 0 && segments > 0 && scanned < EVICTION_RECORDS; segments--) {
                     Segment oldest = log.segments().getFirst();
                     if (oldest == log.active()) {
                         log.rotate();
                     }
                     long before = dataBytes;
-                    int[] count = {0};
-                    empty(oldest, (key, entry) -> {
-                        if (removals.mayRemove(key, entry.version())) {
-                            forget(key, entry, true);
-                            count[0]++;
-                            return false;
+                    scanned += empty(oldest, (key, entry) -> {
+                        if (!removals.mayRemove(key, entry.version())) {
+                            return true;
                         }
-                        return true;
+                        forget(key, entry, true);
+                        if (++evicted[0] % RELEASE_EVERY == 0) {
+                            // gone from the directory, which is all a reader asks: the cache's
+                            // markers for these keys can go before the round ends
+                            removals.removed(true);
+                        }
+                        return false;
                     });
                     freed += before - dataBytes;
-                    evicted += count[0];
                 }
-                return evicted;
+                return evicted[0];
             });
         } catch (IOException e) {
             throw new DiskTierException("eviction in the L2 log in " + dataDir + " failed: " + e, e);
@@ -528,13 +543,15 @@ public final class LogTier implements DiskTier {
     }
 
     /**
-     * Empties a sealed segment and deletes it: each live record the keeper keeps is appended again,
+     * Empties a sealed segment and deletes it; returns how many records it held: each live record the keeper keeps is appended again,
      * each other one already left the directory; a tombstone moves too, unless nothing older than
      * it is left.
      */
-    private void empty(Segment segment, Keeper keeper) throws IOException {
+    private long empty(Segment segment, Keeper keeper) throws IOException {
         boolean oldest = log.segments().getFirst() == segment;
+        long[] scanned = {0};
         log.scan(segment, (record, location) -> {
+            scanned[0]++;
             Key key = record.key();
             if (record.tombstone()) {
                 if (!oldest) {
@@ -551,6 +568,7 @@ public final class LogTier implements DiskTier {
         log.force();
         deadBytes -= segment.size - segment.live;
         log.delete(segment);
+        return scanned[0];
     }
 
     /** Appends {@code record} again, as {@code entry} of {@code key} moved (or a tombstone, entry null). */

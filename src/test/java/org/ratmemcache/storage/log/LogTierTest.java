@@ -53,11 +53,19 @@ class LogTierTest {
         return item == null ? null : new String(item.value(), StandardCharsets.US_ASCII);
     }
 
-    /** The totals equal a count of the records the directory points at, one by one. */
-    private static void assertExact(LogTier tier) throws DiskTierException {
+    /**
+     * The totals equal a count of the records the directory points at, one by one, and the dead
+     * bytes are the rest of the segments.
+     */
+    private void assertExact(LogTier tier) throws DiskTierException, IOException {
         long[] recount = tier.recount();
         assertThat(tier.itemCount()).as("items").isEqualTo(recount[0]);
         assertThat(tier.dataBytes()).as("bytes").isEqualTo(recount[1]);
+        long segmentBytes = 0;
+        for (Path segment : segments()) {
+            segmentBytes += Files.size(segment);
+        }
+        assertThat(tier.statistics().get("log_dead_bytes")).as("dead bytes").isEqualTo(segmentBytes - recount[1]);
     }
 
     @Test
@@ -251,7 +259,7 @@ class LogTierTest {
         }
     }
 
-    private static void assertLive(LogTier tier, Map<String, String> expected) throws DiskTierException {
+    private void assertLive(LogTier tier, Map<String, String> expected) throws DiskTierException, IOException {
         for (int i = 0; i < 50; i++) {
             assertThat(value(tier.read(Key.of("k" + i)))).as("k" + i).isEqualTo(expected.get("k" + i));
         }
