@@ -68,6 +68,8 @@ class MetricsTest {
         assertThat(value(scrape, "memcached_limit_bytes")).isEqualTo(64 * 1024 * 1024);
         assertThat(value(scrape, "memcached_max_connections")).isEqualTo(1024);
         assertThat(value(scrape, "ratmemcache_l2_up")).isEqualTo(1);
+        assertThat(value(scrape, "ratmemcache_l2_directory_bytes")).as("the log store's directory").isPositive();
+        assertThat(value(scrape, "ratmemcache_l2_log_dead_bytes")).isNotNegative();
         assertThat(scrape).contains("ratmemcache_tier_items{tier=\"l1\"}", "ratmemcache_tier_items{tier=\"l2\"}",
                 "ratmemcache_writeback_queue_depth", "ratmemcache_rocksdb_estimate_num_keys",
                 "ratmemcache_rocksdb_live_data_size_bytes", "ratmemcache_rocksdb_pending_compaction_bytes",
