@@ -28,11 +28,12 @@ final class StartupSummary {
         l1.maxEntries().ifPresent(entries -> line.append(" max ").append(entries).append(" items"));
         line.append(config.compression().enabled() ? ", lz4 from " + size(config.compression().threshold()) : ", no compression");
         if (l2.enabled()) {
-            line.append("; L2 RocksDB in ").append(l2.dataDir().toAbsolutePath())
+            boolean log = l2.store() == RatMemCacheConfig.L2.Store.LOG;
+            line.append(log ? "; L2 log in " : "; L2 RocksDB in ").append(l2.dataDir().toAbsolutePath())
                     .append(" [").append(l2.writePolicy().name().toLowerCase().replace('_', '-'))
                     .append(l2.fsync() ? " fsync" : "")
                     .append(", up to ").append(l2.maxDiskSize().asLongValue() == 0 ? "unbounded" : size(l2.maxDiskSize()))
-                    .append(", blocks ").append(l2.compression().name().toLowerCase())
+                    .append(log ? "" : ", blocks " + l2.compression().name().toLowerCase())
                     .append(", values over ").append(size(l2.largeValueThreshold())).append(" on disk only]");
         } else {
             line.append("; L2 off");

@@ -55,8 +55,9 @@ class LauncherIT {
     @Test
     void startsTheServerWithMemcachedsFlagsOnAHeapSizedFromM() throws Exception {
         int port = Ports.free();
-        try (LaunchedServer server = launch(Map.of(), "-p", Integer.toString(port), "-l", "127.0.0.1", "-m", "48", "-c", "100",
-                "-t", "2").awaitServing(port)) {
+        // on the RocksDB store, which loads RocksDB's native library (the log store needs none)
+        try (LaunchedServer server = launch(Map.of("RATMEMCACHE_L2_STORE", "rocksdb"), "-p", Integer.toString(port), "-l",
+                "127.0.0.1", "-m", "48", "-c", "100", "-t", "2").awaitServing(port)) {
             assertThat(settings(port)).contains("STAT maxbytes 50331648\r\n", "STAT maxconns 100\r\n",
                     "STAT tcpport " + port + "\r\n", "STAT num_threads 2\r\n");
             List<String> jvm = server.jvmArguments();
