@@ -2,15 +2,8 @@ package org.ratmemcache.storage.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,26 +43,21 @@ import org.ratmemcache.core.disk.Removals;
  * <h2>Space</h2>
  * A replaced record stays where it is until its segment goes. {@link #evictOldest} deletes the
  * oldest segments whole: their live records are evicted (or, when the cache refuses, moved to the
- * head). Compaction, run with {@link #reclaim}, moves the live records of the segment with the
- * most dead bytes to the head and deletes it, once dead bytes are half of the log. Expired and
+ * head). Compaction, run after a write, moves the live records of the sealed segment with the
+ * fewest live bytes to the head and deletes it, once dead bytes are half of the log. Expired and
  * flushed records leave the directory in {@link #reclaim} and need no tombstone: read again, they
  * are still expired or flushed.
  *
  * <h2>Opening</h2>
  * The segments are read in order and the directory rebuilt from them: for each key its newest
  * record, unless a tombstone of that version or later follows. A torn frame at the end (a crash
- * in the middle of a write) is cut off. The cache's {@link PersistedState} lives in its own file,
- * replaced atomically.
+ * in the middle of a write) is cut off. The lock, the format and the cache's
+ * {@link PersistedState} are {@link DataDirectory}'s.
  */
 public final class LogTier implements DiskTier {
 
     private static final System.Logger LOG = System.getLogger(LogTier.class.getName());
 
-    /** The on-disk format this code reads and writes; another one is refused, never half-read. */
-    static final String FORMAT = "ratmemcache-l2 log=1";
-    static final String FORMAT_FILE = "FORMAT";
-    private static final String STATE_FILE = "STATE";
-    private static final String LOCK_FILE = "LOCK";
     /** The largest frame the writer collects before appending it: one {@code write} call. */
     private static final int FRAME_BYTES = 1 << 20;
     /** Records one eviction call scans at most (whole segments): a bound on the writer's pause. */
@@ -79,8 +67,7 @@ public final class LogTier implements DiskTier {
 
     private final Path dataDir;
     private final LogSettings settings;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectory files;
     private final Log log;
     private final KeyDirectory directory;
     private final PersistedState openingState;
@@ -114,17 +101,15 @@ public final class LogTier implements DiskTier {
         }
     }
 
-    private LogTier(Path dataDir, LogSettings settings, FileChannel lockChannel, FileLock lock) throws IOException, DiskTierException {
+    private LogTier(Path dataDir, LogSettings settings, DataDirectory files) throws IOException, DiskTierException {
         this.dataDir = dataDir;
         this.settings = settings;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.files = files;
+        this.openingState = files.readState();
         this.directory = new KeyDirectory(settings.directoryBytes());
         try {
-            checkFormat(dataDir);
-            this.openingState = readState(dataDir);
             this.log = new Log(dataDir, settings.segmentBytes());
-        } catch (IOException | DiskTierException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
         }
@@ -151,32 +136,18 @@ public final class LogTier implements DiskTier {
     /** Opens the log in the settings' data directory, as it is. */
     static LogTier openLog(LogSettings settings) throws DiskTierException {
         Path dir = settings.dataDir().toAbsolutePath();
-        FileChannel lockChannel = null;
+        DataDirectory files = null;
         try {
-            if (settings.clearOnStartup()) {
-                deleteContents(dir);
-            }
-            Files.createDirectories(dir);
-            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new DiskTierException("the L2 data directory " + dir + " is in use by another RatMemCache (it holds "
-                        + dir.resolve(LOCK_FILE) + "); stop it or choose another ratmemcache.l2.data-dir");
-            }
-            LogTier tier = new LogTier(dir, settings, lockChannel, lock);
+            files = DataDirectory.take(dir, settings.clearOnStartup());
+            LogTier tier = new LogTier(dir, settings, files);
             LOG.log(System.Logger.Level.INFO, "L2 tier open in " + dir + ": " + tier.items + " items in "
                     + tier.log.segments().size() + " segments");
             return tier;
         } catch (IOException e) {
-            closeQuietly(lockChannel);
+            closeQuietly(files);
             throw new DiskTierException("cannot open the L2 tier in " + dir + ": " + e, e);
         } catch (DiskTierException | RuntimeException e) {
-            closeQuietly(lockChannel);
+            closeQuietly(files);
             throw e;
         }
     }
@@ -638,78 +609,15 @@ public final class LogTier implements DiskTier {
         apply(new Change(key, entry, written, 0, record.length()), location);
     }
 
-    private static void checkFormat(Path dir) throws IOException, DiskTierException {
-        Path file = dir.resolve(FORMAT_FILE);
-        if (Files.exists(file)) {
-            String stored = Files.readString(file, StandardCharsets.US_ASCII).strip();
-            if (!stored.equals(FORMAT)) {
-                throw new DiskTierException("the L2 data directory " + dir + " holds format \"" + stored
-                        + "\", which this build cannot read (it reads \"" + FORMAT + "\")");
-            }
-            return;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            if (files.anyMatch(path -> !path.getFileName().toString().equals(LOCK_FILE))) {
-                throw new DiskTierException("the L2 data directory " + dir
-                        + " holds files but no format fingerprint: not a RatMemCache L2 log, refusing to use it");
-            }
-        }
-        writeAtomically(dir, FORMAT_FILE, (FORMAT + "\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
     // ---- state
 
     @Override
     public void writeState(PersistedState state) throws DiskTierException {
-        ByteBuffer bytes = ByteBuffer.allocate(3 * Long.BYTES)
-                .putLong(state.casReserved()).putLong(state.flushCasLimit()).putLong(state.flushPendingAt());
         try {
-            writeAtomically(dataDir, STATE_FILE, bytes.array());
+            files.writeState(state);
         } catch (IOException e) {
             throw new DiskTierException("write of the state to the L2 log in " + dataDir + " failed: " + e, e);
         }
-    }
-
-    private static PersistedState readState(Path dir) throws IOException, DiskTierException {
-        Path file = dir.resolve(STATE_FILE);
-        if (!Files.exists(file)) {
-            return PersistedState.EMPTY;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length != 3 * Long.BYTES) {
-            throw new DiskTierException("the L2 state file " + file + " holds " + bytes.length + " bytes, not 24");
-        }
-        ByteBuffer state = ByteBuffer.wrap(bytes);
-        return new PersistedState(state.getLong(), state.getLong(), state.getLong());
-    }
-
-    /** Replaces {@code name} with {@code bytes} durably: a synced temporary file renamed over it. */
-    private static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
-        Path temporary = dir.resolve(name + ".new");
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(ByteBuffer.wrap(bytes));
-            out.force(true);
-        }
-        try {
-            Files.move(temporary, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-        syncDirectory(dir);
-    }
-
-    /** Makes the names in {@code dir} durable: files created, renamed or deleted there. */
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        }
-    }
-
-    /** Whether {@code file} is one the log keeps: a segment, its format or its state. */
-    static boolean isLogFile(Path file) {
-        String name = file.getFileName().toString();
-        return Segment.idOf(file) >= 0 || name.equals(FORMAT_FILE) || name.equals(STATE_FILE);
     }
 
     @Override
@@ -802,12 +710,7 @@ public final class LogTier implements DiskTier {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "L2 log in " + dataDir + " did not close cleanly: " + e);
         }
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // the channel's close releases it anyway
-        }
-        closeQuietly(lockChannel);
+        closeQuietly(files);
         directory.close();
         LOG.log(System.Logger.Level.INFO, "L2 tier in " + dataDir + " closed");
     }
@@ -816,25 +719,12 @@ public final class LogTier implements DiskTier {
         return Segment.path(dataDir, Log.segmentOf(location)).getFileName() + " offset " + Log.offsetOf(location);
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
+    private static void closeQuietly(DataDirectory files) {
+        if (files != null) {
             try {
-                channel.close();
+                files.close();
             } catch (IOException e) {
-                // nothing more to do
-            }
-        }
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                if (!path.equals(dir)) {
-                    Files.delete(path);
-                }
+                LOG.log(System.Logger.Level.WARNING, "the L2 data directory's lock did not close cleanly: " + e);
             }
         }
     }

@@ -40,7 +40,7 @@ final class RocksDbUpgrade {
         Path staging = dir.resolve(STAGING);
         try {
             if (!Files.exists(staging.resolve(COMPLETE))) {
-                if (!Files.exists(dir.resolve("CURRENT")) || Files.exists(dir.resolve(LogTier.FORMAT_FILE))) {
+                if (!Files.exists(dir.resolve("CURRENT")) || Files.exists(dir.resolve(DataDirectory.FORMAT_FILE))) {
                     return;
                 }
                 copy(dir, staging);
@@ -79,7 +79,7 @@ final class RocksDbUpgrade {
         try (FileChannel marker = FileChannel.open(staging.resolve(COMPLETE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             marker.force(true);
         }
-        LogTier.syncDirectory(staging);
+        DataDirectory.sync(staging);
         LOG.log(System.Logger.Level.INFO, "the L2 log in " + staging + " holds the " + items + " items; replacing RocksDB's files");
     }
 
@@ -87,20 +87,20 @@ final class RocksDbUpgrade {
     private static void replace(Path dir, Path staging) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
-                if (!file.equals(staging) && !LogTier.isLogFile(file)) {
+                if (!file.equals(staging) && !DataDirectory.isLogFile(file)) {
                     deleteTree(file);
                 }
             }
         }
         try (Stream<Path> files = Files.list(staging)) {
-            for (Path file : files.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(LogTier.FORMAT_FILE)))
+            for (Path file : files.sorted(Comparator.comparing((Path f) -> f.getFileName().toString().equals(DataDirectory.FORMAT_FILE)))
                     .toList()) {
-                if (LogTier.isLogFile(file)) {
+                if (DataDirectory.isLogFile(file)) {
                     Files.move(file, dir.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
-        LogTier.syncDirectory(dir);
+        DataDirectory.sync(dir);
         deleteTree(staging);
         LOG.log(System.Logger.Level.INFO, "the L2 data directory " + dir + " is a log now");
     }
