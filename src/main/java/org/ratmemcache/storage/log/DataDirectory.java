@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.ratmemcache.core.disk.DataDirs;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.PersistedState;
 
@@ -46,7 +46,7 @@ final class DataDirectory implements AutoCloseable {
      */
     static DataDirectory take(Path dir, boolean clear) throws IOException, DiskTierException {
         if (clear) {
-            deleteContents(dir);
+            DataDirs.deleteContents(dir);
         }
         Files.createDirectories(dir);
         FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -144,19 +144,6 @@ final class DataDirectory implements AutoCloseable {
             lock.release();
         } finally {
             lockChannel.close();
-        }
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                if (!path.equals(dir)) {
-                    Files.delete(path);
-                }
-            }
         }
     }
 }

@@ -2,7 +2,7 @@ package org.ratmemcache.storage.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.disk.DataDirs;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
@@ -233,7 +233,7 @@ public final class LogTier implements DiskTier {
                             smallest.pollLast();
                         }
                     });
-                } catch (java.nio.channels.ClosedChannelException deleted) {
+                } catch (ClosedChannelException deleted) {
                     // compacted meanwhile: its live records are now at the head
                 }
             }
@@ -652,11 +652,7 @@ public final class LogTier implements DiskTier {
 
     @Override
     public long diskUsage() {
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return -1;
-        }
+        return DataDirs.usage(dataDir);
     }
 
     /** The share of the items to evict for the directory to be back within its memory bound. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.disk.DataDirs;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
@@ -53,7 +54,7 @@ final class RocksDbUpgrade {
 
     /** Copies every item and the state from the RocksDB store in {@code dir} to a complete log in {@code staging}. */
     private static void copy(Path dir, Path staging) throws IOException, DiskTierException {
-        deleteTree(staging);
+        DataDirs.delete(staging);
         long items = 0;
         try (RocksDbTier from = RocksDbTier.open(RocksDbSettings.defaults(dir));
                 LogTier to = LogTier.openLog(new LogSettings(staging, false, LogSettings.MAX_SEGMENT_BYTES,
@@ -88,7 +89,7 @@ final class RocksDbUpgrade {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 if (!file.equals(staging) && !DataDirectory.isLogFile(file)) {
-                    deleteTree(file);
+                    DataDirs.delete(file);
                 }
             }
         }
@@ -101,18 +102,7 @@ final class RocksDbUpgrade {
             }
         }
         DataDirectory.sync(dir);
-        deleteTree(staging);
+        DataDirs.delete(staging);
         LOG.log(System.Logger.Level.INFO, "the L2 data directory " + dir + " is a log now");
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(each);
-            }
-        }
     }
 }

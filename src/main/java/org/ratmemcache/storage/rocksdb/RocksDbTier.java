@@ -1,7 +1,6 @@
 package org.ratmemcache.storage.rocksdb;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.disk.DataDirs;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
@@ -99,7 +98,7 @@ public final class RocksDbTier implements DiskTier {
         Path dir = settings.dataDir().toAbsolutePath();
         try {
             if (settings.clearOnStartup()) {
-                deleteContents(dir);
+                DataDirs.deleteContents(dir);
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -282,11 +281,7 @@ public final class RocksDbTier implements DiskTier {
 
     @Override
     public long diskUsage() {
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
-        } catch (IOException | UncheckedIOException e) {
-            return -1;
-        }
+        return DataDirs.usage(dataDir);
     }
 
     /** RocksDB's own estimates for the items, and the files' size. */
@@ -387,19 +382,6 @@ public final class RocksDbTier implements DiskTier {
                     + "(RocksDB holds " + dir.resolve("LOCK") + "); stop it or choose another ratmemcache.l2.data-dir", e);
         }
         return new DiskTierException("cannot open the L2 tier in " + dir + ": " + message, e);
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                if (!path.equals(dir)) {
-                    Files.delete(path);
-                }
-            }
-        }
     }
 
     /** An I/O failure in words, as an operator reads it. */
