@@ -107,6 +107,10 @@ public final class LaunchFlags {
     @Option(names = "--bind", paramLabel = "HOST:PORT", description = "address and port to listen on, as the original RatMemCache")
     String bind;
 
+    @Option(names = "--resp-port", paramLabel = "NUM", description = "also serve Redis's protocol (RESP2 and RESP3) on this "
+            + "TCP port, e.g. 6379 (default: off)")
+    Integer respPort;
+
     @Option(names = "--config", paramLabel = "FILE", description = "a RatMemCache TOML configuration file")
     Path configFile;
 
@@ -175,6 +179,9 @@ public final class LaunchFlags {
         }
         if (enableShutdown) {
             settings.put("ratmemcache.server.shutdown-command", "true");
+        }
+        if (respPort != null) {
+            settings.put("ratmemcache.resp.port", Integer.toString(respPort));
         }
         if (enableSasl) {
             settings.put("ratmemcache.server.auth.sasl", "true");

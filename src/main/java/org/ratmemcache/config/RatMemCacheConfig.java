@@ -23,6 +23,8 @@ public interface RatMemCacheConfig {
 
     Server server();
 
+    Resp resp();
+
     L1 l1();
 
     L2 l2();
@@ -123,6 +125,44 @@ public interface RatMemCacheConfig {
         /** On shutdown, how long connections get to finish the requests they have sent. */
         @WithDefault("5s")
         Duration drainTimeout();
+    }
+
+    /** Redis's protocol, RESP2 and RESP3, over the same cache: off unless a port is set. */
+    interface Resp {
+
+        /** TCP port for Redis's protocol (Redis's own is 6379); without one it is not served. */
+        OptionalInt port();
+
+        /**
+         * Addresses to listen on, comma-separated as server.bind, each ADDR or ADDR:PORT; by default
+         * the memcached listener's addresses, on the RESP port.
+         */
+        Optional<String> bind();
+
+        /** Redis connections served at once (Redis's maxclients); more are refused. */
+        @WithDefault("10000")
+        int maxConnections();
+
+        /** Close a Redis connection idle this long (Redis's timeout); 0s never does. */
+        @WithDefault("0s")
+        Duration idleTimeout();
+
+        /**
+         * Redis's protected mode: with neither a password nor a users file, only loopback clients
+         * are served; others are told why and disconnected.
+         */
+        @WithDefault("true")
+        boolean protectedMode();
+
+        /** The default user's password (Redis's requirepass): AUTH password, or AUTH default password. */
+        Optional<String> password();
+
+        /** Other users, user:password lines as memcached's -Y file: AUTH user password. */
+        Optional<Path> usersFile();
+
+        /** Numbered databases that SELECT chooses from, as Redis's databases; memcached's protocols use 0. */
+        @WithDefault("16")
+        int databases();
     }
 
     /** Authentication on the memcached port. */

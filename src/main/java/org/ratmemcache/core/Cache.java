@@ -46,6 +46,14 @@ public interface Cache {
      */
     long itemSizeMax();
 
+    /**
+     * How many databases keys may be in, numbered from 0 ({@link Key#database()}): all a key may
+     * have, or 1 over a disk tier that keeps database 0 only.
+     */
+    default int databases() {
+        return Key.MAX_DATABASE + 1;
+    }
+
     /** The live item under {@code key}, a miss, or the disk read that will tell. Counts a get. */
     Lookup get(Key key);
 
@@ -154,6 +162,14 @@ public interface Cache {
     default CompletableFuture<DeltaResult> delta(Key key, Arithmetic.Direction direction, long delta) {
         return delta(key, Arithmetic.of(direction, delta));
     }
+
+    /**
+     * Runs {@code step} on {@code keys} as one change: under every key's lock, once each key's
+     * newest version is known (read from disk first where needed, on a disk thread), and behind
+     * every command on those keys that came before. Completes with the step's answer once its
+     * writes are durable. A key may appear more than once; all its positions are the same item.
+     */
+    <T> CompletableFuture<T> atomically(List<Key> keys, Atomic<T> step);
 
     /** Sets the expiry of the key's live item; completes with whether there was one. */
     CompletableFuture<Boolean> touch(Key key, long expiresAt);

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A cache key: up to {@value #MAX_LENGTH} arbitrary bytes.
+ * A cache key: up to {@value #LONGEST} arbitrary bytes (memcached's protocols allow
+ * {@value #MAX_LENGTH}), in one of the numbered databases that Redis's protocol has (memcached's
+ * protocols see database 0). Two keys are the same when their databases and bytes are.
  *
  * <p>Two kinds of instance share this class:
  * <ul>
@@ -23,10 +25,14 @@ public final class Key implements Comparable<Key> {
     /** memcached's limit on key length, in bytes. */
     public static final int MAX_LENGTH = 250;
 
-    /** The longest lookup key: a binary request's key length is 16 bits. */
-    private static final int MAX_LOOKUP_LENGTH = Character.MAX_VALUE;
+    /** The longest key the cache holds (over Redis's protocol), in bytes. */
+    public static final int LONGEST = 0xffff;
+
+    /** The highest database number a key may have. */
+    public static final int MAX_DATABASE = 0xff;
 
     private final boolean reusable;
+    private byte database;
     private byte[] bytes;
     private int offset;
     // a char, not an int, so that with compact object headers a stored key takes 24 bytes, not 32
@@ -34,12 +40,13 @@ public final class Key implements Comparable<Key> {
     /** {@link KeyHash}'s hash of the bytes: the memory tier's index places the key by it. */
     private long hash;
 
-    private Key(boolean reusable, byte[] bytes, int offset, int length) {
+    private Key(boolean reusable, int database, byte[] bytes, int offset, int length) {
         this.reusable = reusable;
+        this.database = (byte) database;
         this.bytes = bytes;
         this.offset = offset;
         this.length = (char) length;
-        this.hash = KeyHash.of(bytes, offset, length);
+        this.hash = KeyHash.of(database, bytes, offset, length);
     }
 
     /** A stored key holding a copy of {@code bytes}. */
@@ -47,12 +54,29 @@ public final class Key implements Comparable<Key> {
         return of(bytes, 0, bytes.length);
     }
 
-    /** A stored key holding a copy of {@code length} bytes of {@code src} from {@code offset}. */
+    /** A stored key of database 0 holding a copy of {@code length} bytes of {@code src} from {@code offset}. */
     public static Key of(byte[] src, int offset, int length) {
-        if (length > MAX_LENGTH) {
-            throw new IllegalArgumentException("key longer than " + MAX_LENGTH + " bytes: " + length);
+        return of(0, src, offset, length);
+    }
+
+    /** A stored key of {@code database} holding a copy of {@code length} bytes of {@code src} from {@code offset}. */
+    public static Key of(int database, byte[] src, int offset, int length) {
+        check(database, length);
+        return new Key(false, database, Arrays.copyOfRange(src, offset, offset + length), 0, length);
+    }
+
+    /** A stored key of {@code database} holding a copy of {@code bytes}. */
+    public static Key of(int database, byte[] bytes) {
+        return of(database, bytes, 0, bytes.length);
+    }
+
+    private static void check(int database, int length) {
+        if (length > LONGEST) {
+            throw new IllegalArgumentException("key longer than " + LONGEST + " bytes: " + length);
         }
-        return new Key(false, Arrays.copyOfRange(src, offset, offset + length), 0, length);
+        if (database < 0 || database > MAX_DATABASE) {
+            throw new IllegalArgumentException("no database " + database);
+        }
     }
 
     /** A stored key holding the UTF-8 bytes of {@code key}. */
@@ -62,7 +86,7 @@ public final class Key implements Comparable<Key> {
 
     /** A reusable lookup key, empty until {@link #set} points it at a buffer. */
     public static Key lookup() {
-        return new Key(true, new byte[0], 0, 0);
+        return new Key(true, 0, new byte[0], 0, 0);
     }
 
     /**
@@ -70,22 +94,36 @@ public final class Key implements Comparable<Key> {
      * copying them. The caller must not change those bytes while the key is in use.
      */
     public Key set(byte[] src, int offset, int length) {
+        return set(0, src, offset, length);
+    }
+
+    /** {@link #set(byte[], int, int)}, for a key of {@code database}. */
+    public Key set(int database, byte[] src, int offset, int length) {
         if (!reusable) {
             throw new IllegalStateException("a stored key never changes");
         }
-        if (length > MAX_LOOKUP_LENGTH) {
-            throw new IllegalArgumentException("lookup key longer than " + MAX_LOOKUP_LENGTH + " bytes: " + length);
-        }
+        check(database, length);
+        this.database = (byte) database;
         this.bytes = src;
         this.offset = offset;
         this.length = (char) length;
-        this.hash = KeyHash.of(src, offset, length);
+        this.hash = KeyHash.of(database, src, offset, length);
         return this;
     }
 
     /** This key if it is stored, else a stored copy of it. */
     public Key toStored() {
-        return reusable ? of(bytes, offset, length) : this;
+        return reusable ? of(database(), bytes, offset, length) : this;
+    }
+
+    /** The same bytes as a stored key of {@code database}. */
+    public Key inDatabase(int database) {
+        return database == database() && !reusable ? this : of(database, bytes, offset, length);
+    }
+
+    /** The database the key is in: 0 for memcached's protocols. */
+    public int database() {
+        return database & 0xff;
     }
 
     public int length() {
@@ -123,6 +161,7 @@ public final class Key implements Comparable<Key> {
     public boolean equals(Object o) {
         return o instanceof Key k
                 && k.hash == hash
+                && k.database == database
                 && Arrays.equals(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);
     }
 
@@ -133,6 +172,9 @@ public final class Key implements Comparable<Key> {
 
     @Override
     public int compareTo(Key k) {
+        if (database != k.database) {
+            return Integer.compare(database(), k.database());
+        }
         return Arrays.compareUnsigned(bytes, offset, offset + length, k.bytes, k.offset, k.offset + k.length);
     }
 

@@ -31,9 +31,18 @@ public final class KeyHash {
     private KeyHash() {
     }
 
-    /** The hash of {@code length} bytes of {@code bytes} from {@code offset}. */
+    /** The hash of {@code length} bytes of {@code bytes} from {@code offset}, a key of database 0. */
     public static long of(byte[] bytes, int offset, int length) {
-        long h = SECRET ^ mix(length ^ K0, K1);
+        return of(0, bytes, offset, length);
+    }
+
+    /**
+     * The hash of a key of {@code database}: its bytes, {@code length} of {@code bytes} from
+     * {@code offset}. The database is folded in with the length, so a key of database 0 hashes
+     * as it did before there were databases.
+     */
+    public static long of(int database, byte[] bytes, int offset, int length) {
+        long h = SECRET ^ mix(start(database, length), K1);
         int i = offset;
         int end = offset + length;
         for (; i + 8 <= end; i += 8) {
@@ -46,9 +55,9 @@ public final class KeyHash {
         return mix(h ^ tail ^ K2, K0);
     }
 
-    /** The same hash of {@code length} bytes of {@code memory} from {@code offset}. */
-    public static long of(MemorySegment memory, long offset, int length) {
-        long h = SECRET ^ mix(length ^ K0, K1);
+    /** The same hash of a key of {@code database}, {@code length} bytes of {@code memory} from {@code offset}. */
+    public static long of(int database, MemorySegment memory, long offset, int length) {
+        long h = SECRET ^ mix(start(database, length), K1);
         long i = offset;
         long end = offset + length;
         for (; i + 8 <= end; i += 8) {
@@ -59,6 +68,10 @@ public final class KeyHash {
             tail |= (memory.get(ValueLayout.JAVA_BYTE, i) & 0xffL) << shift;
         }
         return mix(h ^ tail ^ K2, K0);
+    }
+
+    private static long start(int database, int length) {
+        return (length | (long) database << 32) ^ K0;
     }
 
     private static long mix(long a, long b) {

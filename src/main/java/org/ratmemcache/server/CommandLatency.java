@@ -16,7 +16,9 @@ public interface CommandLatency {
     enum Protocol {
         /** The text protocol and the meta commands on the same connection. */
         TEXT,
-        BINARY
+        BINARY,
+        /** Redis's protocol, RESP2 or RESP3. */
+        RESP
     }
 
     void record(Protocol protocol, long nanos);

@@ -425,7 +425,8 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void closeNow() {
+    /** Closes at once, dropping the replies not yet sent. */
+    protected void closeNow() {
         closed = true;
         releaseBuffers();
         ctx.close();

@@ -68,6 +68,8 @@ public final class MemcachedServer {
     private volatile EventLoopGroup acceptor;
     private volatile EventLoopGroup workers;
     private volatile List<Channel> listeners = List.of();
+    /** The Redis protocol's listeners, when it is served. */
+    private volatile List<Channel> respListeners = List.of();
     private volatile StatsReport statsReport;
     private volatile Commands commands;
     private volatile String transport;
@@ -124,6 +126,7 @@ public final class MemcachedServer {
             }
         }
         listeners = List.copyOf(bound);
+        settings.resp().ifPresent(resp -> bindResp(resp, epoll));
         transport = epoll ? "epoll" : "nio";
         LOG.debugf("memcached protocol listening on %s", listenAddresses());
     }
@@ -140,6 +143,52 @@ public final class MemcachedServer {
                 .bind(tcp.host(), tcp.port())
                 .syncUninterruptibly()
                 .channel();
+    }
+
+    /** Binds the Redis protocol's addresses; on failure, stops everything started so far. */
+    private void bindResp(RespListener resp, boolean epoll) {
+        RespAcceptor accepting = new RespAcceptor(resp.settings(), cache, view, commands, stats, this::uptimeSeconds);
+        boolean secure = tls.isPresent();
+        List<Channel> bound = new ArrayList<>();
+        for (ListenAddress address : resp.listen()) {
+            ListenAddress.Tcp tcp = (ListenAddress.Tcp) address;
+            try {
+                bound.add(new ServerBootstrap()
+                        .group(acceptor, workers)
+                        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.SO_KEEPALIVE, true)
+                        .childHandler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel channel) {
+                                if (secure) {
+                                    channel.pipeline().addLast("tls", tls.orElseThrow().newHandler(channel.alloc()));
+                                }
+                                connections.add(channel);
+                                accepting.accept(channel, connectionIds.incrementAndGet());
+                            }
+                        })
+                        .bind(tcp.host(), tcp.port())
+                        .syncUninterruptibly()
+                        .channel());
+            } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
+                bound.forEach(channel -> channel.close().syncUninterruptibly());
+                listeners.forEach(channel -> channel.close().syncUninterruptibly());
+                listeners = List.of();
+                releaseThreads(Duration.ZERO);
+                throw new IllegalStateException("cannot listen for the Redis protocol on " + address + ": " + e.getMessage(), e);
+            }
+        }
+        accepting.boundTo(((InetSocketAddress) bound.getFirst().localAddress()).getPort());
+        respListeners = List.copyOf(bound);
+        LOG.debugf("Redis protocol listening on %s", respAddresses());
+    }
+
+    /** Where the Redis protocol is served, as bound (empty when it is not). */
+    public List<InetSocketAddress> respAddresses() {
+        return respListeners.stream().map(channel -> (InetSocketAddress) channel.localAddress()).toList();
     }
 
     private Channel bindUnixSocket(ListenAddress.UnixSocket socket, boolean epoll) throws IOException {
@@ -201,7 +250,7 @@ public final class MemcachedServer {
     /** True while the server listens: started, not stopped, and every listener open. */
     public boolean listening() {
         List<Channel> channels = listeners;
-        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
+        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive) && respListeners.stream().allMatch(Channel::isActive);
     }
 
     /**
@@ -279,6 +328,7 @@ public final class MemcachedServer {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         listeners.forEach(channel -> channel.close().syncUninterruptibly());
+        respListeners.forEach(channel -> channel.close().syncUninterruptibly());
         cache.onEviction(null);
         for (ListenAddress address : settings.listen()) {
             if (address instanceof ListenAddress.UnixSocket socket) {
@@ -301,6 +351,7 @@ public final class MemcachedServer {
         }
         releaseThreads(Duration.ofNanos(remaining(deadline)));
         listeners = List.of();
+        respListeners = List.of();
         LOG.info("memcached protocol stopped");
     }
 

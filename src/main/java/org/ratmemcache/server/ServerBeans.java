@@ -2,6 +2,7 @@ package org.ratmemcache.server;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.inject.Disposes;
@@ -18,11 +19,13 @@ import org.ratmemcache.config.L2Memory;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
+import org.ratmemcache.core.Key;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.engine.TieredCacheBuilder;
+import org.ratmemcache.server.resp.RespSettings;
 import org.ratmemcache.storage.log.LogSettings;
 import org.ratmemcache.storage.log.LogTier;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
@@ -109,7 +112,8 @@ public class ServerBeans {
                         server.watchCommand(), server.flushCommand()),
                 tls(server.tls()),
                 authentication(server.auth(), System.getenv("MEMCACHED_SASL_PWDB")));
-        return new MemcachedServer(settings, cache, cache.view());
+        Optional<RespListener> resp = resp(config, cache.databases());
+        return new MemcachedServer(resp.map(settings::withResp).orElse(settings), cache, cache.view());
     }
 
     /** memcached's -S and -Y; the credentials files are read now, so a bad one stops the start. */
@@ -160,6 +164,48 @@ public class ServerBeans {
     }
 
     /** memcached's -s replaces every TCP listener; otherwise the -l list. */
+    /**
+     * The Redis protocol's listener, when a port is set; its databases must fit the disk tier's
+     * ({@code cacheDatabases}: the RocksDB store keeps database 0 only).
+     */
+    static Optional<RespListener> resp(RatMemCacheConfig config, int cacheDatabases) {
+        RatMemCacheConfig.Resp resp = config.resp();
+        if (resp.port().isEmpty()) {
+            return Optional.empty();
+        }
+        int port = resp.port().getAsInt();
+        if (resp.databases() < 1 || resp.databases() > Key.MAX_DATABASE + 1) {
+            throw new InvalidSettingException("ratmemcache.resp.databases", "must be 1 to " + (Key.MAX_DATABASE + 1) + ": " + resp.databases());
+        }
+        if (resp.databases() > cacheDatabases) {
+            throw new InvalidSettingException("ratmemcache.resp.databases", "the disk tier's store keeps " + cacheDatabases
+                    + " database(s) only: set ratmemcache.resp.databases=" + cacheDatabases + ", or use the log store (ratmemcache.l2.store=log)");
+        }
+        List<ListenAddress> listen;
+        try {
+            String bind = resp.bind().orElseGet(() -> config.server().unixSocket().isPresent() ? "127.0.0.1"
+                    : String.join(",", ListenAddress.parseAll(config.server().bind(), config.server().port()).stream()
+                            .map(ListenAddress.Tcp::host).map(host -> host.contains(":") ? "[" + host + "]" : host).toList()));
+            listen = List.copyOf(ListenAddress.parseAll(bind, port));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ratmemcache.resp.bind", e.getMessage(), e);
+        }
+        Optional<Credentials> password = resp.password().filter(p -> !p.isEmpty()).map(p -> Credentials.of(Map.of("default", p)));
+        Optional<Credentials> users = resp.usersFile().map(file -> {
+            try {
+                return Credentials.load(file);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("ratmemcache.resp.users-file", e.getMessage(), e);
+            }
+        });
+        try {
+            return Optional.of(new RespListener(listen, new RespSettings(resp.databases(), resp.protectedMode(), password, users,
+                    resp.maxConnections(), resp.idleTimeout())));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ratmemcache.resp", e.getMessage(), e);
+        }
+    }
+
     static List<ListenAddress> listen(RatMemCacheConfig.Server server) {
         if (server.unixSocket().isPresent()) {
             try {

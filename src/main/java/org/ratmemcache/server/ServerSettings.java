@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param commands        which administrative commands are served, as memcached's -D, -A, -X, -W, -F
  * @param tls             TLS on every TCP listener not marked {@code notls:}, as memcached's -Z; empty for none
  * @param authentication  who may connect, as memcached's -S and -Y
+ * @param resp            the Redis protocol's listener, when it is served
  */
 public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
         String version, boolean nativeTransport, CommandPolicy commands, Optional<TlsSettings> tls,
-        Authentication authentication) {
+        Authentication authentication, Optional<RespListener> resp) {
 
     public ServerSettings {
         listen = List.copyOf(listen);
@@ -44,6 +45,13 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
         }
     }
 
+    /** Settings without the Redis protocol. */
+    public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
+            String version, boolean nativeTransport, CommandPolicy commands, Optional<TlsSettings> tls,
+            Authentication authentication) {
+        this(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands, tls, authentication, Optional.empty());
+    }
+
     /** memcached's defaults for the administrative commands and no TLS or authentication. */
     public ServerSettings(List<ListenAddress> listen, int ioThreads, int maxConnections, Duration idleTimeout,
             String version, boolean nativeTransport) {
@@ -54,19 +62,25 @@ public record ServerSettings(List<ListenAddress> listen, int ioThreads, int maxC
     /** These settings, with TLS as {@code tls} says. */
     public ServerSettings withTls(TlsSettings tls) {
         return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
-                Optional.of(tls), authentication);
+                Optional.of(tls), authentication, resp);
     }
 
     /** These settings, with {@code authentication}. */
     public ServerSettings withAuthentication(Authentication authentication) {
         return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
-                tls, authentication);
+                tls, authentication, resp);
     }
 
     /** These settings, with {@code commands}. */
     public ServerSettings withCommands(CommandPolicy commands) {
         return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
-                tls, authentication);
+                tls, authentication, resp);
+    }
+
+    /** These settings, serving the Redis protocol as {@code resp} says. */
+    public ServerSettings withResp(RespListener resp) {
+        return new ServerSettings(listen, ioThreads, maxConnections, idleTimeout, version, nativeTransport, commands,
+                tls, authentication, Optional.of(resp));
     }
 
     /** One TCP listener on {@code host} and {@code port}. */

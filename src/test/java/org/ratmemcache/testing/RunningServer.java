@@ -2,14 +2,18 @@ package org.ratmemcache.testing;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.engine.TieredCache;
 import org.ratmemcache.core.engine.TieredCacheBuilder;
+import org.ratmemcache.server.ListenAddress;
 import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.server.RespListener;
 import org.ratmemcache.server.ServerSettings;
+import org.ratmemcache.server.resp.RespSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 
@@ -88,6 +92,21 @@ public final class RunningServer implements AutoCloseable {
 
     public int port() {
         return server.address().getPort();
+    }
+
+    /** These settings, serving the Redis protocol on a free loopback port as {@code resp} says. */
+    public static ServerSettings withResp(ServerSettings settings, RespSettings resp) {
+        return settings.withResp(new RespListener(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), resp));
+    }
+
+    /** memcached's defaults, and the Redis protocol with Redis's. */
+    public static ServerSettings withResp() {
+        return withResp(DEFAULTS, RespSettings.defaults());
+    }
+
+    /** The port the Redis protocol is served on. */
+    public int respPort() {
+        return server.respAddresses().getFirst().getPort();
     }
 
     public ManualClock clock() {

@@ -17,6 +17,14 @@ import org.ratmemcache.core.Key;
  */
 public interface DiskTier extends AutoCloseable {
 
+    /**
+     * How many databases the tier keeps keys of, numbered from 0 ({@link Key#database()}): every
+     * one a key may have, unless its layout holds database 0 only.
+     */
+    default int databases() {
+        return Key.MAX_DATABASE + 1;
+    }
+
     /** Without I/O: {@code false} when the key is certainly absent (a Bloom filter, the memtable). */
     boolean mayContain(Key key);
 

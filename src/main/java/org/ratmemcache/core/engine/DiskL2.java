@@ -96,6 +96,11 @@ final class DiskL2 implements L2, CacheView.DiskFigures {
     }
 
     @Override
+    public <T> CompletableFuture<T> enqueueAll(List<Key> keys, DiskTask<T> task) {
+        return serializer.enqueueAll(keys, task);
+    }
+
+    @Override
     public <T> CompletableFuture<T> inspect(DiskTask<T> task) {
         return CompletableFuture.supplyAsync(() -> KeySerializer.unchecked(task), threads);
     }
@@ -132,6 +137,11 @@ final class DiskL2 implements L2, CacheView.DiskFigures {
     @Override
     public boolean writesThrough() {
         return writeThrough;
+    }
+
+    @Override
+    public int databases() {
+        return disk.databases();
     }
 
     @Override

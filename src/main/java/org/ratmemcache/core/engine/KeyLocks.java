@@ -1,5 +1,6 @@
 package org.ratmemcache.core.engine;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -11,6 +12,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.memory.Epochs;
+import org.ratmemcache.core.memory.ItemView;
 import org.ratmemcache.core.memory.KeyStripes;
 
 /**
@@ -165,5 +167,109 @@ final class KeyLocks {
 
     private Object stripe(Key key) {
         return stripes.of(key.hash64());
+    }
+
+    // ---- commands on several keys
+
+    /** A step on several keys, under all their locks; {@code current} holds each key's live item or {@code null}. */
+    @FunctionalInterface
+    interface Group<T> {
+        CompletableFuture<T> apply(Item[] current, long now);
+    }
+
+    /**
+     * Runs {@code command} on {@code keys} (stored, distinct) as one: under all their stripe locks
+     * (taken in ascending order), at once when memory knows every key's newest version, else on
+     * a disk thread behind every command queued for any of them, reading from disk the keys
+     * memory does not know.
+     */
+    <T> CompletableFuture<T> runAll(List<Key> keys, Access access, Group<T> command) {
+        if (access.failsWithDisk) {
+            Throwable failure = l2.writeFailure().orElse(null);
+            if (failure != null) {
+                return CompletableFuture.failedFuture(new DiskTierException("the disk tier fails to write: "
+                        + failure.getMessage(), failure));
+            }
+        }
+        int[] order = keys.stream().mapToInt(key -> stripes.indexOf(key.hash64())).distinct().sorted().toArray();
+        return locked(order, 0, () -> {
+            long now = clock.millis();
+            if (keys.stream().noneMatch(l2::isBusy)) {
+                Item[] current = new Item[keys.size()];
+                boolean known = true;
+                for (int i = 0; i < current.length && known; i++) {
+                    Found found = versions.find(keys.get(i), now, access, access.countsExpired);
+                    known = found != Found.ON_DISK;
+                    current[i] = pinned(Found.itemOf(found));
+                }
+                if (known) {
+                    return command.apply(current, now);
+                }
+            }
+            return l2.enqueueAll(keys, () -> {
+                epochs.enter();
+                try {
+                    return allOnDiskThread(keys, access, order, command);
+                } finally {
+                    epochs.exit();
+                }
+            }).thenCompose(Function.identity());
+        });
+    }
+
+    /**
+     * The queued group: rounds of looking in memory under all the locks, reading from disk (outside
+     * them) the keys memory does not know, until one round knows every key and applies the command.
+     * The keys are busy meanwhile, so a version read stays the newest; each round reads at least
+     * one key more, so there are at most as many rounds as keys, plus one.
+     */
+    private <T> CompletableFuture<T> allOnDiskThread(List<Key> keys, Access access, int[] order, Group<T> command)
+            throws DiskTierException {
+        int n = keys.size();
+        DiskItem[] read = new DiskItem[n];
+        boolean[] wasRead = new boolean[n];
+        long[] removalsBefore = new long[n];
+        while (true) {
+            List<Integer> needed = new java.util.ArrayList<>();
+            CompletableFuture<T> applied = locked(order, 0, () -> {
+                long now = clock.millis();
+                Item[] current = new Item[n];
+                for (int i = 0; i < n; i++) {
+                    Key key = keys.get(i);
+                    Found known = versions.inMemory(key, now, access, access.countsExpired);
+                    if (known != Found.ON_DISK || !l2.mayContain(key)) {
+                        current[i] = pinned(Found.itemOf(known));
+                    } else if (wasRead[i]) {
+                        current[i] = pinned(versions.fromDisk(read[i], now, access, l2.removals() == removalsBefore[i]));
+                    } else {
+                        needed.add(i);
+                    }
+                }
+                return needed.isEmpty() ? command.apply(current, now) : null;
+            });
+            if (applied != null) {
+                return applied;
+            }
+            for (int i : needed) {
+                removalsBefore[i] = l2.removals();
+                read[i] = l2.read(keys.get(i));
+                wasRead[i] = true;
+            }
+        }
+    }
+
+    /** {@code item}, held alongside others: a view of memory of its own (the thread's views are re-pointed by its next lookup). */
+    static Item pinned(Item item) {
+        return item instanceof ItemView view ? view.pinned() : item;
+    }
+
+    /** {@code body} run holding the stripes {@code order} names from {@code from} on. */
+    private <T> T locked(int[] order, int from, java.util.function.Supplier<T> body) {
+        if (from == order.length) {
+            return body.get();
+        }
+        synchronized (stripes.at(order[from])) {
+            return locked(order, from + 1, body);
+        }
     }
 }

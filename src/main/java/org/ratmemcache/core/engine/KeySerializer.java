@@ -1,5 +1,6 @@
 package org.ratmemcache.core.engine;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,21 @@ final class KeySerializer {
                 : tail.handleAsync((previous, failure) -> unchecked(task), executor);
         tails.put(key, next);
         next.whenComplete((result, failure) -> tails.remove(key, next));
+        return next;
+    }
+
+    /**
+     * Runs {@code task} after every task queued earlier for any of {@code keys} (stored, distinct),
+     * and before any queued later for one of them: the callers hold all their stripe locks.
+     */
+    <T> CompletableFuture<T> enqueueAll(List<Key> keys, L2.DiskTask<T> task) {
+        CompletableFuture<?>[] earlier = keys.stream().map(tails::get).filter(java.util.Objects::nonNull)
+                .toArray(CompletableFuture<?>[]::new);
+        CompletableFuture<T> next = CompletableFuture.allOf(earlier).handleAsync((previous, failure) -> unchecked(task), executor);
+        for (Key key : keys) {
+            tails.put(key, next);
+        }
+        next.whenComplete((result, failure) -> keys.forEach(key -> tails.remove(key, next)));
         return next;
     }
 

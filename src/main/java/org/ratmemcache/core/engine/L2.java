@@ -42,6 +42,9 @@ interface L2 {
     /** Runs {@code task} on a disk thread after every task queued earlier for the (stored) key. */
     <T> CompletableFuture<T> enqueue(Key key, DiskTask<T> task);
 
+    /** Runs {@code task} on a disk thread after every task queued earlier for any of the (stored, distinct) keys. */
+    <T> CompletableFuture<T> enqueueAll(List<Key> keys, DiskTask<T> task);
+
     /** Runs {@code task} on a disk thread, or at once when there is no disk: for inspections. */
     <T> CompletableFuture<T> inspect(DiskTask<T> task);
 
@@ -70,6 +73,11 @@ interface L2 {
 
     /** Whether a change is acknowledged only once it is on disk. */
     boolean writesThrough();
+
+    /** How many databases the tier keeps keys of: {@link org.ratmemcache.core.disk.DiskTier#databases}. */
+    default int databases() {
+        return org.ratmemcache.core.Key.MAX_DATABASE + 1;
+    }
 
     /** Whether the changes waiting for the disk have reached their bound. */
     boolean backedUp();
@@ -131,6 +139,11 @@ interface L2 {
 
         @Override
         public <T> CompletableFuture<T> enqueue(Key key, DiskTask<T> task) {
+            throw new IllegalStateException("a memory-only cache never waits for a disk");
+        }
+
+        @Override
+        public <T> CompletableFuture<T> enqueueAll(List<Key> keys, DiskTask<T> task) {
             throw new IllegalStateException("a memory-only cache never waits for a disk");
         }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.ratmemcache.core.Arithmetic;
+import org.ratmemcache.core.Atomic;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
@@ -79,6 +80,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final KeyLocks locks;
     private final MetaReads metaReads;
     private final IncrDecr incrDecr;
+    private final AtomicSteps atomicSteps;
     private final ExpirySweeper sweeper;
     private final EvictionHook evictions;
     private final EngineView view;
@@ -98,6 +100,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.locks = new KeyLocks(tiers.memory().stripes(), epochs, versions, tiers.l2(), clock);
         this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
         this.incrDecr = new IncrDecr(locks, tiers, state, stats);
+        this.atomicSteps = new AtomicSteps(locks, tiers, state, stats, itemSizeMax);
         this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
     }
 
@@ -123,6 +126,11 @@ public final class TieredCache implements Cache, AutoCloseable {
     @Override
     public long itemSizeMax() {
         return itemSizeMax;
+    }
+
+    @Override
+    public int databases() {
+        return tiers.l2().databases();
     }
 
     @Override
@@ -526,6 +534,12 @@ public final class TieredCache implements Cache, AutoCloseable {
                 epochs.exit();
             }
         }
+    }
+
+    @Override
+    public <T> CompletableFuture<T> atomically(List<Key> keys, Atomic<T> step) {
+        awaitRoomOutside(keys.getFirst().length(), 0);
+        return guarded(() -> atomicSteps.run(keys, step));
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.ratmemcache.core.Clock;
-import org.ratmemcache.core.KeyHash;
 
 /**
  * Keeps item memory within its budget, a block at a time, on its own thread
@@ -270,7 +269,7 @@ final class Evictor implements AutoCloseable {
             long location = Blocks.location(block.id, at);
             view.point(location);
             at += view.size();
-            long hash = KeyHash.of(view.memory(), view.keyAt(), view.keyLength());
+            long hash = view.keyHash();
             long slot = index.slotOf(hash, location);
             if (slot == 0) {
                 continue; // replaced or deleted since: garbage
@@ -289,7 +288,7 @@ final class Evictor implements AutoCloseable {
         queues.remove(block);
         long location = Blocks.location(block.id, Block.FIRST_ITEM);
         view.point(location);
-        long hash = KeyHash.of(view.memory(), view.keyAt(), view.keyLength());
+        long hash = view.keyHash();
         long slot = index.slotOf(hash, location);
         boolean dead = slot != 0 && listener.isDead(view);
         int decision = slot == 0 || dead ? EvictionPolicy.DROP : policy.decide(queue, Index.policyBits(slot), view.size());

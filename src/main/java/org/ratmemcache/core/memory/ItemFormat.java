@@ -4,13 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyHash;
+
 /**
  * How an item lies in item memory: a few header bytes, then its key, then its value, packed with
  * no alignment.
  *
  * <pre>
  *   +0  shape     1 byte: which optional fields follow, and the meta protocol's marks
- *   +1  key       1 byte of length (2 with {@link #LONG_KEY}, for keys past 255 bytes)
+ *   +1  key       1 byte of length; with {@link #WIDE_KEY} (keys past 255 bytes, or outside
+ *                 database 0) 2 bytes of length, then 1 of the key's database
  *       value     its stored length, 1 to 5 bytes (7 bits a byte, low bits first)
  *       version   8 bytes: the CAS the cache handed out, which only grows
  *       access    4 bytes: seconds after the tier's origin of the last read; bit 31: read since stored
@@ -35,12 +39,12 @@ final class ItemFormat {
     static final int CHOSEN_CAS = 0x02;
     static final int COMPRESSED = 0x04;
     static final int FAR_EXPIRY = 0x08;
-    static final int LONG_KEY = 0x10;
+    static final int WIDE_KEY = 0x10;
     static final int STALE = 0x20;
     static final int WIN_TOKEN_SENT = 0x40;
     static final int EXPIRES = 0x80;
     /** The bits fixed when the item is written: which fields there are. */
-    static final int FIELDS = HAS_FLAGS | CHOSEN_CAS | COMPRESSED | FAR_EXPIRY | LONG_KEY | EXPIRES;
+    static final int FIELDS = HAS_FLAGS | CHOSEN_CAS | COMPRESSED | FAR_EXPIRY | WIDE_KEY | EXPIRES;
     /** The fixed words after the lengths: the version and the access word. */
     static final int FIXED = 12;
     /** Where the access word lies after the version. */
@@ -67,7 +71,7 @@ final class ItemFormat {
 
     /** The header's length before the version: shape, key length and value length. */
     static int lengthsSize(int shape, int storedLength) {
-        return 1 + ((shape & LONG_KEY) != 0 ? 2 : 1) + varintSize(storedLength);
+        return 1 + ((shape & WIDE_KEY) != 0 ? 3 : 1) + varintSize(storedLength);
     }
 
     /** The bytes of the optional fields the shape announces. */
@@ -109,8 +113,8 @@ final class ItemFormat {
      * The shape of an item with these fields (no marks); an expiry of {@code expiry} kind: none
      * (0), near ({@link #EXPIRES}) or far ({@link #FAR_EXPIRY}).
      */
-    static int shape(int keyLength, int flags, boolean chosenCas, boolean compressed, int expiry) {
-        return (keyLength > 0xff ? LONG_KEY : 0) | (flags != 0 ? HAS_FLAGS : 0) | (chosenCas ? CHOSEN_CAS : 0)
+    static int shape(int keyLength, int database, int flags, boolean chosenCas, boolean compressed, int expiry) {
+        return (keyLength > 0xff || database != 0 ? WIDE_KEY : 0) | (flags != 0 ? HAS_FLAGS : 0) | (chosenCas ? CHOSEN_CAS : 0)
                 | (compressed ? COMPRESSED : 0) | expiry;
     }
 
@@ -127,12 +131,14 @@ final class ItemFormat {
      * Writes an item's header and key at {@code at}; returns where its value goes. The version,
      * expiry and access words are written here too; they may be written again before publishing.
      */
-    static long writeHeader(MemorySegment memory, long at, int shape, byte[] key, int keyOffset, int keyLength, int storedLength) {
+    static long writeHeader(MemorySegment memory, long at, int shape, Key key, int storedLength) {
         memory.set(BYTE, at, (byte) shape);
         long p = at + 1;
-        if ((shape & LONG_KEY) != 0) {
+        int keyLength = key.length();
+        if ((shape & WIDE_KEY) != 0) {
             memory.set(SHORT, p, (short) keyLength);
-            p += 2;
+            memory.set(BYTE, p + 2, (byte) key.database());
+            p += 3;
         } else {
             memory.set(BYTE, p++, (byte) keyLength);
         }
@@ -144,7 +150,7 @@ final class ItemFormat {
             memory.set(BYTE, p++, (byte) (v | 0x80));
         }
         long keyAt = p + FIXED + optionalSize(shape);
-        MemorySegment.copy(key, keyOffset, memory, BYTE, keyAt, keyLength);
+        MemorySegment.copy(key.array(), key.offset(), memory, BYTE, keyAt, keyLength);
         return keyAt + keyLength;
     }
 
@@ -190,18 +196,22 @@ final class ItemFormat {
     }
 
     static int keyLength(MemorySegment memory, long at, int shape) {
-        return (shape & LONG_KEY) != 0 ? memory.get(SHORT, at + 1) & 0xffff : memory.get(BYTE, at + 1) & 0xff;
+        return (shape & WIDE_KEY) != 0 ? memory.get(SHORT, at + 1) & 0xffff : memory.get(BYTE, at + 1) & 0xff;
+    }
+
+    static int database(MemorySegment memory, long at, int shape) {
+        return (shape & WIDE_KEY) != 0 ? memory.get(BYTE, at + 3) & 0xff : 0;
     }
 
     /** Where the value-length varint starts. */
     static long varintAt(long at, int shape) {
-        return at + ((shape & LONG_KEY) != 0 ? 3 : 2);
+        return at + ((shape & WIDE_KEY) != 0 ? 4 : 2);
     }
 
-    /** Whether the item at {@code at} has the key {@code key}: lengths first, then the bytes. */
-    static boolean hasKey(MemorySegment memory, long at, org.ratmemcache.core.Key key) {
+    /** Whether the item at {@code at} has the key {@code key}: lengths and database first, then the bytes. */
+    static boolean hasKey(MemorySegment memory, long at, Key key) {
         int shape = shape(memory, at);
-        if (keyLength(memory, at, shape) != key.length()) {
+        if (keyLength(memory, at, shape) != key.length() || database(memory, at, shape) != key.database()) {
             return false;
         }
         return ItemView.sameBytes(memory, keyAt(memory, at, shape), key.array(), key.offset(), key.length());
@@ -216,7 +226,7 @@ final class ItemFormat {
     /** The {@link org.ratmemcache.core.KeyHash} of the key of the item at {@code at}. */
     static long keyHash(MemorySegment memory, long at) {
         int shape = shape(memory, at);
-        return org.ratmemcache.core.KeyHash.of(memory, keyAt(memory, at, shape), keyLength(memory, at, shape));
+        return KeyHash.of(database(memory, at, shape), memory, keyAt(memory, at, shape), keyLength(memory, at, shape));
     }
 
     static int storedLength(MemorySegment memory, long varintAt) {

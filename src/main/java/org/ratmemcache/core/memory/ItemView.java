@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyHash;
 import org.ratmemcache.core.compress.ValueCompression;
 
 import static org.ratmemcache.core.memory.ItemFormat.BYTE;
@@ -59,6 +60,15 @@ public final class ItemView implements Item {
         return this;
     }
 
+    /**
+     * A view of its own of the same item: for a caller that holds several items at once, since a
+     * thread's views ({@link MemoryTier.Views}) are re-pointed by its next lookup or write. Good,
+     * like this one, while the caller stays inside its epoch.
+     */
+    public ItemView pinned() {
+        return new ItemView(blocks, originMillis).point(location);
+    }
+
     /** Where the item lies: its block and offset. */
     public long location() {
         return location;
@@ -86,9 +96,20 @@ public final class ItemView implements Item {
         return memory;
     }
 
-    /** Whether the item's key is {@code key}'s bytes. */
+    /** Whether the item's key is {@code key}: its database and bytes. */
     boolean hasKey(Key key) {
-        return keyLength == key.length() && sameBytes(memory, keyAt, key.array(), key.offset(), keyLength);
+        return keyLength == key.length() && database() == key.database()
+                && sameBytes(memory, keyAt, key.array(), key.offset(), keyLength);
+    }
+
+    /** The database of the item's key. */
+    int database() {
+        return ItemFormat.database(memory, at, shape);
+    }
+
+    /** The {@link KeyHash} of the item's key. */
+    long keyHash() {
+        return KeyHash.of(database(), memory, keyAt, keyLength);
     }
 
     static boolean sameBytes(MemorySegment memory, long at, byte[] bytes, int offset, int length) {
@@ -112,7 +133,7 @@ public final class ItemView implements Item {
     public Key key() {
         byte[] bytes = new byte[keyLength];
         MemorySegment.copy(memory, BYTE, keyAt, bytes, 0, keyLength);
-        return Key.of(bytes);
+        return Key.of(database(), bytes);
     }
 
     @Override

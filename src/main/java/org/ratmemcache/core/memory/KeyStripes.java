@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The monitors that serialise the changes of a key: one of {@value #STRIPES}, picked by the key's
  * hash. The engine holds a key's stripe while it decides and applies a command; the index's
  * maintainer holds it while it moves the key to a larger table. A stripe is held for a few
- * memory operations, never across I/O, and never while waiting for another stripe.
+ * memory operations, never across I/O; a command on several keys takes their stripes in
+ * ascending order ({@link #indexOf}), and nothing else waits for a stripe while holding one.
  */
 public final class KeyStripes {
 
@@ -21,6 +22,19 @@ public final class KeyStripes {
 
     /** The stripe of the key whose {@link org.ratmemcache.core.KeyHash} is {@code hash}. */
     public Object of(long hash) {
-        return stripes[(int) (hash ^ (hash >>> 29)) & (STRIPES - 1)];
+        return stripes[indexOf(hash)];
+    }
+
+    /**
+     * The number of the stripe of the key whose hash is {@code hash}: a thread that holds several
+     * stripes at once takes them in ascending order, so that two such threads never deadlock.
+     */
+    public int indexOf(long hash) {
+        return (int) (hash ^ (hash >>> 29)) & (STRIPES - 1);
+    }
+
+    /** Stripe number {@code index}. */
+    public Object at(int index) {
+        return stripes[index];
     }
 }

@@ -13,7 +13,6 @@ import java.util.function.LongUnaryOperator;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.Key;
-import org.ratmemcache.core.KeyHash;
 
 /**
  * The L1 tier: items as bytes in blocks of memory off the heap, found through an index, evicted a
@@ -295,7 +294,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
      */
     public boolean reserve(Reservation into, Key key, int flags, long expiresAt, boolean chosenCas, int valueLength, boolean ownBlock) {
         long now = clock.millis();
-        int shape = ItemFormat.shape(key.length(), flags, chosenCas, false, ItemFormat.expiryField(expiresAt, now));
+        int shape = ItemFormat.shape(key.length(), key.database(), flags, chosenCas, false, ItemFormat.expiryField(expiresAt, now));
         long size = ItemFormat.size(shape, key.length(), valueLength);
         long location;
         Block large = null;
@@ -314,7 +313,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
             }
         }
         MemorySegment memory = blocks.memory(location);
-        into.valueOffset = ItemFormat.writeHeader(memory, Blocks.offsetOf(location), shape, key.array(), key.offset(), key.length(), valueLength);
+        into.valueOffset = ItemFormat.writeHeader(memory, Blocks.offsetOf(location), shape, key, valueLength);
         into.location = location;
         into.large = large;
         into.memory = memory;
@@ -469,7 +468,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         long now = clock.millis();
         long hash = key.hash64();
         int keyLength = key.length();
-        int shape = ItemFormat.shape(keyLength, flags, chosenCas, compressed, ItemFormat.expiryField(expiresAt, now));
+        int shape = ItemFormat.shape(keyLength, key.database(), flags, chosenCas, compressed, ItemFormat.expiryField(expiresAt, now));
         long size = ItemFormat.size(shape, keyLength, storedLength);
         long location;
         if (size > largeItemBytes) {
@@ -488,7 +487,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
                 return 0;
             }
         }
-        ItemFormat.writeHeader(blocks.memory(location), Blocks.offsetOf(location), shape, key.array(), key.offset(), keyLength, storedLength);
+        ItemFormat.writeHeader(blocks.memory(location), Blocks.offsetOf(location), shape, key, storedLength);
         return location;
     }
 
@@ -601,7 +600,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
     /** Removes the item at the view's location if it is still the key's: a sweep's reclaim. The caller holds no lock. */
     public boolean removeIfCurrent(ItemView item) {
-        long hash = KeyHash.of(item.memory(), item.keyAt(), item.keyLength());
+        long hash = item.keyHash();
         if (!index.remove(hash, item.location())) {
             return false;
         }
@@ -617,7 +616,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
     public List<Key> keysAfter(byte[] prefix, Key after, int max) {
         java.util.TreeSet<Key> smallest = new java.util.TreeSet<>();
         forEachItem(item -> {
-            if (item.keyLength() < prefix.length || !ItemView.sameBytes(item.memory(), item.keyAt(), prefix, 0, prefix.length)) {
+            if (item.database() != 0 || item.keyLength() < prefix.length || !ItemView.sameBytes(item.memory(), item.keyAt(), prefix, 0, prefix.length)) {
                 return;
             }
             Key key = item.key();
@@ -683,12 +682,12 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
 
     /** What an item of these lengths takes in item memory, with no flags, no expiry and the cache's CAS: for benchmarks that size a budget. */
     public static long weigh(int keyLength, int valueLength) {
-        return ItemFormat.size(ItemFormat.shape(keyLength, 0, false, false, 0), keyLength, valueLength);
+        return ItemFormat.size(ItemFormat.shape(keyLength, 0, 0, false, false, 0), keyLength, valueLength);
     }
 
     /** The size of an item of these lengths with every optional field. */
     private static long largestSize(int keyLength, long valueLength) {
-        return ItemFormat.size(ItemFormat.LONG_KEY | ItemFormat.HAS_FLAGS | ItemFormat.CHOSEN_CAS | ItemFormat.COMPRESSED
+        return ItemFormat.size(ItemFormat.WIDE_KEY | ItemFormat.HAS_FLAGS | ItemFormat.CHOSEN_CAS | ItemFormat.COMPRESSED
                 | ItemFormat.FAR_EXPIRY | ItemFormat.EXPIRES, keyLength, (int) Math.min(Integer.MAX_VALUE, valueLength));
     }
 
@@ -745,7 +744,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
                 for (long at = Block.FIRST_ITEM; at < end; at += item.size()) {
                     long location = Blocks.location(block.id, at);
                     item.point(location);
-                    if (index.slotOf(KeyHash.of(item.memory(), item.keyAt(), item.keyLength()), location) != 0) {
+                    if (index.slotOf(item.keyHash(), location) != 0) {
                         return OptionalLong.of(item.accessedAt());
                     }
                     if (block.large) {

@@ -15,8 +15,9 @@ import org.ratmemcache.core.disk.DiskItem;
  * <pre>
  * offset  size  field
  *      0     1  kind: 1 an item, 2 an item whose CAS a client chose, 3 a tombstone
- *      1     1  bits: 0x01 fetched since stored; 0x02 stale; 0x04 win token handed out; 0x08 LZ4
- *      2     1  key length
+ *      1     1  bits: 0x01 fetched since stored; 0x02 stale; 0x04 win token handed out; 0x08 LZ4;
+ *                 0x10 a wide key
+ *      2     1  key length (0 for a wide key)
  *      3     4  client flags
  *      7     8  expiry, epoch milliseconds; 0 never expires
  *     15     8  version (for a tombstone: the last version it deletes)
@@ -24,7 +25,9 @@ import org.ratmemcache.core.disk.DiskItem;
  *     31     4  the value's length
  *     35     4  the stored value's length: the LZ4 block's with bit 0x08
  *     39     8  kind 2 only: the CAS clients see
- *  39/47     k  the key
+ *            2  a wide key only (longer than 255 bytes, or outside database 0): the key length
+ *            1  a wide key only: the key's database
+ *            k  the key
  *            n  the stored value
  * </pre>
  *
@@ -41,23 +44,35 @@ final class LogRecord {
     static final int STALE = 0x02;
     static final int WIN_TOKEN_SENT = 0x04;
     static final int LZ4 = 0x08;
+    static final int WIDE_KEY = 0x10;
+    /** A wide key's length and database. */
+    static final int WIDE = 3;
 
     /** Bytes before the key, without a chosen CAS. */
     static final int HEADER = 39;
     /** The most a record's header and key take: enough to read a key without knowing the record's length. */
-    static final int MAX_HEAD = HEADER + Long.BYTES + Key.MAX_LENGTH;
+    static final int MAX_HEAD = HEADER + Long.BYTES + WIDE + Key.MAX_LENGTH;
 
     private LogRecord() {
     }
 
     /** The bytes {@link #putItem} writes for {@code item}. */
     static int length(Item item) {
-        return HEADER + (item.cas() != item.version() ? Long.BYTES : 0) + item.keyLength() + item.storedLength();
+        return HEADER + (item.cas() != item.version() ? Long.BYTES : 0) + keyLength(item.key()) + item.storedLength();
+    }
+
+    /** The bytes a key takes: a wide key's length and database, then its bytes. */
+    private static int keyLength(Key key) {
+        return (wide(key) ? WIDE : 0) + key.length();
+    }
+
+    private static boolean wide(Key key) {
+        return key.length() > 0xff || key.database() != 0;
     }
 
     /** The bytes {@link #putTombstone} writes for {@code key}. */
     static int tombstoneLength(Key key) {
-        return HEADER + key.length();
+        return HEADER + keyLength(key);
     }
 
     /** Writes {@code item}'s record at {@code out}'s position, which moves past it. */
@@ -66,8 +81,9 @@ final class LogRecord {
         Key key = item.key();
         out.put(chosenCas ? ITEM_CHOSEN_CAS : ITEM)
                 .put((byte) ((item.fetched() ? FETCHED : 0) | (item.stale() ? STALE : 0)
-                        | (item.winTokenSent() ? WIN_TOKEN_SENT : 0) | (item.compressed() ? LZ4 : 0)))
-                .put((byte) key.length())
+                        | (item.winTokenSent() ? WIN_TOKEN_SENT : 0) | (item.compressed() ? LZ4 : 0)
+                        | (wide(key) ? WIDE_KEY : 0)))
+                .put(wide(key) ? 0 : (byte) key.length())
                 .putInt(item.flags())
                 .putLong(item.expiresAt())
                 .putLong(item.version())
@@ -77,7 +93,7 @@ final class LogRecord {
         if (chosenCas) {
             out.putLong(item.cas());
         }
-        out.put(key.array(), key.offset(), key.length());
+        putKey(out, key);
         int stored = item.storedLength();
         MemorySegment.copy(item.valueMemory(), item.valueOffset(), MemorySegment.ofBuffer(out), 0, stored);
         out.position(out.position() + stored);
@@ -85,9 +101,16 @@ final class LogRecord {
 
     /** Writes a tombstone for {@code key}'s records up to {@code version}. */
     static void putTombstone(ByteBuffer out, Key key, long version) {
-        out.put(TOMBSTONE).put((byte) 0).put((byte) key.length())
-                .putInt(0).putLong(0).putLong(version).putLong(0).putInt(0).putInt(0)
-                .put(key.array(), key.offset(), key.length());
+        out.put(TOMBSTONE).put((byte) (wide(key) ? WIDE_KEY : 0)).put(wide(key) ? 0 : (byte) key.length())
+                .putInt(0).putLong(0).putLong(version).putLong(0).putInt(0).putInt(0);
+        putKey(out, key);
+    }
+
+    private static void putKey(ByteBuffer out, Key key) {
+        if (wide(key)) {
+            out.putShort((short) key.length()).put((byte) key.database());
+        }
+        out.put(key.array(), key.offset(), key.length());
     }
 
     /**
@@ -104,13 +127,22 @@ final class LogRecord {
         }
         int keyAt = at + HEADER + (kind == ITEM_CHOSEN_CAS ? Long.BYTES : 0);
         int keyLength = in.get(at + 2) & 0xff;
+        int database = 0;
+        if ((in.get(at + 1) & WIDE_KEY) != 0) {
+            if (keyAt + WIDE > at + limit || keyAt + WIDE > in.limit()) {
+                return null;
+            }
+            keyLength = in.getShort(keyAt) & 0xffff;
+            database = in.get(keyAt + 2) & 0xff;
+            keyAt += WIDE;
+        }
         long stored = in.getInt(at + 35) & 0xffff_ffffL;
         long length = keyAt - at + keyLength + stored;
-        return length > limit ? null : new View(in, at, keyAt, keyLength, (int) length);
+        return length > limit ? null : new View(in, at, keyAt, keyLength, database, (int) length);
     }
 
     /** A record in a buffer, read in place. */
-    record View(ByteBuffer in, int at, int keyAt, int keyLength, int length) {
+    record View(ByteBuffer in, int at, int keyAt, int keyLength, int database, int length) {
 
         boolean tombstone() {
             return in.get(at) == TOMBSTONE;
@@ -127,11 +159,11 @@ final class LogRecord {
         Key key() {
             byte[] key = new byte[keyLength];
             in.get(keyAt, key);
-            return Key.of(key);
+            return Key.of(database, key);
         }
 
         boolean hasKey(Key key) {
-            return keyLength == key.length()
+            return keyLength == key.length() && database == key.database()
                     && in.slice(keyAt, keyLength).equals(ByteBuffer.wrap(key.array(), key.offset(), key.length()));
         }
 

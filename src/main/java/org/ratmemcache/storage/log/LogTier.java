@@ -203,6 +203,11 @@ public final class LogTier implements DiskTier {
         int head = Math.min(length, LogRecord.MAX_HEAD);
         ByteBuffer bytes = log.read(location, head);
         LogRecord.View record = LogRecord.view(bytes, 0, length);
+        if (record != null && record.keyAt() + record.keyLength() > head && head < length) {
+            head = record.keyAt() + record.keyLength(); // a key longer than memcached's: read on to its end
+            bytes = log.read(location, head);
+            record = LogRecord.view(bytes, 0, length);
+        }
         if (record == null || record.keyAt() + record.keyLength() > head) {
             throw new IOException("no readable record head at " + describe(location));
         }
@@ -216,7 +221,7 @@ public final class LogTier implements DiskTier {
             for (Segment segment : log.segments()) {
                 try {
                     log.scan(segment, (record, location) -> {
-                        if (record.tombstone() || record.keyLength() < prefix.length) {
+                        if (record.tombstone() || record.database() != 0 || record.keyLength() < prefix.length) {
                             return;
                         }
                         Key key = record.key();

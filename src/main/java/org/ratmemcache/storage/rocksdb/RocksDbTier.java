@@ -121,6 +121,12 @@ public final class RocksDbTier implements DiskTier {
         }
     }
 
+    /** Database 0 only: a record's key is the key's bytes, with no room for a database. */
+    @Override
+    public int databases() {
+        return 1;
+    }
+
     @Override
     public boolean mayContain(Key key) {
         // when the tier cannot tell, the caller asks read(), which reports the failure

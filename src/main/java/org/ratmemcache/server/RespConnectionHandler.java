@@ -1,0 +1,78 @@
+package org.ratmemcache.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.resp.RespLimits;
+import org.ratmemcache.protocol.resp.RespParser;
+import org.ratmemcache.protocol.resp.RespReplies;
+import org.ratmemcache.protocol.resp.RespRequest;
+import org.ratmemcache.server.resp.RedisCommands;
+import org.ratmemcache.server.resp.RespConnection;
+import org.ratmemcache.server.resp.RespSession;
+
+/**
+ * Serves one connection in Redis's protocol: {@link RespParser} reads each request,
+ * {@link RedisCommands} runs it, and the replies leave in order, one flush per read batch, as
+ * {@link ConnectionHandler} does for every protocol. A protocol error is answered with Redis's
+ * error and the connection closes after the replies before it.
+ */
+final class RespConnectionHandler extends ConnectionHandler implements RespConnection {
+
+    private final RedisCommands redis;
+    private final RespSession session;
+    private final RespRequest request;
+    private final RespParser parser;
+
+    RespConnectionHandler(long id, Commands commands, ServerStats serverStats, RedisCommands redis, RespSession session,
+            ByteBufAllocator allocator) {
+        super(id, commands, serverStats, CommandLatency.Protocol.RESP);
+        this.redis = redis;
+        this.session = session;
+        this.request = new RespRequest(allocator);
+        this.parser = new RespParser(request, RespLimits.forItemSize(commands.itemSizeMax()));
+    }
+
+    @Override
+    protected Parsed parse(ByteBuf input) {
+        return parser.parse(input, session.authenticated());
+    }
+
+    @Override
+    protected void execute() {
+        commandStarts();
+        if (request.isProtocolError()) {
+            RespReplies.error(out(), "ERR " + request.protocolError());
+            closeAfterReplies();
+            return;
+        }
+        redis.execute(request, this);
+    }
+
+    @Override
+    protected void abandonValue() {
+        request.release();
+    }
+
+    @Override
+    protected void replyFailure(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        RespReplies.error(out(), "ERR " + cause.getMessage());
+    }
+
+    @Override
+    public void closeAfterReplies() {
+        super.closeAfterReplies();
+    }
+
+    @Override
+    public void closeNow() {
+        super.closeNow();
+    }
+
+    @Override
+    public RespSession session() {
+        return session;
+    }
+}

@@ -1,0 +1,36 @@
+package org.ratmemcache.server.resp;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What the Redis command layer needs from its connection: where replies go, how to answer once a
+ * step of the cache completes, how to hang up, and the connection's session. The server's RESP
+ * connection handler implements it.
+ */
+public interface RespConnection {
+
+    /** The buffer the current replies go to. */
+    ByteBuf out();
+
+    /** Replies with {@code result} now if it is complete; else holds the connection's later commands back until it is. */
+    <T> boolean answer(CompletableFuture<T> result, Consumer<? super T> reply);
+
+    /** {@link #answer} for a change, after which a backed-up disk tier holds the connection back. */
+    <T> void answerChange(CompletableFuture<T> result, Consumer<? super T> reply);
+
+    /** Closes once the replies written so far are sent: QUIT, a protocol error. */
+    void closeAfterReplies();
+
+    /** Closes now, sending nothing more: a request that looks like HTTP. */
+    void closeNow();
+
+    RespSession session();
+
+    /** Whether this runs a command inside EXEC, where nothing may wait: WAIT answers at once, as in Redis. */
+    default boolean insideExec() {
+        return false;
+    }
+}
