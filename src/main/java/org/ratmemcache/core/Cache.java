@@ -174,8 +174,17 @@ public interface Cache {
     /** Sets the expiry of the key's live item; completes with whether there was one. */
     CompletableFuture<Boolean> touch(Key key, long expiresAt);
 
-    /** Invalidates every item stored before {@code atMillis}, or now if that is not later. */
+    /**
+     * memcached's flush_all: invalidates every item of database 0 (all that memcached's protocols
+     * see) stored before {@code atMillis}, or now if that is not later.
+     */
     CompletableFuture<Void> flushAll(long atMillis);
+
+    /** Redis's FLUSHDB: invalidates every item of {@code database} stored so far. */
+    CompletableFuture<Void> flushDatabase(int database);
+
+    /** Redis's FLUSHALL, and an operator's flush: invalidates every item of every database stored so far. */
+    CompletableFuture<Void> flushEverything();
 
     /**
      * Whether the writes waiting for the disk tier have reached their bound: a server should stop

@@ -16,6 +16,11 @@ public non-sealed interface Item extends Lookup, Found {
     Key key();
 
     /** The key's length in bytes. */
+    /** The database of the item's key: 0 for memcached's protocols. */
+    default int database() {
+        return key().database();
+    }
+
     default int keyLength() {
         return key().length();
     }

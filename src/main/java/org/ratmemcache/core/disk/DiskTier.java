@@ -51,11 +51,11 @@ public interface DiskTier extends AutoCloseable {
      * CAS is at or below {@code flushCasLimit}, each as {@code removals} lets it; returns how many it
      * deleted. Called by the writer.
      */
-    int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException;
+    int reclaim(long nowMillis, FlushLimits flushed, int budget, Removals removals) throws DiskTierException;
 
     /** {@link #reclaim} for a tier without a cache in front. */
-    default int reclaim(long nowMillis, long flushCasLimit, int budget) throws DiskTierException {
-        return reclaim(nowMillis, flushCasLimit, budget, Removals.ANY);
+    default int reclaim(long nowMillis, FlushLimits flushed, int budget) throws DiskTierException {
+        return reclaim(nowMillis, flushed, budget, Removals.ANY);
     }
 
     /**

@@ -78,7 +78,7 @@ final class DiskUpkeep implements Consumer<Removals> {
         }
         reclaimRequested = false;
         nextReclaim = nanos + sweepNanos;
-        int reclaimed = disk.reclaim(clock.millis(), state.flushCasLimit(), RECLAIM_BUDGET, removals);
+        int reclaimed = disk.reclaim(clock.millis(), state.flushLimits(), RECLAIM_BUDGET, removals);
         stats.reclaimed.add(reclaimed);
         stats.crawlerReclaimed.add(reclaimed);
         if (reclaimed == RECLAIM_BUDGET) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
 
 /**
@@ -63,7 +64,7 @@ final class DurableState {
         this.executor = executor;
         this.casReservedOnDisk = opening.casReserved();
         this.cas = new CasSequence(opening.casReserved(), this::write, executor);
-        this.flush = new FlushHorizon(cas, opening.flushCasLimit(), opening.flushPendingAt(),
+        this.flush = new FlushHorizon(cas, opening.flushed(), opening.flushPendingAt(),
                 () -> executor.execute(this::saveQuietly));
     }
 
@@ -75,22 +76,32 @@ final class DurableState {
 
     /** Whether an item is gone for good: flushed, or past its expiry. */
     boolean isDead(Item item, long now) {
-        return isFlushed(item.version(), now) || Expiry.isExpired(item.expiresAt(), now);
+        return isFlushed(item, now) || Expiry.isExpired(item.expiresAt(), now);
     }
 
-    /** Whether a flush covers an item of this {@linkplain Item#version() version}. */
-    boolean isFlushed(long itemVersion, long now) {
-        return flush.covers(itemVersion, now);
+    /** Whether a flush covers the item: its database's, by its {@linkplain Item#version() version}. */
+    boolean isFlushed(Item item, long now) {
+        return flush.covers(item.version(), item.database(), now);
     }
 
-    /** Invalidates every item stored before {@code atMillis}: now, if that is not in the future. */
+    /** memcached's flush_all: database 0's items stored before {@code atMillis} (now, if that is not in the future). */
     void flush(long atMillis, long now) {
         flush.flush(atMillis, now);
     }
 
-    /** Items with a CAS at or below this have been flushed. */
-    long flushCasLimit() {
-        return flush.casLimit();
+    /** Redis's FLUSHDB: every item of {@code database} stored so far. */
+    void flushDatabase(int database, long now) {
+        flush.flushDatabase(database, now);
+    }
+
+    /** Redis's FLUSHALL: every item stored so far. */
+    void flushEverything(long now) {
+        flush.flushEverything(now);
+    }
+
+    /** What the flushes have invalidated so far. */
+    FlushLimits flushLimits() {
+        return flush.limits();
     }
 
     /** Writes the state on a disk thread; completes once it is written. */
@@ -113,7 +124,7 @@ final class DurableState {
         casReservedOnDisk = Math.max(casReservedOnDisk, casReserved);
         FlushHorizon horizon = flush; // null while the constructor reserves the first CAS block
         store.write(new PersistedState(casReservedOnDisk,
-                horizon == null ? opening.flushCasLimit() : horizon.casLimit(),
+                horizon == null ? opening.flushed() : horizon.limits(),
                 horizon == null ? opening.flushPendingAt() : horizon.pendingAt()));
     }
 }

@@ -560,7 +560,26 @@ public final class TieredCache implements Cache, AutoCloseable {
         stats.cmdFlush.increment();
         long now = clock.millis();
         state.flush(atMillis, now);
-        if (atMillis <= now) {
+        return flushed(atMillis <= now);
+    }
+
+    @Override
+    public CompletableFuture<Void> flushDatabase(int database) {
+        stats.cmdFlush.increment();
+        state.flushDatabase(database, clock.millis());
+        return flushed(true);
+    }
+
+    @Override
+    public CompletableFuture<Void> flushEverything() {
+        stats.cmdFlush.increment();
+        state.flushEverything(clock.millis());
+        return flushed(true);
+    }
+
+    /** After a flush: the space given back soon if it took effect now; durable as the policy says. */
+    private CompletableFuture<Void> flushed(boolean now) {
+        if (now) {
             // give the memory and the disk back now rather than at the next sweep
             sweeper.sweepSoon();
             tiers.l2().reclaimSoon();

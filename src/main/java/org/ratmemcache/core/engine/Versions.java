@@ -60,7 +60,7 @@ record Versions(Tiers tiers, DurableState state, CacheStats stats) {
             stats.l2Misses.increment();
             return null;
         }
-        boolean flushed = state.isFlushed(onDisk.version(), now);
+        boolean flushed = state.isFlushed(onDisk, now);
         if (flushed || Expiry.isExpired(onDisk.expiresAt(), now)) {
             countDeadRead(flushed, access);
             stats.l2Misses.increment();
@@ -93,7 +93,7 @@ record Versions(Tiers tiers, DurableState state, CacheStats stats) {
 
     /** Whether the item is live; a dead one is removed from memory and counted. */
     private boolean isLive(Item item, long now, Access access) {
-        boolean flushed = state.isFlushed(item.version(), now);
+        boolean flushed = state.isFlushed(item, now);
         if (!flushed && !Expiry.isExpired(item.expiresAt(), now)) {
             return true;
         }

@@ -102,8 +102,9 @@ public final class ItemView implements Item {
                 && sameBytes(memory, keyAt, key.array(), key.offset(), keyLength);
     }
 
-    /** The database of the item's key. */
-    int database() {
+    /** The database of the item's key, read from its header. */
+    @Override
+    public int database() {
         return ItemFormat.database(memory, at, shape);
     }
 

@@ -124,7 +124,8 @@ final class CommandDocs {
             case GET, SET, SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, APPEND, STRLEN, GETRANGE, SUBSTR, SETRANGE,
                     INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT -> "string";
             case FUNCTION, FUNCTION_FLUSH -> "scripting";
-            case COMMAND, COMMAND_COUNT, COMMAND_DOCS, COMMAND_INFO, CONFIG, CONFIG_GET, CONFIG_SET, INFO, TIME, WAIT, FLUSHALL -> "server";
+            case COMMAND, COMMAND_COUNT, COMMAND_DOCS, COMMAND_INFO, CONFIG, CONFIG_GET, CONFIG_SET, INFO, TIME, WAIT, FLUSHALL,
+                    FLUSHDB -> "server";
             default -> "generic";
         };
     }

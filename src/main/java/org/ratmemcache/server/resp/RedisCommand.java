@@ -52,6 +52,7 @@ enum RedisCommand {
     RENAMENX("renamenx", 3, Keys.FIRST_TWO),
     COPY("copy", -3, Keys.COPY),
     MOVE("move", 3, Keys.MOVE),
+    FLUSHDB("flushdb", -1, Keys.NONE),
     FLUSHALL("flushall", -1, Keys.NONE),
     OBJECT("object", -2, Keys.NONE, true),
     OBJECT_ENCODING("object|encoding", 3, Keys.SECOND),

@@ -2,6 +2,7 @@ package org.ratmemcache.server.resp;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 
@@ -11,7 +12,7 @@ import org.ratmemcache.protocol.resp.RespRequest;
 
 /**
  * The commands about the server rather than a key or the connection: INFO, CONFIG, COMMAND, TIME,
- * WAIT, FUNCTION FLUSH and FLUSHALL.
+ * WAIT, FUNCTION FLUSH, FLUSHALL and FLUSHDB.
  */
 final class ServerCommands {
 
@@ -37,7 +38,8 @@ final class ServerCommands {
             case TIME -> time(out);
             case WAIT -> waitFor(args, out, session, conn);
             case FUNCTION_FLUSH -> functionFlush(args, out);
-            case FLUSHALL -> flushAll(args, out, conn);
+            case FLUSHALL -> flush(args, out, conn, () -> context.cache().flushEverything());
+            case FLUSHDB -> flush(args, out, conn, () -> context.cache().flushDatabase(session.database));
             default -> throw new IllegalArgumentException("not a server command: " + command);
         }
     }
@@ -86,13 +88,12 @@ final class ServerCommands {
         }
     }
 
-    /** FLUSHALL [ASYNC|SYNC]: every database of both protocols, answered once the flush is durable. */
-    private void flushAll(RespRequest args, ByteBuf out, RespConnection conn) {
+    /** FLUSHALL and FLUSHDB [ASYNC|SYNC], answered once the flush is durable. */
+    private static void flush(RespRequest args, ByteBuf out, RespConnection conn, Supplier<CompletableFuture<Void>> flush) {
         if (args.argc() > 2 || args.argc() == 2 && !args.is(1, SYNC) && !args.is(1, ASYNC)) {
             RespReplies.error(out, Errors.SYNTAX);
             return;
         }
-        CompletableFuture<Void> flushed = context.cache().flushAll(context.cache().clock().millis());
-        conn.answerChange(flushed, done -> RespReplies.raw(conn.out(), RespReplies.OK));
+        conn.answerChange(flush.get(), done -> RespReplies.raw(conn.out(), RespReplies.OK));
     }
 }

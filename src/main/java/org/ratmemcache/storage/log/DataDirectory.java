@@ -96,16 +96,15 @@ final class DataDirectory implements AutoCloseable {
             return PersistedState.EMPTY;
         }
         byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length != 3 * Long.BYTES) {
-            throw new DiskTierException("the L2 state file " + file + " holds " + bytes.length + " bytes, not 24");
+        PersistedState state = PersistedState.fromBytes(bytes);
+        if (state == null) {
+            throw new DiskTierException("the L2 state file " + file + " holds " + bytes.length + " bytes, a length no layout has");
         }
-        ByteBuffer state = ByteBuffer.wrap(bytes);
-        return new PersistedState(state.getLong(), state.getLong(), state.getLong());
+        return state;
     }
 
     void writeState(PersistedState state) throws IOException {
-        writeAtomically(STATE_FILE, ByteBuffer.allocate(3 * Long.BYTES)
-                .putLong(state.casReserved()).putLong(state.flushCasLimit()).putLong(state.flushPendingAt()).array());
+        writeAtomically(STATE_FILE, state.toBytes());
     }
 
     /** Replaces {@code name} with {@code bytes} durably: a synced temporary file renamed over it. */

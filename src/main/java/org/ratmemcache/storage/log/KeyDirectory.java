@@ -24,11 +24,25 @@ import org.ratmemcache.core.Key;
  */
 final class KeyDirectory implements AutoCloseable {
 
-    /** An entry: the record at {@code location} ({@link Log#location}) of {@code length} bytes. */
-    record Entry(long hash, long version, long location, int length, long expiresAt) {
+    /** An entry: the record at {@code location} ({@link Log#location}) of {@code length} bytes, of a key of {@code database}. */
+    record Entry(long hash, long version, long location, int length, long expiresAt, int database) {
+
+        Entry {
+            if (version >>> VERSION_BITS != 0) {
+                throw new IllegalArgumentException("a version past 2^56: " + version);
+            }
+        }
+
+        /** The same entry at another location. */
+        Entry at(long location) {
+            return new Entry(hash, version, location, length, expiresAt, database);
+        }
     }
 
-    /** Bytes of one slot: hash, version, location, then length << 32 | expiry in seconds rounded up. */
+    /** The bits of a version in a slot; above them, the key's database (the cache's versions never reach 2^56). */
+    static final int VERSION_BITS = 56;
+
+    /** Bytes of one slot: hash, database << 56 | version, location, then length << 32 | expiry in seconds rounded up. */
     static final int SLOT_BYTES = 4 * Long.BYTES;
     private static final long EMPTY = 0;
     private static final int MIN_SLOTS = 1024;
@@ -160,7 +174,7 @@ final class KeyDirectory implements AutoCloseable {
 
     /** Points {@code entry} (still the key's) at a new location: a record moved by compaction. */
     void relocate(Key key, Entry entry, long location) {
-        Entry moved = new Entry(entry.hash(), entry.version(), location, entry.length(), entry.expiresAt());
+        Entry moved = entry.at(location);
         if (overflow(key) != null) {
             putOverflow(key, moved);
         } else {
@@ -273,7 +287,7 @@ final class KeyDirectory implements AutoCloseable {
 
     private void write(long slot, long hash, Entry entry) {
         long at = slot * 4;
-        table.setAtIndex(ValueLayout.JAVA_LONG, at + 1, entry.version());
+        table.setAtIndex(ValueLayout.JAVA_LONG, at + 1, (long) entry.database() << VERSION_BITS | entry.version());
         table.setAtIndex(ValueLayout.JAVA_LONG, at + 2, entry.location());
         table.setAtIndex(ValueLayout.JAVA_LONG, at + 3, (long) entry.length() << 32 | seconds(entry.expiresAt()));
         table.setAtIndex(ValueLayout.JAVA_LONG, at, hash);
@@ -284,7 +298,9 @@ final class KeyDirectory implements AutoCloseable {
             return null;
         }
         long shape = field(slot, 3);
-        return new Entry(field(slot, 0), field(slot, 1), field(slot, 2), (int) (shape >>> 32), (shape & 0xffff_ffffL) * 1000);
+        long version = field(slot, 1);
+        return new Entry(field(slot, 0), version & (1L << VERSION_BITS) - 1, field(slot, 2), (int) (shape >>> 32),
+                (shape & 0xffff_ffffL) * 1000, (int) (version >>> VERSION_BITS));
     }
 
     /** Expiry to the second, rounded up, so that an entry never looks expired before its record is. */

@@ -19,6 +19,7 @@ import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
 import org.ratmemcache.core.disk.Prior;
 import org.ratmemcache.core.disk.Removals;
@@ -81,8 +82,8 @@ public final class LogTier implements DiskTier {
     private long deadBytes;
     /** No entry expires before this (epoch ms), as of the last full pass; 0 when unknown. */
     private long nextExpiry;
-    /** Every record at or below this version has been reclaimed. */
-    private long reclaimedFlushLimit;
+    /** Every record these limits cover (its database's) has been reclaimed. */
+    private FlushLimits reclaimedFlushes = FlushLimits.NONE;
 
     private final LongAdder recordsWritten = new LongAdder();
     private final LongAdder readsBeforeWrite = new LongAdder();
@@ -262,7 +263,7 @@ public final class LogTier implements DiskTier {
                     int at = room(length);
                     LogRecord.putItem(frame, item);
                     changes.add(new Change(key, replaced, new KeyDirectory.Entry(KeyDirectory.slotHash(key.hash64()),
-                            item.version(), 0, length, item.expiresAt()), at, length));
+                            item.version(), 0, length, item.expiresAt(), key.database()), at, length));
                 } else if (replaced != null) {
                     int length = LogRecord.tombstoneLength(key);
                     int at = room(length);
@@ -373,7 +374,7 @@ public final class LogTier implements DiskTier {
             deadBytes += change.length();
             return;
         }
-        written = new KeyDirectory.Entry(written.hash(), written.version(), location, written.length(), written.expiresAt());
+        written = written.at(location);
         if (replaced == null) {
             if (!directory.putPrimaryIfAbsent(written)) {
                 directory.putOverflow(change.key(), written); // its hash is another key's
@@ -408,12 +409,12 @@ public final class LogTier implements DiskTier {
     // ---- space
 
     @Override
-    public int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException {
+    public int reclaim(long nowMillis, FlushLimits flushed, int budget, Removals removals) throws DiskTierException {
         try {
             int reclaimed = 0;
-            boolean due = nextExpiry != 0 && nextExpiry <= nowMillis || flushCasLimit > reclaimedFlushLimit;
+            boolean due = nextExpiry != 0 && nextExpiry <= nowMillis || !flushed.equals(reclaimedFlushes);
             if (due) {
-                reclaimed = removing(removals, () -> reclaimDead(nowMillis, flushCasLimit, budget, removals));
+                reclaimed = removing(removals, () -> reclaimDead(nowMillis, flushed, budget, removals));
             }
             return reclaimed;
         } catch (IOException e) {
@@ -422,12 +423,12 @@ public final class LogTier implements DiskTier {
     }
 
     /** One pass over the directory: removes up to {@code budget} expired or flushed entries. */
-    private int reclaimDead(long nowMillis, long flushCasLimit, int budget, Removals removals) throws IOException {
+    private int reclaimDead(long nowMillis, FlushLimits flushed, int budget, Removals removals) throws IOException {
         List<KeyDirectory.Entry> dead = new ArrayList<>();
         long[] next = {0};
         directory.forEach(entry -> {
             boolean expired = entry.expiresAt() != 0 && entry.expiresAt() <= nowMillis;
-            if ((expired || entry.version() <= flushCasLimit) && dead.size() < budget) {
+            if ((expired || entry.version() <= flushed.of(entry.database())) && dead.size() < budget) {
                 dead.add(entry);
             } else if (entry.expiresAt() != 0 && (next[0] == 0 || entry.expiresAt() < next[0])) {
                 next[0] = entry.expiresAt();
@@ -443,7 +444,7 @@ public final class LogTier implements DiskTier {
         }
         if (dead.size() < budget) {
             nextExpiry = next[0];
-            reclaimedFlushLimit = flushCasLimit;
+            reclaimedFlushes = flushed;
         }
         return removed;
     }
@@ -610,7 +611,8 @@ public final class LogTier implements DiskTier {
             return;
         }
         long hash = KeyDirectory.slotHash(key.hash64());
-        KeyDirectory.Entry written = new KeyDirectory.Entry(hash, record.version(), 0, record.length(), record.expiresAt());
+        KeyDirectory.Entry written = new KeyDirectory.Entry(hash, record.version(), 0, record.length(), record.expiresAt(),
+                key.database());
         apply(new Change(key, entry, written, 0, record.length()), location);
     }
 

@@ -75,12 +75,14 @@ final class MetaRecords {
         if (state == null) {
             return PersistedState.EMPTY;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(state);
-        return new PersistedState(buffer.getLong(), buffer.getLong(), buffer.getLong());
+        PersistedState read = PersistedState.fromBytes(state);
+        if (read == null) {
+            throw new RocksDBException("the state record holds " + state.length + " bytes, a length no layout has");
+        }
+        return read;
     }
 
     static void writeState(RocksDatabase open, WriteOptions synced, PersistedState state) throws RocksDBException {
-        open.db.put(open.meta, synced, STATE_KEY, ByteBuffer.allocate(3 * Long.BYTES)
-                .putLong(state.casReserved()).putLong(state.flushCasLimit()).putLong(state.flushPendingAt()).array());
+        open.db.put(open.meta, synced, STATE_KEY, state.toBytes());
     }
 }

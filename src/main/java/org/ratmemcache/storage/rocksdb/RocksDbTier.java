@@ -22,6 +22,7 @@ import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
 import org.ratmemcache.core.disk.Removals;
 import org.rocksdb.ReadOptions;
@@ -182,10 +183,11 @@ public final class RocksDbTier implements DiskTier {
     }
 
     @Override
-    public int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException {
+    public int reclaim(long nowMillis, FlushLimits flushed, int budget, Removals removals) throws DiskTierException {
         return database.inside("reclaim", open -> {
             int expired = removing(removals, () -> reclaimExpired(open, nowMillis, budget, removals));
-            return expired + removing(removals, () -> reclaimFlushed(open, flushCasLimit, budget - expired, removals));
+            // every record is of database 0 here
+            return expired + removing(removals, () -> reclaimFlushed(open, flushed.of(0), budget - expired, removals));
         });
     }
 

@@ -20,8 +20,9 @@ import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
-import org.ratmemcache.core.disk.Removals;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
+import org.ratmemcache.core.disk.Removals;
 import org.ratmemcache.storage.rocksdb.RocksDbSettings;
 import org.ratmemcache.storage.rocksdb.RocksDbTier;
 import org.ratmemcache.testing.Reads;
@@ -164,8 +165,8 @@ class WriteDeadlineTest {
         }
 
         @Override
-        public int reclaim(long nowMillis, long flushCasLimit, int budget, Removals removals) throws DiskTierException {
-            return tier.reclaim(nowMillis, flushCasLimit, budget, removals);
+        public int reclaim(long nowMillis, FlushLimits flushed, int budget, Removals removals) throws DiskTierException {
+            return tier.reclaim(nowMillis, flushed, budget, removals);
         }
 
         @Override

@@ -20,6 +20,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
 import org.ratmemcache.core.disk.Prior;
 import org.ratmemcache.core.disk.Removals;
@@ -125,10 +126,10 @@ class LogTierTest {
             assertThat(tier.openingState()).isEqualTo(PersistedState.EMPTY);
             tier.write(List.of(item("a", "1", 1), item("b", "2", 2), item("c", "3", 3)), List.of());
             tier.write(List.of(item("a", "4", 4)), List.of(Key.of("b")));
-            tier.writeState(new PersistedState(1 << 20, 2, 0));
+            tier.writeState(new PersistedState(1 << 20, FlushLimits.uniform(2), 0));
         }
         try (LogTier tier = open()) {
-            assertThat(tier.openingState()).isEqualTo(new PersistedState(1 << 20, 2, 0));
+            assertThat(tier.openingState()).isEqualTo(new PersistedState(1 << 20, FlushLimits.uniform(2), 0));
             assertThat(value(tier.read(Key.of("a")))).isEqualTo("4");
             assertThat(tier.read(Key.of("b"))).isNull();
             assertThat(value(tier.read(Key.of("c")))).isEqualTo("3");
@@ -167,13 +168,13 @@ class LogTierTest {
         try (LogTier tier = open()) {
             tier.write(List.of(item("soon", "1", 3, 1000), item("later", "2", 4, 5000), item("never", "3", 5, 0),
                     item("flushed", "4", 2)), List.of());
-            assertThat(tier.reclaim(999, 0, 100)).isZero();
-            assertThat(tier.reclaim(1000, 0, 100)).isEqualTo(1);
+            assertThat(tier.reclaim(999, FlushLimits.uniform(0), 100)).isZero();
+            assertThat(tier.reclaim(1000, FlushLimits.uniform(0), 100)).isEqualTo(1);
             assertThat(tier.read(Key.of("soon"))).isNull();
-            assertThat(tier.reclaim(1000, 2, 100)).as("CAS at or below the flush limit").isEqualTo(1);
+            assertThat(tier.reclaim(1000, FlushLimits.uniform(2), 100)).as("CAS at or below the flush limit").isEqualTo(1);
             assertThat(tier.itemCount()).isEqualTo(2);
             assertThat(value(tier.read(Key.of("later")))).isEqualTo("2");
-            assertThat(tier.reclaim(10_000, 2, 1)).isEqualTo(1);
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(2), 1)).isEqualTo(1);
             assertThat(tier.itemCount()).isEqualTo(1);
             assertExact(tier);
         }
@@ -193,7 +194,7 @@ class LogTierTest {
         };
         try (LogTier tier = open()) {
             tier.write(List.of(item("a", "1", 1, 10_000), item("b", "2", 2, 10_000)), List.of());
-            assertThat(tier.reclaim(10_000, 0, 100, keepB)).isEqualTo(1);
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(0), 100, keepB)).isEqualTo(1);
             assertThat(value(tier.read(Key.of("b")))).isEqualTo("2");
             assertThat(tier.evictOldest(1, keepB)).isZero();
             assertThat(value(tier.read(Key.of("b")))).as("moved to the head, not evicted").isEqualTo("2");

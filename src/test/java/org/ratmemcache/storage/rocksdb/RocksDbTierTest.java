@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -41,12 +42,12 @@ class RocksDbTierTest {
     void reclaimsExpiredRecordsThroughTheExpiryIndex() throws Exception {
         try (RocksDbTier tier = open()) {
             tier.write(List.of(item("soon", "1", 1, 1000), item("later", "2", 2, 5000), item("never", "3", 3, 0)), List.of());
-            assertThat(tier.reclaim(999, 0, 100)).isZero();
-            assertThat(tier.reclaim(1000, 0, 100)).isEqualTo(1);
+            assertThat(tier.reclaim(999, FlushLimits.uniform(0), 100)).isZero();
+            assertThat(tier.reclaim(1000, FlushLimits.uniform(0), 100)).isEqualTo(1);
             assertThat(tier.read(Key.of("soon"))).isNull();
             assertThat(tier.itemCount()).isEqualTo(2);
-            assertThat(tier.reclaim(10_000, 0, 100)).isEqualTo(1);
-            assertThat(tier.reclaim(10_000, 0, 100)).as("the index holds nothing stale").isZero();
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(0), 100)).isEqualTo(1);
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(0), 100)).as("the index holds nothing stale").isZero();
             assertThat(tier.read(Key.of("never"))).isNotNull();
             assertThat(tier.itemCount()).isEqualTo(1);
         }
@@ -57,10 +58,10 @@ class RocksDbTierTest {
         try (RocksDbTier tier = open()) {
             tier.write(List.of(item("k", "old", 1, 1000)), List.of());
             tier.write(List.of(item("k", "new", 2, 5000)), List.of());
-            assertThat(tier.reclaim(2000, 1, 100)).as("neither the old expiry nor the old CAS applies").isZero();
+            assertThat(tier.reclaim(2000, FlushLimits.uniform(1), 100)).as("neither the old expiry nor the old CAS applies").isZero();
             assertThat(new String(tier.read(Key.of("k")).value(), StandardCharsets.US_ASCII)).isEqualTo("new");
             tier.write(List.of(), List.of(Key.of("k")));
-            assertThat(tier.reclaim(10_000, 10, 100)).as("a delete removes its index entries").isZero();
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(10), 100)).as("a delete removes its index entries").isZero();
             assertThat(tier.itemCount()).isZero();
         }
     }
@@ -72,10 +73,10 @@ class RocksDbTierTest {
             tier.write(List.of(item("k", "same", 5, 1000), item("j", "x", 4, 3000)), List.of());
             tier.write(List.of(item("k", "same", 5, 1000), item("j", "x", 6, 3000)), List.of());
             assertThat(tier.itemCount()).isEqualTo(2);
-            assertThat(tier.reclaim(1000, 0, 100)).as("k's expiry entry is still there").isEqualTo(1);
-            assertThat(tier.reclaim(1000, 6, 100)).as("j's new CAS entry is there, its old one gone").isEqualTo(1);
+            assertThat(tier.reclaim(1000, FlushLimits.uniform(0), 100)).as("k's expiry entry is still there").isEqualTo(1);
+            assertThat(tier.reclaim(1000, FlushLimits.uniform(6), 100)).as("j's new CAS entry is there, its old one gone").isEqualTo(1);
             assertThat(tier.itemCount()).isZero();
-            assertThat(tier.reclaim(10_000, 10, 100)).as("nothing stale").isZero();
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(10), 100)).as("nothing stale").isZero();
         }
     }
 
@@ -103,8 +104,8 @@ class RocksDbTierTest {
             tier.write(List.of(item("k", "new", 3, 5000)), List.of());
             assertThat(tier.itemCount()).isEqualTo(2);
             assertThat(tier.dataBytes()).as("a value of the same length replaced, not added").isEqualTo(bytes);
-            assertThat(tier.reclaim(2000, 0, 100)).as("the old expiry entry is gone").isZero();
-            assertThat(tier.reclaim(6000, 0, 100)).isEqualTo(1);
+            assertThat(tier.reclaim(2000, FlushLimits.uniform(0), 100)).as("the old expiry entry is gone").isZero();
+            assertThat(tier.reclaim(6000, FlushLimits.uniform(0), 100)).isEqualTo(1);
             assertThat(tier.read(Key.of("k"))).isNull();
             assertThat(tier.itemCount()).isEqualTo(1);
         }
@@ -114,11 +115,11 @@ class RocksDbTierTest {
     void reclaimsFlushedRecordsThroughTheAgeIndex() throws Exception {
         try (RocksDbTier tier = open()) {
             tier.write(List.of(item("a", "1", 1, 9000), item("b", "2", 2), item("c", "3", 3)), List.of());
-            assertThat(tier.reclaim(0, 2, 100)).isEqualTo(2);
+            assertThat(tier.reclaim(0, FlushLimits.uniform(2), 100)).isEqualTo(2);
             assertThat(tier.read(Key.of("a"))).isNull();
             assertThat(tier.read(Key.of("b"))).isNull();
             assertThat(tier.read(Key.of("c"))).isNotNull();
-            assertThat(tier.reclaim(10_000, 2, 100)).as("a's expiry entry went with it").isZero();
+            assertThat(tier.reclaim(10_000, FlushLimits.uniform(2), 100)).as("a's expiry entry went with it").isZero();
             assertThat(tier.itemCount()).isEqualTo(1);
         }
     }
@@ -131,9 +132,9 @@ class RocksDbTierTest {
                 expiring.add(item("k" + i, "v", i + 1, 100));
             }
             tier.write(expiring, List.of());
-            assertThat(tier.reclaim(100, 0, 20)).isEqualTo(20);
-            assertThat(tier.reclaim(100, 0, 20)).isEqualTo(20);
-            assertThat(tier.reclaim(100, 0, 20)).isEqualTo(10);
+            assertThat(tier.reclaim(100, FlushLimits.uniform(0), 20)).isEqualTo(20);
+            assertThat(tier.reclaim(100, FlushLimits.uniform(0), 20)).isEqualTo(20);
+            assertThat(tier.reclaim(100, FlushLimits.uniform(0), 20)).isEqualTo(10);
             assertThat(tier.itemCount()).isZero();
         }
     }
@@ -190,11 +191,11 @@ class RocksDbTierTest {
         try (RocksDbTier tier = open()) {
             assertThat(tier.openingState()).isEqualTo(PersistedState.EMPTY);
             tier.write(List.of(item("a", "1", 1), item("b", "2", 2)), List.of());
-            tier.writeState(new PersistedState(1 << 20, 2, 0));
+            tier.writeState(new PersistedState(1 << 20, FlushLimits.uniform(2), 0));
         }
         try (RocksDbTier tier = open()) {
             assertThat(tier.itemCount()).isEqualTo(2);
-            assertThat(tier.openingState()).isEqualTo(new PersistedState(1 << 20, 2, 0));
+            assertThat(tier.openingState()).isEqualTo(new PersistedState(1 << 20, FlushLimits.uniform(2), 0));
             assertThat(new String(tier.read(Key.of("b")).value(), StandardCharsets.US_ASCII)).isEqualTo("2");
         }
     }
