@@ -44,6 +44,12 @@ public final class RespParser {
     private final LongParser longParser = new LongParser();
     /** The value {@link #parseLong} read. */
     private long number;
+    /**
+     * How many bytes from the reader index a line end is already known not to be among, so that a
+     * line arriving a byte at a time is scanned once, not once per byte; -1 once a NUL came first
+     * (then, as in Redis, no end is found before the line outgrows its limit).
+     */
+    private int scanned;
 
     public RespParser(RespRequest request, RespLimits limits) {
         this.request = request;
@@ -116,6 +122,7 @@ public final class RespParser {
     /** Forgets a request read in part: the connection is reset or closes. */
     public void reset() {
         state = State.START;
+        scanned = 0;
     }
 
     /** After an argument: the next one's header, or the request is whole. */
@@ -202,21 +209,31 @@ public final class RespParser {
     private Parsed failed(String error) {
         request.fail(error);
         state = State.START;
+        scanned = 0;
         return Parsed.REQUEST;
     }
 
-    /** Where {@code wanted} is in the readable bytes, if no NUL comes first (C's strchr, as Redis searches); else -1. */
-    private static int indexBeforeNul(ByteBuf in, byte wanted) {
+    /**
+     * Where {@code wanted} is in the readable bytes, if no NUL comes first (C's strchr, as Redis
+     * searches); else -1. Resumes where the last search of the same line stopped.
+     */
+    private int indexBeforeNul(ByteBuf in, byte wanted) {
+        if (scanned < 0) {
+            return -1;
+        }
         int end = in.writerIndex();
-        for (int i = in.readerIndex(); i < end; i++) {
+        for (int i = in.readerIndex() + scanned; i < end; i++) {
             byte b = in.getByte(i);
             if (b == wanted) {
+                scanned = 0;
                 return i;
             }
             if (b == 0) {
+                scanned = -1;
                 return -1;
             }
         }
+        scanned = end - in.readerIndex();
         return -1;
     }
 
