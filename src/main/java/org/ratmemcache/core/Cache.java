@@ -171,6 +171,18 @@ public interface Cache {
      */
     <T> CompletableFuture<T> atomically(List<Key> keys, Atomic<T> step);
 
+    /**
+     * Redis's SCAN: about {@code count} live keys of {@code database} after {@code cursor} (0 to
+     * start), in position order ({@link KeyScan}), from every tier; on a disk thread.
+     */
+    CompletableFuture<KeyScan> scan(int database, long cursor, int count);
+
+    /**
+     * Redis's DBSIZE: the live keys of {@code database} in every tier, the changes still waiting for
+     * the disk included; on a disk thread.
+     */
+    CompletableFuture<DatabaseSize> size(int database);
+
     /** Sets the expiry of the key's live item; completes with whether there was one. */
     CompletableFuture<Boolean> touch(Key key, long expiresAt);
 

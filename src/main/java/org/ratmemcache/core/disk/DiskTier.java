@@ -25,6 +25,27 @@ public interface DiskTier extends AutoCloseable {
         return Key.MAX_DATABASE + 1;
     }
 
+    /**
+     * The keys of {@code database} whose records are live at {@code nowMillis} under
+     * {@code flushed}, past {@code cursor} in scan position order
+     * ({@link org.ratmemcache.core.KeyScan#position}): the {@code count} first, and whether others
+     * follow. For Redis's SCAN; on a disk thread.
+     */
+    ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) throws DiskTierException;
+
+    /** Keys a {@link #scan} found, in position order, and whether more lie past the last of them. */
+    record ScannedKeys(List<Key> keys, boolean more) {
+    }
+
+    /** How many live records of {@code database} the tier holds, and how many of those expire. */
+    org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException;
+
+    /**
+     * The expiry of {@code key}'s live record ({@link org.ratmemcache.core.Expiry#NEVER} for none),
+     * or -1 when the tier holds no live record of it: from the tier's index where it has one.
+     */
+    long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException;
+
     /** Without I/O: {@code false} when the key is certainly absent (a Bloom filter, the memtable). */
     boolean mayContain(Key key);
 

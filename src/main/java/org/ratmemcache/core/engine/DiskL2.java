@@ -18,6 +18,7 @@ import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.Prior;
 
 /**
@@ -98,6 +99,32 @@ final class DiskL2 implements L2, CacheView.DiskFigures {
     @Override
     public <T> CompletableFuture<T> enqueueAll(List<Key> keys, DiskTask<T> task) {
         return serializer.enqueueAll(keys, task);
+    }
+
+    @Override
+    public boolean holdsEveryKey() {
+        return true;
+    }
+
+    @Override
+    public void forEachPending(java.util.function.BiConsumer<Key, Item> action) {
+        writeBack.forEachPending(action);
+    }
+
+    @Override
+    public DiskTier.ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed)
+            throws DiskTierException {
+        return disk.scan(database, cursor, count, nowMillis, flushed);
+    }
+
+    @Override
+    public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        return disk.size(database, nowMillis, flushed);
+    }
+
+    @Override
+    public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        return disk.liveExpiry(key, nowMillis, flushed);
     }
 
     @Override

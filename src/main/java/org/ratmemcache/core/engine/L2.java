@@ -9,7 +9,9 @@ import org.ratmemcache.core.Found;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
+import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
+import org.ratmemcache.core.disk.FlushLimits;
 
 /**
  * What lies below memory, as the engine uses it: the disk tier with its write-back queue, its
@@ -44,6 +46,21 @@ interface L2 {
 
     /** Runs {@code task} on a disk thread after every task queued earlier for any of the (stored, distinct) keys. */
     <T> CompletableFuture<T> enqueueAll(List<Key> keys, DiskTask<T> task);
+
+    /** Whether every key's newest version is in this tier or waiting for it (an inclusive disk tier); false without a disk. */
+    boolean holdsEveryKey();
+
+    /** Each change still waiting for the disk: its key, and its item ({@code null} for a delete). */
+    void forEachPending(java.util.function.BiConsumer<Key, Item> action);
+
+    /** The disk tier's {@link DiskTier#scan}; on a disk thread. */
+    DiskTier.ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) throws DiskTierException;
+
+    /** The disk tier's {@link DiskTier#size}; on a disk thread. */
+    org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException;
+
+    /** The disk tier's {@link DiskTier#liveExpiry}; on a disk thread. */
+    long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException;
 
     /** Runs {@code task} on a disk thread, or at once when there is no disk: for inspections. */
     <T> CompletableFuture<T> inspect(DiskTask<T> task);
@@ -145,6 +162,30 @@ interface L2 {
         @Override
         public <T> CompletableFuture<T> enqueueAll(List<Key> keys, DiskTask<T> task) {
             throw new IllegalStateException("a memory-only cache never waits for a disk");
+        }
+
+        @Override
+        public boolean holdsEveryKey() {
+            return false;
+        }
+
+        @Override
+        public void forEachPending(java.util.function.BiConsumer<Key, Item> action) {
+        }
+
+        @Override
+        public DiskTier.ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) {
+            return new DiskTier.ScannedKeys(List.of(), false);
+        }
+
+        @Override
+        public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) {
+            return org.ratmemcache.core.DatabaseSize.EMPTY;
+        }
+
+        @Override
+        public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) {
+            return -1;
         }
 
         @Override

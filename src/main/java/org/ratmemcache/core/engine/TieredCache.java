@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.Atomic;
+import org.ratmemcache.core.DatabaseSize;
 import org.ratmemcache.core.Cache;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
@@ -17,6 +18,7 @@ import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyScan;
 import org.ratmemcache.core.Lookup;
 import org.ratmemcache.core.MetaDelete;
 import org.ratmemcache.core.MetaGet;
@@ -81,6 +83,7 @@ public final class TieredCache implements Cache, AutoCloseable {
     private final MetaReads metaReads;
     private final IncrDecr incrDecr;
     private final AtomicSteps atomicSteps;
+    private final Keyspace keyspace;
     private final ExpirySweeper sweeper;
     private final EvictionHook evictions;
     private final EngineView view;
@@ -101,6 +104,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
         this.incrDecr = new IncrDecr(locks, tiers, state, stats);
         this.atomicSteps = new AtomicSteps(locks, tiers, state, stats, itemSizeMax);
+        this.keyspace = new Keyspace(tiers, state, clock);
         this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
     }
 
@@ -540,6 +544,27 @@ public final class TieredCache implements Cache, AutoCloseable {
     public <T> CompletableFuture<T> atomically(List<Key> keys, Atomic<T> step) {
         awaitRoomOutside(keys.getFirst().length(), 0);
         return guarded(() -> atomicSteps.run(keys, step));
+    }
+
+    @Override
+    public CompletableFuture<KeyScan> scan(int database, long cursor, int count) {
+        return inspect(() -> keyspace.scan(database, cursor, count));
+    }
+
+    @Override
+    public CompletableFuture<DatabaseSize> size(int database) {
+        return inspect(() -> keyspace.size(database));
+    }
+
+    /**
+     * A pass over a keyspace, off the caller's thread: on a disk thread, or without a disk on the
+     * common pool (a pass over every item in memory is no work for an event loop).
+     */
+    private <T> CompletableFuture<T> inspect(L2.DiskTask<T> task) {
+        if (tiers.l2().holdsEveryKey()) {
+            return tiers.l2().inspect(task);
+        }
+        return CompletableFuture.supplyAsync(() -> KeySerializer.unchecked(task));
     }
 
     @Override

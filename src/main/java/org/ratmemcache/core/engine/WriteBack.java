@@ -193,6 +193,11 @@ final class WriteBack implements AutoCloseable {
      * The key's unwritten change, lock-free: its new version, {@link Found#ABSENT} for a delete, or
      * {@link Found#ON_DISK} when none waits.
      */
+    /** Each change waiting: its key, and its item ({@code null} for a delete); as the map iterates, while changes come and go. */
+    void forEachPending(java.util.function.BiConsumer<Key, Item> action) {
+        pending.forEach((key, change) -> action.accept(key, change.item));
+    }
+
     Found pending(Key key) {
         Change change = pending.get(key);
         return change == null ? Found.ON_DISK : change.item == null ? Found.ABSENT : change.item;

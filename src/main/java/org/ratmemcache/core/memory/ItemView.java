@@ -109,7 +109,7 @@ public final class ItemView implements Item {
     }
 
     /** The {@link KeyHash} of the item's key. */
-    long keyHash() {
+    public long keyHash() {
         return KeyHash.of(database(), memory, keyAt, keyLength);
     }
 

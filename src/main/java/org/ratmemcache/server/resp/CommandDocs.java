@@ -125,7 +125,7 @@ final class CommandDocs {
                     INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT -> "string";
             case FUNCTION, FUNCTION_FLUSH -> "scripting";
             case COMMAND, COMMAND_COUNT, COMMAND_DOCS, COMMAND_INFO, CONFIG, CONFIG_GET, CONFIG_SET, INFO, TIME, WAIT, FLUSHALL,
-                    FLUSHDB -> "server";
+                    FLUSHDB, DBSIZE -> "server";
             default -> "generic";
         };
     }

@@ -22,16 +22,19 @@ final class ServerCommands {
     private final RespContext context;
     private final ServerInfo info;
     private final ConfigCommands config;
+    private final KeyspaceCommands keyspace;
 
     ServerCommands(RespContext context) {
         this.context = context;
         this.info = new ServerInfo(context);
         this.config = new ConfigCommands(context);
+        this.keyspace = new KeyspaceCommands(context);
     }
 
     void run(RedisCommand command, RespRequest args, ByteBuf out, RespSession session, RespConnection conn) {
         switch (command) {
-            case INFO -> RespReplies.verbatim(out, info.report(args), session.version);
+            case INFO -> conn.answer(info.report(args), text -> RespReplies.verbatim(conn.out(), text, session.version));
+            case DBSIZE, KEYS, SCAN, RANDOMKEY -> keyspace.run(command, args, session, conn);
             case CONFIG_GET -> config.get(args, out, session);
             case CONFIG_SET -> config.set(args, out);
             case COMMAND, COMMAND_INFO, COMMAND_DOCS, COMMAND_COUNT -> CommandDocs.run(command, args, out, session);

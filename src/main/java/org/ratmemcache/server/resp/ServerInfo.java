@@ -1,13 +1,18 @@
 package org.ratmemcache.server.resp;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.core.DatabaseSize;
 import org.ratmemcache.protocol.resp.RespRequest;
 
 /**
@@ -35,12 +40,12 @@ final class ServerInfo {
         sections.put("replication", view -> Map.of("role", "master", "connected_slaves", 0));
         sections.put("cpu", view -> Map.of()); // the JVM tells the process's CPU time, not its user and system parts
         sections.put("cluster", view -> Map.of("cluster_enabled", 0));
-        sections.put("keyspace", view -> Map.of());
+        sections.put("keyspace", view -> Map.of()); // filled in by report(), from the databases' sizes
     }
 
     /** The report INFO's arguments ask for: the default sections, all, everything, or those named. */
-    String report(RespRequest args) {
-        java.util.Set<String> wanted = new java.util.HashSet<>();
+    CompletableFuture<String> report(RespRequest args) {
+        Set<String> wanted = new HashSet<>();
         if (args.argc() == 1) {
             wanted.addAll(DEFAULT);
         }
@@ -52,19 +57,41 @@ final class ServerInfo {
                 default -> wanted.add(name);
             }
         }
-        CacheView view = context.server().view();
-        StringBuilder text = new StringBuilder();
-        sections.forEach((name, figures) -> {
-            if (!wanted.contains(name)) {
-                return;
-            }
-            if (!text.isEmpty()) {
-                text.append("\r\n");
-            }
-            text.append("# ").append(Character.toUpperCase(name.charAt(0))).append(name.substring(1)).append("\r\n");
-            figures.apply(view).forEach((field, value) -> text.append(field).append(':').append(value).append("\r\n"));
+        CompletableFuture<Map<String, Object>> keyspace = wanted.contains("keyspace") ? keyspace() : CompletableFuture.completedFuture(Map.of());
+        return keyspace.thenApply(databases -> {
+            CacheView view = context.server().view();
+            StringBuilder text = new StringBuilder();
+            sections.forEach((name, figures) -> {
+                if (!wanted.contains(name)) {
+                    return;
+                }
+                if (!text.isEmpty()) {
+                    text.append("\r\n");
+                }
+                text.append("# ").append(Character.toUpperCase(name.charAt(0))).append(name.substring(1)).append("\r\n");
+                (name.equals("keyspace") ? databases : figures.apply(view))
+                        .forEach((field, value) -> text.append(field).append(':').append(value).append("\r\n"));
+            });
+            return text.toString();
         });
-        return text.toString();
+    }
+
+    /** {@code dbN:keys=...,expires=...,avg_ttl=0} for each database that holds keys, counted in every tier. */
+    private CompletableFuture<Map<String, Object>> keyspace() {
+        List<CompletableFuture<DatabaseSize>> sizes = new ArrayList<>();
+        for (int database = 0; database < context.databases(); database++) {
+            sizes.add(context.cache().size(database));
+        }
+        return CompletableFuture.allOf(sizes.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Object> lines = new LinkedHashMap<>();
+            for (int database = 0; database < sizes.size(); database++) {
+                DatabaseSize size = sizes.get(database).join();
+                if (size.keys() > 0) {
+                    lines.put("db" + database, "keys=" + size.keys() + ",expires=" + size.expiring() + ",avg_ttl=0");
+                }
+            }
+            return lines;
+        });
     }
 
     private Map<String, Object> server(CacheView view) {

@@ -192,6 +192,16 @@ final class KeyDirectory implements AutoCloseable {
         overflow.values().forEach(action);
     }
 
+    /** {@link #forEach} for a reader on any thread: under the read lock, so {@code action} must be quick and do no I/O. */
+    void forEachShared(Consumer<Entry> action) {
+        long stamp = lock.readLock();
+        try {
+            forEach(action);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     long size() {
         return used + overflow.size();
     }

@@ -12,14 +12,17 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.ratmemcache.core.DatabaseSize;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyScan;
 import org.ratmemcache.core.disk.DataDirs;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
 import org.ratmemcache.core.disk.FlushLimits;
+import org.ratmemcache.core.disk.LowestPositions;
 import org.ratmemcache.core.disk.PersistedState;
 import org.ratmemcache.core.disk.Prior;
 import org.ratmemcache.core.disk.Removals;
@@ -185,6 +188,127 @@ public final class LogTier implements DiskTier {
     }
 
     /** The entry under {@code key}'s hash, or among the collisions: the key's, if it has one. */
+    // ---- Redis's keyspace: scans and counts over the directory
+
+    @Override
+    public ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        LowestPositions<KeyDirectory.Entry> page = new LowestPositions<>(cursor, count);
+        List<KeyDirectory.Entry> uncertain = new ArrayList<>();
+        directory.forEachShared(entry -> {
+            if (entry.database() == database && KeyScan.after(entry.hash(), cursor)) {
+                switch (liveness(entry, nowMillis, flushed)) {
+                    case LIVE -> page.offer(entry.hash(), entry);
+                    case UNCERTAIN -> uncertain.add(entry);
+                    case DEAD -> { }
+                }
+            }
+        });
+        try {
+            for (KeyDirectory.Entry entry : uncertain) {
+                if (exactExpiry(entry, nowMillis) >= 0) {
+                    page.offer(entry.hash(), entry);
+                }
+            }
+            List<Key> keys = new ArrayList<>();
+            for (KeyDirectory.Entry entry : page.lowest()) {
+                Key key = keyOfLive(entry);
+                if (key != null) {
+                    keys.add(key);
+                }
+            }
+            return new ScannedKeys(keys, page.more());
+        } catch (IOException e) {
+            throw new DiskTierException("a scan of the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        long[] counts = new long[2];
+        List<KeyDirectory.Entry> uncertain = new ArrayList<>();
+        directory.forEachShared(entry -> {
+            if (entry.database() == database) {
+                switch (liveness(entry, nowMillis, flushed)) {
+                    case LIVE -> {
+                        counts[0]++;
+                        counts[1] += entry.expiresAt() != 0 ? 1 : 0;
+                    }
+                    case UNCERTAIN -> uncertain.add(entry);
+                    case DEAD -> { }
+                }
+            }
+        });
+        try {
+            for (KeyDirectory.Entry entry : uncertain) {
+                if (exactExpiry(entry, nowMillis) >= 0) {
+                    counts[0]++;
+                    counts[1]++;
+                }
+            }
+        } catch (IOException e) {
+            throw new DiskTierException("a count in the L2 log in " + dataDir + " failed: " + e, e);
+        }
+        return new DatabaseSize(counts[0], counts[1]);
+    }
+
+    @Override
+    public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        KeyDirectory.Entry entry = entryOf(key);
+        if (entry == null || entry.database() != key.database()) {
+            return -1;
+        }
+        try {
+            return switch (liveness(entry, nowMillis, flushed)) {
+                case LIVE -> entry.expiresAt() == 0 ? 0 : exactExpiry(entry, nowMillis);
+                case UNCERTAIN -> exactExpiry(entry, nowMillis);
+                case DEAD -> -1;
+            };
+        } catch (IOException e) {
+            throw new DiskTierException("a read of " + key + " in the L2 log in " + dataDir + " failed: " + e, e);
+        }
+    }
+
+    private enum Liveness { LIVE, DEAD, UNCERTAIN }
+
+    /**
+     * Whether an entry's record is live, from the entry alone where it can tell: its expiry is kept
+     * to the second, rounded up, so within the second before it the record must be read.
+     */
+    private static Liveness liveness(KeyDirectory.Entry entry, long nowMillis, FlushLimits flushed) {
+        if (entry.version() <= flushed.of(entry.database()) || entry.expiresAt() != 0 && entry.expiresAt() <= nowMillis) {
+            return Liveness.DEAD;
+        }
+        return entry.expiresAt() != 0 && entry.expiresAt() - 1000 < nowMillis ? Liveness.UNCERTAIN : Liveness.LIVE;
+    }
+
+    /** The expiry of the entry's record, read from it, or -1 if it has passed (or the record has gone). */
+    private long exactExpiry(KeyDirectory.Entry entry, long nowMillis) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                long expiresAt = headAt(entry.location(), entry.length()).expiresAt();
+                return expiresAt != 0 && expiresAt <= nowMillis ? -1 : expiresAt;
+            } catch (Log.Gone compacted) {
+                entry = directory.primary(entry.hash());
+                if (entry == null) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The key of a live entry, read from its record's head; null if it has gone meanwhile. */
+    private Key keyOfLive(KeyDirectory.Entry entry) throws IOException {
+        for (int attempt = 0; attempt < 3 && entry != null; attempt++) {
+            try {
+                return headAt(entry.location(), entry.length()).key();
+            } catch (Log.Gone compacted) {
+                entry = directory.primary(entry.hash()); // moved to the head by compaction: look again
+            }
+        }
+        return null;
+    }
+
     private KeyDirectory.Entry entryOf(Key key) {
         KeyDirectory.Entry collided = directory.overflow(key);
         return collided != null ? collided : directory.primary(key.hash64());

@@ -16,13 +16,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.DatabaseSize;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.KeyScan;
 import org.ratmemcache.core.disk.DataDirs;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTier;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
 import org.ratmemcache.core.disk.FlushLimits;
+import org.ratmemcache.core.disk.LowestPositions;
 import org.ratmemcache.core.disk.PersistedState;
 import org.ratmemcache.core.disk.Removals;
 import org.rocksdb.ReadOptions;
@@ -140,6 +143,53 @@ public final class RocksDbTier implements DiskTier {
             byte[] record = open.db.get(open.items, readOptions, key.array(), key.offset(), key.length());
             return record == null ? null : RecordFormat.decode(key.toStored(), record);
         });
+    }
+
+    // ---- Redis's keyspace: every record is of database 0 here, and each scan or count reads them all
+
+    @Override
+    public ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        LowestPositions<Key> page = new LowestPositions<>(cursor, count);
+        forEachLive(database, nowMillis, flushed, item -> page.offer(KeyScan.position(item.key()), item.key()));
+        return new ScannedKeys(page.lowest(), page.more());
+    }
+
+    @Override
+    public DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        long[] counts = new long[2];
+        forEachLive(database, nowMillis, flushed, item -> {
+            counts[0]++;
+            counts[1] += item.expiresAt() != 0 ? 1 : 0;
+        });
+        return new DatabaseSize(counts[0], counts[1]);
+    }
+
+    @Override
+    public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
+        DiskItem item = key.database() == 0 ? read(key) : null;
+        return item == null || !live(item, nowMillis, flushed) ? -1 : item.expiresAt();
+    }
+
+    private void forEachLive(int db, long nowMillis, FlushLimits flushed, java.util.function.Consumer<DiskItem> action)
+            throws DiskTierException {
+        if (db != 0) {
+            return;
+        }
+        database.inside("a keyspace pass", open -> {
+            try (RocksIterator items = open.db.newIterator(open.items, readOptions)) {
+                for (items.seekToFirst(); items.isValid(); items.next()) {
+                    DiskItem item = RecordFormat.decode(Key.of(items.key()), items.value());
+                    if (live(item, nowMillis, flushed)) {
+                        action.accept(item);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean live(DiskItem item, long nowMillis, FlushLimits flushed) {
+        return item.version() > flushed.of(0) && !org.ratmemcache.core.Expiry.isExpired(item.expiresAt(), nowMillis);
     }
 
     @Override

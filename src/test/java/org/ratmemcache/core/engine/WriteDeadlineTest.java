@@ -175,6 +175,21 @@ class WriteDeadlineTest {
         }
 
         @Override
+        public ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) throws DiskTierException {
+            return tier.scan(database, cursor, count, nowMillis, flushed);
+        }
+
+        @Override
+        public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
+            return tier.size(database, nowMillis, flushed);
+        }
+
+        @Override
+        public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
+            return tier.liveExpiry(key, nowMillis, flushed);
+        }
+
+        @Override
         public long dataBytes() {
             return tier.dataBytes();
         }
