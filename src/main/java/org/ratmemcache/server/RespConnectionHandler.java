@@ -20,6 +20,8 @@ import org.ratmemcache.server.resp.RespSession;
  */
 final class RespConnectionHandler extends ConnectionHandler implements RespConnection {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RespConnectionHandler.class);
+
     private final RedisCommands redis;
     private final RespSession session;
     private final RespRequest request;
@@ -47,7 +49,13 @@ final class RespConnectionHandler extends ConnectionHandler implements RespConne
             closeAfterReplies();
             return;
         }
-        redis.execute(request, this);
+        try {
+            redis.execute(request, this);
+        } catch (RuntimeException bug) {
+            // a command's own failure, not the client's: say so, and keep the connection
+            LOG.errorf(bug, "connection %d: a Redis command failed", id());
+            RespReplies.error(out(), "ERR internal error: " + bug);
+        }
     }
 
     @Override

@@ -23,7 +23,14 @@ final class StartupSummary {
                 .append(server.tlsProvider().map(provider -> ", TLS (" + provider + ")").orElse(""))
                 .append(", ").append(settings.ioThreads()).append(" io threads, ")
                 .append(settings.maxConnections()).append(" connections, items up to ")
-                .append(size(config.server().itemSizeMax())).append("]; L1 ")
+                .append(size(config.server().itemSizeMax())).append(']');
+        settings.resp().ifPresent(resp -> line.append("; Redis (RESP2, RESP3) on ")
+                .append(server.respAddresses().stream().map(address -> address.getAddress().getHostAddress() + ":" + address.getPort())
+                        .collect(Collectors.joining(", ")))
+                .append(" [").append(resp.settings().databases()).append(" databases")
+                .append(resp.settings().requiresAuthentication() ? ", authentication" : resp.settings().protectedMode() ? ", protected mode" : "")
+                .append(']'));
+        line.append("; L1 ")
                 .append(size(l1.maxMemory())).append(' ').append(l1.eviction().name().toLowerCase());
         l1.maxEntries().ifPresent(entries -> line.append(" max ").append(entries).append(" items"));
         line.append(config.compression().enabled() ? ", lz4 from " + size(config.compression().threshold()) : ", no compression");

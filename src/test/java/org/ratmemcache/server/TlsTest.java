@@ -219,6 +219,20 @@ class TlsTest {
         return new Result(process.exitValue(), output);
     }
 
+    @Test
+    void theRespPortServesTlsWithTheSameCertificates() throws Exception {
+        TestCertificates ca = TestCertificates.newCa(dir);
+        TestCertificates.Issued server = ca.server(dir, "server");
+        ServerSettings settings = RunningServer.withResp(new ServerSettings(List.of(new ListenAddress.Tcp("127.0.0.1", 0)), 2, 1024,
+                Duration.ZERO, RunningServer.VERSION, true), org.ratmemcache.server.resp.RespSettings.defaults())
+                .withTls(tls(server, Optional.empty(), TlsSettings.Verify.NONE));
+        try (RunningServer running = RunningServer.start(settings);
+                SSLSocket socket = connect(ca.clientContext(null), running.respPort())) {
+            assertThat(exchange(socket, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\nGET k\r\n", "hello\r\n"))
+                    .isEqualTo("+OK\r\n$5\r\nhello\r\n");
+        }
+    }
+
     private static SSLSocket connect(SSLContext context, int port) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
         socket.setSoTimeout(10_000);

@@ -1,60 +1,87 @@
 package org.ratmemcache.server.resp;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Redis's glob-style patterns ({@code stringmatchlen}): {@code *}, {@code ?}, {@code [...]} with
- * ranges and {@code ^} negation, and {@code \} escaping the next character; matched byte for byte.
+ * Redis's glob-style patterns ({@code stringmatchlen}), matched byte for byte as Redis 7.0 does:
+ * {@code *}, {@code ?}, {@code [...]} with ranges and {@code ^}, {@code \} escaping the next
+ * byte. Like Redis, it gives up on a {@code *} once the rest of the pattern has failed from
+ * every later place in the text (so {@code a*a*a*...b} is not exponential), and past 1000 nested
+ * stars.
  */
 final class Glob {
 
-    private Glob() {
+    private static final int MAX_NESTING = 1000;
+
+    private final byte[] pattern;
+    private final byte[] text;
+    private final boolean noCase;
+    /** Redis's skipLongerMatches: the rest of the pattern matched nowhere in the rest of the text. */
+    private boolean hopeless;
+
+    private Glob(byte[] pattern, byte[] text, boolean noCase) {
+        this.pattern = pattern;
+        this.text = text;
+        this.noCase = noCase;
     }
 
     static boolean matches(String pattern, String text, boolean noCase) {
-        return matches(pattern.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0,
-                text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, noCase);
+        return matches(pattern.getBytes(StandardCharsets.ISO_8859_1), text.getBytes(StandardCharsets.ISO_8859_1), noCase);
     }
 
-    /** Whether {@code text} from {@code t} matches {@code pattern} from {@code p}. */
-    static boolean matches(byte[] pattern, int p, byte[] text, int t, boolean noCase) {
-        while (p < pattern.length && t <= text.length) {
-            switch (pattern[p]) {
+    static boolean matches(byte[] pattern, byte[] text, boolean noCase) {
+        return new Glob(pattern, text, noCase).match(0, 0, 0);
+    }
+
+    /** The pattern's byte at {@code p}, or 0 past its end (Redis reads a NUL-terminated string there). */
+    private int p(int p) {
+        return p < pattern.length ? pattern[p] & 0xff : 0;
+    }
+
+    private boolean match(int p, int t, int nesting) {
+        if (nesting > MAX_NESTING) {
+            return false;
+        }
+        while (p < pattern.length && t < text.length) {
+            switch (p(p)) {
                 case '*' -> {
-                    while (p + 1 < pattern.length && pattern[p + 1] == '*') {
+                    while (p < pattern.length && p(p + 1) == '*') {
                         p++;
                     }
-                    if (p + 1 == pattern.length) {
+                    if (p == pattern.length - 1) {
                         return true;
                     }
-                    for (int from = t; from <= text.length; from++) {
-                        if (matches(pattern, p + 1, text, from, noCase)) {
+                    for (; t < text.length; t++) {
+                        if (match(p + 1, t, nesting + 1)) {
                             return true;
                         }
+                        if (hopeless) {
+                            return false;
+                        }
                     }
+                    hopeless = true;
                     return false;
                 }
-                case '?' -> {
-                    if (t == text.length) {
-                        return false;
-                    }
-                    t++;
-                }
+                case '?' -> t++;
                 case '[' -> {
-                    if (t == text.length) {
-                        return false;
-                    }
                     p++;
-                    boolean not = p < pattern.length && pattern[p] == '^';
+                    boolean not = p(p) == '^';
                     if (not) {
                         p++;
                     }
                     boolean match = false;
-                    while (p < pattern.length && pattern[p] != ']') {
-                        if (pattern[p] == '\\' && p + 2 < pattern.length) {
+                    while (true) {
+                        if (p(p) == '\\' && pattern.length - p >= 2) {
                             p++;
-                            match |= same(pattern[p], text[t], noCase);
-                        } else if (p + 2 < pattern.length && pattern[p + 1] == '-') {
-                            int start = pattern[p] & 0xff;
-                            int end = pattern[p + 2] & 0xff;
+                            match |= p(p) == (text[t] & 0xff);
+                        } else if (p(p) == ']') {
+                            break;
+                        } else if (p >= pattern.length) {
+                            p--;
+                            break;
+                        } else if (pattern.length - p >= 3 && p(p + 1) == '-') {
+                            int start = p(p);
+                            int end = p(p + 2);
                             int c = text[t] & 0xff;
                             if (start > end) {
                                 int swap = start;
@@ -62,19 +89,16 @@ final class Glob {
                                 end = swap;
                             }
                             if (noCase) {
-                                start = Character.toLowerCase(start);
-                                end = Character.toLowerCase(end);
-                                c = Character.toLowerCase(c);
+                                start = lower(start);
+                                end = lower(end);
+                                c = lower(c);
                             }
                             p += 2;
                             match |= c >= start && c <= end;
                         } else {
-                            match |= same(pattern[p], text[t], noCase);
+                            match |= same(p(p), text[t] & 0xff);
                         }
                         p++;
-                    }
-                    if (p == pattern.length) {
-                        p--; // an unclosed class: Redis treats the end as its close
                     }
                     if (not) {
                         match = !match;
@@ -84,28 +108,33 @@ final class Glob {
                     }
                     t++;
                 }
-                case '\\' -> {
-                    if (p + 1 < pattern.length) {
+                default -> {
+                    if (p(p) == '\\' && pattern.length - p >= 2) {
                         p++;
                     }
-                    if (t == text.length || !same(pattern[p], text[t], noCase)) {
-                        return false;
-                    }
-                    t++;
-                }
-                default -> {
-                    if (t == text.length || !same(pattern[p], text[t], noCase)) {
+                    if (!same(p(p), text[t] & 0xff)) {
                         return false;
                     }
                     t++;
                 }
             }
             p++;
+            if (t == text.length) {
+                while (p(p) == '*') {
+                    p++;
+                }
+                break;
+            }
         }
-        return p == pattern.length && t == text.length;
+        return p >= pattern.length && t == text.length;
     }
 
-    private static boolean same(byte a, byte b, boolean noCase) {
-        return a == b || noCase && Character.toLowerCase(a & 0xff) == Character.toLowerCase(b & 0xff);
+    private boolean same(int a, int b) {
+        return a == b || noCase && lower(a) == lower(b);
+    }
+
+    /** C's tolower, in the C locale. */
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 }

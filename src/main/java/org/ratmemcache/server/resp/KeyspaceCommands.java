@@ -117,7 +117,7 @@ final class KeyspaceCommands {
     }
 
     private static boolean matches(byte[] pattern, Key key) {
-        return pattern.length == 1 && pattern[0] == '*' || Glob.matches(pattern, 0, key.toBytes(), 0, false);
+        return pattern.length == 1 && pattern[0] == '*' || Glob.matches(pattern, key.toBytes(), false);
     }
 
     /** Redis's parseScanCursorOrReply: C's strtoul over the whole argument; null when it is no cursor. */

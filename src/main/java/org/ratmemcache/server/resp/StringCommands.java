@@ -376,8 +376,12 @@ final class StringCommands {
             return;
         }
         int flags = item == null ? 0 : item.flags();
+        if (offset > c.context.itemSizeMax()) { // before the sum, which could overflow
+            c.error(Errors.TOO_LARGE);
+            return;
+        }
         long total = Math.max(offset + length, item == null ? 0 : item.valueLength());
-        if (offset + length > Integer.MAX_VALUE || !c.fits(0, flags, total)) {
+        if (!c.fits(0, flags, total)) {
             c.error(Errors.TOO_LARGE);
             return;
         }
