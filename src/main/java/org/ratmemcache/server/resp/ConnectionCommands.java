@@ -171,7 +171,7 @@ final class ConnectionCommands {
                 }
                 j += 2;
             } else if (args.is(j, SETNAME) && more >= 1) {
-                if (!setName(args.string(j + 1), out, session, "Client names")) {
+                if (!setName(args.string(j + 1), out, session)) {
                     return;
                 }
                 j++;
@@ -206,15 +206,15 @@ final class ConnectionCommands {
     }
 
     private static void setName(RespRequest args, ByteBuf out, RespSession session) {
-        if (setName(args.string(2), out, session, "Client names")) {
+        if (setName(args.string(2), out, session)) {
             RespReplies.raw(out, RespReplies.OK);
         }
     }
 
     /** Sets the name if it holds only printable ASCII without spaces (empty clears it); else replies why not. */
-    private static boolean setName(String name, ByteBuf out, RespSession session, String what) {
+    private static boolean setName(String name, ByteBuf out, RespSession session) {
         if (!printable(name)) {
-            RespReplies.error(out, "ERR " + what + " cannot contain spaces, newlines or special characters.");
+            RespReplies.error(out, "ERR Client names cannot contain spaces, newlines or special characters.");
             return false;
         }
         session.name = name;

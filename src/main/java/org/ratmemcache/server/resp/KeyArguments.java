@@ -15,7 +15,7 @@ final class KeyArguments {
     private KeyArguments() {
     }
 
-    /** The sign a key argument was too long for the cache: its length, as {@link #invalidKey} finds it. */
+    /** The first key argument the cache cannot hold (longer than {@link Key#LONGEST}, or skipped as too long), or -1. */
     static int invalidKey(RedisCommand command, RespRequest args) {
         for (int i : positions(command, args)) {
             if (args.oversized(i) || args.length(i) > Key.LONGEST) {
