@@ -1,9 +1,16 @@
 package org.ratmemcache.server;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreMode;
+import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.protocol.Parsed;
+import org.ratmemcache.protocol.RequestValue;
 import org.ratmemcache.protocol.resp.RespLimits;
 import org.ratmemcache.protocol.resp.RespParser;
 import org.ratmemcache.protocol.resp.RespReplies;
@@ -26,6 +33,9 @@ final class RespConnectionHandler extends ConnectionHandler implements RespConne
     private final RespSession session;
     private final RespRequest request;
     private final RespParser parser;
+    /** Where a plain SET's value goes, straight from the request into item memory, as memcached's stores. */
+    private final ValueRoom room;
+    private final RequestValue value = new RequestValue();
 
     RespConnectionHandler(long id, Commands commands, ServerStats serverStats, RedisCommands redis, RespSession session,
             ByteBufAllocator allocator) {
@@ -34,6 +44,40 @@ final class RespConnectionHandler extends ConnectionHandler implements RespConne
         this.session = session;
         this.request = new RespRequest(allocator);
         this.parser = new RespParser(request, RespLimits.forItemSize(commands.itemSizeMax()));
+        this.room = new ValueRoom(commands, NO_STREAMING);
+    }
+
+    /** RESP values are read whole into the request before they are stored: none streams. */
+    private static final ValueRoom.Announced NO_STREAMING = new ValueRoom.Announced() {
+        @Override
+        public boolean storesValue() {
+            return false;
+        }
+
+        @Override
+        public Key key() {
+            return null;
+        }
+
+        @Override
+        public int flags() {
+            return 0;
+        }
+
+        @Override
+        public long expiresAt() {
+            return 0;
+        }
+    };
+
+    @Override
+    public CompletableFuture<StoreResult> set(Key key, long expiresAt, RespRequest request, int argument) {
+        value.whole(request.arena(), request.index(argument), request.length(argument));
+        try {
+            return room.store(StoreMode.SET, key, 0, expiresAt, value, 0, Cache.NEXT_CAS, Cache.NO_ITEM_WANTED);
+        } finally {
+            value.clear();
+        }
     }
 
     @Override

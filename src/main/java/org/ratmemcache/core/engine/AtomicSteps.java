@@ -34,7 +34,13 @@ final class AtomicSteps {
         this.itemSizeMax = itemSizeMax;
     }
 
+    /** One key's slots: its only position is its first. */
+    private static final int[] ONE = {0};
+
     <T> CompletableFuture<T> run(List<Key> keys, Atomic<T> step) {
+        if (keys.size() == 1) {
+            return run(List.of(keys.getFirst().toStored()), ONE, step);
+        }
         List<Key> distinct = new ArrayList<>(keys.size());
         Map<Key, Integer> positions = new HashMap<>();
         int[] slot = new int[keys.size()];
@@ -49,6 +55,11 @@ final class AtomicSteps {
             }
             slot[i] = at;
         }
+        return run(distinct, slot, step);
+    }
+
+    /** {@code step} on {@code distinct} keys, position i of the step being key {@code slot[i]}. */
+    private <T> CompletableFuture<T> run(List<Key> distinct, int[] slot, Atomic<T> step) {
         return locks.runAll(distinct, Access.CHANGE, (current, now) -> {
             Step view = new Step(distinct, slot, current, now);
             T answer = step.run(view);

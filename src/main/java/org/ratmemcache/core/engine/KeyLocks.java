@@ -191,10 +191,10 @@ final class KeyLocks {
                         + failure.getMessage(), failure));
             }
         }
-        int[] order = keys.stream().mapToInt(key -> stripes.indexOf(key.hash64())).distinct().sorted().toArray();
+        int[] order = stripeOrder(keys);
         return locked(order, 0, () -> {
             long now = clock.millis();
-            if (keys.stream().noneMatch(l2::isBusy)) {
+            if (noneBusy(keys)) {
                 Item[] current = new Item[keys.size()];
                 boolean known = true;
                 for (int i = 0; i < current.length && known; i++) {
@@ -256,6 +256,23 @@ final class KeyLocks {
                 wasRead[i] = true;
             }
         }
+    }
+
+    /** The keys' stripe numbers, each once, ascending: the order to take them in. */
+    private int[] stripeOrder(List<Key> keys) {
+        if (keys.size() == 1) {
+            return new int[] {stripes.indexOf(keys.getFirst().hash64())};
+        }
+        return keys.stream().mapToInt(key -> stripes.indexOf(key.hash64())).distinct().sorted().toArray();
+    }
+
+    private boolean noneBusy(List<Key> keys) {
+        for (Key key : keys) {
+            if (l2.isBusy(key)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code item}, held alongside others: a view of memory of its own (the thread's views are re-pointed by its next lookup). */

@@ -34,11 +34,13 @@ public final class RedisCommands {
     private final RespContext context;
     private final ConnectionCommands connection;
     private final ServerCommands server;
+    private final FastPaths fast;
 
     public RedisCommands(RespContext context) {
         this.context = context;
         this.connection = new ConnectionCommands(context);
         this.server = new ServerCommands(context);
+        this.fast = new FastPaths(context.cache());
     }
 
     public RespContext context() {
@@ -93,7 +95,11 @@ public final class RedisCommands {
                 session.watched.clear();
                 RespReplies.raw(conn.out(), RespReplies.OK);
             }
+            case GET -> fast.get(request, conn);
             default -> {
+                if (command == RedisCommand.SET && fast.set(request, conn)) {
+                    return;
+                }
                 if (command.keys != RedisCommand.Keys.NONE) {
                     runOnKeys(command, request.copy(), conn);
                 } else if (!connection.run(command, request, conn)) {
@@ -312,6 +318,11 @@ public final class RedisCommands {
         @Override
         public boolean insideExec() {
             return true;
+        }
+
+        @Override
+        public CompletableFuture<org.ratmemcache.core.StoreResult> set(Key key, long expiresAt, RespRequest request, int argument) {
+            return connection.set(key, expiresAt, request, argument);
         }
     }
 }

@@ -5,6 +5,10 @@ import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 
+import org.ratmemcache.core.Key;
+import org.ratmemcache.core.StoreResult;
+import org.ratmemcache.protocol.resp.RespRequest;
+
 /**
  * What the Redis command layer needs from its connection: where replies go, how to answer once a
  * step of the cache completes, how to hang up, and the connection's session. The server's RESP
@@ -28,6 +32,12 @@ public interface RespConnection {
     void closeNow();
 
     RespSession session();
+
+    /**
+     * A plain SET: stores argument {@code argument} of {@code request} under {@code key} with client
+     * flags 0, copied once, straight into item memory, as memcached's stores are.
+     */
+    CompletableFuture<StoreResult> set(Key key, long expiresAt, RespRequest request, int argument);
 
     /** Whether this runs a command inside EXEC, where nothing may wait: WAIT answers at once, as in Redis. */
     default boolean insideExec() {

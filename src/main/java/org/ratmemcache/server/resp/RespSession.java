@@ -31,6 +31,9 @@ public final class RespSession {
     List<Queued> queued;
     /** Whether a command was refused while queueing: EXEC then discards the transaction. */
     boolean transactionFailed;
+    /** The key of the command at hand, over {@link #keyBytes}: reused, so that GET and SET allocate none. */
+    final Key lookup = Key.lookup();
+    byte[] keyBytes = new byte[64];
     /** Each watched key's CAS when WATCH read it (0: no item), in the order watched. */
     final Map<Key, Long> watched = new LinkedHashMap<>();
 
