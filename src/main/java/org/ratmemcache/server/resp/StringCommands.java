@@ -10,8 +10,8 @@ import org.ratmemcache.protocol.resp.RespReplies;
 /**
  * Redis's string commands, each as Redis 7.0.15 has it: its options, the order it checks them in,
  * its errors and its replies. Each runs inside a step of the cache, on the items of its keys.
- * A Redis write stores client flags 0 for a new value and keeps an existing item's flags where
- * Redis keeps the value's other attributes (its TTL): INCR, APPEND, SETRANGE, SET KEEPTTL.
+ * A whole new value (SET and its kin, GETSET, MSET) is stored with client flags 0; a value changed
+ * in place (INCR and its kin, INCRBYFLOAT, APPEND, SETRANGE) keeps the item's flags and expiry.
  */
 final class StringCommands {
 
