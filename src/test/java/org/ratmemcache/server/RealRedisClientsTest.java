@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,26 @@ class RealRedisClientsTest {
 
     @Test
     void debiansPythonRedis() throws Exception {
-        String script = String.join("\n",
+        Result result = run(List.of(tool("/usr/bin/python3", "python3"), "-c", pythonScript("4."), Integer.toString(server.respPort())));
+        assertThat(result.output()).as("python3-redis (apt-get install python3-redis)").isEqualTo("ok\n");
+    }
+
+    /** redis-py 8, which says HELLO 3 and does not fall back to RESP2: from a virtual environment .ci/run makes. */
+    @Test
+    void redisPy8OverResp3() throws Exception {
+        String python = System.getenv().getOrDefault("REDIS_PY8_PYTHON", "target/redis-py8/bin/python");
+        assertThat(Path.of(python)).as("a Python with redis-py 8: python3 -m venv target/redis-py8 && target/redis-py8/bin/pip install "
+                + "'redis>=8' (.ci/run makes one and sets REDIS_PY8_PYTHON)").isExecutable();
+        Result result = run(List.of(python, "-c", pythonScript("8.") + "\nassert 'resp=3' in str(r.client_info()) or r.client_info()['resp'] == '3'",
+                Integer.toString(server.respPort())));
+        assertThat(result.output()).isEqualTo("ok\n");
+    }
+
+    /** An application's cache operations in redis-py of version {@code major}, printing ok when every one answered as it should. */
+    private static String pythonScript(String major) {
+        return String.join("\n",
                 "import sys, redis",
-                "assert redis.__version__.startswith('4.'), redis.__version__",
+                "assert redis.__version__.startswith('" + major + "'), redis.__version__",
                 "r = redis.Redis.from_url('redis://127.0.0.1:%s/1' % sys.argv[1], decode_responses=True)",
                 "r.set('session:1', 'alice', ex=60)",
                 "assert r.get('session:1') == 'alice'",
@@ -59,8 +77,6 @@ class RealRedisClientsTest {
                 "assert r.dbsize() == 3",
                 "assert redis.Redis.from_url('redis://127.0.0.1:%s/0' % sys.argv[1]).dbsize() == 0",
                 "print('ok')");
-        Result result = run(List.of(tool("/usr/bin/python3", "python3"), "-c", script, Integer.toString(server.respPort())));
-        assertThat(result.output()).as("python3-redis (apt-get install python3-redis)").isEqualTo("ok\n");
     }
 
     @Test

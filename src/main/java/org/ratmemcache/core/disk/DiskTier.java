@@ -37,14 +37,14 @@ public interface DiskTier extends AutoCloseable {
     record ScannedKeys(List<Key> keys, boolean more) {
     }
 
-    /** How many live records of {@code database} the tier holds, and how many of those expire. */
-    org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException;
-
     /**
-     * The expiry of {@code key}'s live record ({@link org.ratmemcache.core.Expiry#NEVER} for none),
-     * or -1 when the tier holds no live record of it: from the tier's index where it has one.
+     * How many live records of {@code database} the tier holds, and how many of those expire,
+     * leaving out the keys in {@code decidedElsewhere} (those with a change still waiting for the
+     * disk, which decides them): read at one moment of the tier, so that a change written
+     * meanwhile is counted either here or by the caller, never by both or neither.
      */
-    long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException;
+    org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere)
+            throws DiskTierException;
 
     /** Without I/O: {@code false} when the key is certainly absent (a Bloom filter, the memtable). */
     boolean mayContain(Key key);

@@ -118,13 +118,9 @@ final class DiskL2 implements L2, CacheView.DiskFigures {
     }
 
     @Override
-    public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
-        return disk.size(database, nowMillis, flushed);
-    }
-
-    @Override
-    public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
-        return disk.liveExpiry(key, nowMillis, flushed);
+    public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere)
+            throws DiskTierException {
+        return disk.size(database, nowMillis, flushed, decidedElsewhere);
     }
 
     @Override

@@ -25,9 +25,9 @@ import org.ratmemcache.core.disk.LowestPositions;
  * one, memory holds every key. Keys come in scan-position order ({@link KeyScan}), so a page ends
  * at the last disk key it took, and the next starts after it.
  *
- * <p>Counts read the waiting changes first and the disk after, so a change written meanwhile is
- * seen in one or both places, never in neither; under a steady stream of writes a count can be
- * off by the few changes a batch wrote between the two reads, and when the writes stop it is exact.
+ * <p>A count takes the waiting changes first, then has the disk count its keys but those, at one
+ * moment of its own: a change written meanwhile is counted once, by the disk or by the waiting
+ * change that decides its key.
  */
 final class Keyspace {
 
@@ -119,14 +119,11 @@ final class Keyspace {
 
     private DatabaseSize sizeWithDisk(int database, long now) throws DiskTierException {
         Map<Key, Item> waiting = waiting(database);
-        FlushLimits flushed = state.flushLimits();
-        DatabaseSize size = tiers.l2().size(database, now, flushed);
-        for (Map.Entry<Key, Item> change : waiting.entrySet()) {
-            Item item = change.getValue();
-            boolean live = item != null && !state.isDead(item, now);
-            long onDisk = tiers.l2().liveExpiry(change.getKey(), now, flushed);
-            size = size.plus((live ? 1 : 0) - (onDisk >= 0 ? 1 : 0),
-                    (live && item.expiresAt() != 0 ? 1 : 0) - (onDisk > 0 ? 1 : 0));
+        DatabaseSize size = tiers.l2().size(database, now, state.flushLimits(), waiting.keySet());
+        for (Item item : waiting.values()) {
+            if (item != null && !state.isDead(item, now)) {
+                size = size.plus(1, item.expiresAt() != 0 ? 1 : 0);
+            }
         }
         return size;
     }

@@ -57,10 +57,8 @@ interface L2 {
     DiskTier.ScannedKeys scan(int database, long cursor, int count, long nowMillis, FlushLimits flushed) throws DiskTierException;
 
     /** The disk tier's {@link DiskTier#size}; on a disk thread. */
-    org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException;
-
-    /** The disk tier's {@link DiskTier#liveExpiry}; on a disk thread. */
-    long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException;
+    org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere)
+            throws DiskTierException;
 
     /** Runs {@code task} on a disk thread, or at once when there is no disk: for inspections. */
     <T> CompletableFuture<T> inspect(DiskTask<T> task);
@@ -179,13 +177,8 @@ interface L2 {
         }
 
         @Override
-        public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) {
+        public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere) {
             return org.ratmemcache.core.DatabaseSize.EMPTY;
-        }
-
-        @Override
-        public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) {
-            return -1;
         }
 
         @Override

@@ -194,12 +194,29 @@ final class KeyDirectory implements AutoCloseable {
 
     /** {@link #forEach} for a reader on any thread: under the read lock, so {@code action} must be quick and do no I/O. */
     void forEachShared(Consumer<Entry> action) {
+        readLocked(() -> {
+            forEach(action);
+            return null;
+        });
+    }
+
+    /**
+     * {@code body} under the read lock, for a reader that needs one moment of the directory:
+     * inside it, {@link #forEach} and {@link #entryOf} read without locking again.
+     */
+    <T> T readLocked(java.util.function.Supplier<T> body) {
         long stamp = lock.readLock();
         try {
-            forEach(action);
+            return body.get();
         } finally {
             lock.unlockRead(stamp);
         }
+    }
+
+    /** The entry of {@code key}: among the collisions, else under its hash (whichever key that is); no lock of its own. */
+    Entry entryOf(Key key) {
+        Entry collided = overflow.isEmpty() ? null : overflow.get(key);
+        return collided != null ? collided : entryAt(find(slotHash(key.hash64())));
     }
 
     long size() {

@@ -223,20 +223,24 @@ public final class LogTier implements DiskTier {
     }
 
     @Override
-    public DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
+    public DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere)
+            throws DiskTierException {
         long[] counts = new long[2];
         List<KeyDirectory.Entry> uncertain = new ArrayList<>();
-        directory.forEachShared(entry -> {
-            if (entry.database() == database) {
-                switch (liveness(entry, nowMillis, flushed)) {
-                    case LIVE -> {
-                        counts[0]++;
-                        counts[1] += entry.expiresAt() != 0 ? 1 : 0;
-                    }
-                    case UNCERTAIN -> uncertain.add(entry);
-                    case DEAD -> { }
+        List<KeyDirectory.Entry> uncertainLeftOut = new ArrayList<>();
+        directory.readLocked(() -> {
+            directory.forEach(entry -> {
+                if (entry.database() == database) {
+                    count(entry, nowMillis, flushed, counts, uncertain, 1);
+                }
+            });
+            for (Key key : decidedElsewhere) {
+                KeyDirectory.Entry entry = directory.entryOf(key);
+                if (entry != null && entry.database() == key.database()) {
+                    count(entry, nowMillis, flushed, counts, uncertainLeftOut, -1);
                 }
             }
+            return null;
         });
         try {
             for (KeyDirectory.Entry entry : uncertain) {
@@ -245,26 +249,28 @@ public final class LogTier implements DiskTier {
                     counts[1]++;
                 }
             }
+            for (KeyDirectory.Entry entry : uncertainLeftOut) {
+                if (exactExpiry(entry, nowMillis) >= 0) {
+                    counts[0]--;
+                    counts[1]--;
+                }
+            }
         } catch (IOException e) {
             throw new DiskTierException("a count in the L2 log in " + dataDir + " failed: " + e, e);
         }
         return new DatabaseSize(counts[0], counts[1]);
     }
 
-    @Override
-    public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
-        KeyDirectory.Entry entry = entryOf(key);
-        if (entry == null || entry.database() != key.database()) {
-            return -1;
-        }
-        try {
-            return switch (liveness(entry, nowMillis, flushed)) {
-                case LIVE -> entry.expiresAt() == 0 ? 0 : exactExpiry(entry, nowMillis);
-                case UNCERTAIN -> exactExpiry(entry, nowMillis);
-                case DEAD -> -1;
-            };
-        } catch (IOException e) {
-            throw new DiskTierException("a read of " + key + " in the L2 log in " + dataDir + " failed: " + e, e);
+    /** Adds {@code sign} to the counts for a live entry, or notes one within the second before its expiry, to read. */
+    private static void count(KeyDirectory.Entry entry, long nowMillis, FlushLimits flushed, long[] counts,
+            List<KeyDirectory.Entry> uncertain, int sign) {
+        switch (liveness(entry, nowMillis, flushed)) {
+            case LIVE -> {
+                counts[0] += sign;
+                counts[1] += entry.expiresAt() != 0 ? sign : 0;
+            }
+            case UNCERTAIN -> uncertain.add(entry);
+            case DEAD -> { }
         }
     }
 

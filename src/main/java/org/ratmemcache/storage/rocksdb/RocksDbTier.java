@@ -154,20 +154,18 @@ public final class RocksDbTier implements DiskTier {
         return new ScannedKeys(page.lowest(), page.more());
     }
 
+    /** One iterator, so one snapshot of the database: every key is counted or left out at the same moment. */
     @Override
-    public DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
+    public DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere)
+            throws DiskTierException {
         long[] counts = new long[2];
         forEachLive(database, nowMillis, flushed, item -> {
-            counts[0]++;
-            counts[1] += item.expiresAt() != 0 ? 1 : 0;
+            if (!decidedElsewhere.contains(item.key())) {
+                counts[0]++;
+                counts[1] += item.expiresAt() != 0 ? 1 : 0;
+            }
         });
         return new DatabaseSize(counts[0], counts[1]);
-    }
-
-    @Override
-    public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
-        DiskItem item = key.database() == 0 ? read(key) : null;
-        return item == null || !live(item, nowMillis, flushed) ? -1 : item.expiresAt();
     }
 
     private void forEachLive(int db, long nowMillis, FlushLimits flushed, java.util.function.Consumer<DiskItem> action)

@@ -180,13 +180,9 @@ class WriteDeadlineTest {
         }
 
         @Override
-        public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed) throws DiskTierException {
-            return tier.size(database, nowMillis, flushed);
-        }
-
-        @Override
-        public long liveExpiry(Key key, long nowMillis, FlushLimits flushed) throws DiskTierException {
-            return tier.liveExpiry(key, nowMillis, flushed);
+        public org.ratmemcache.core.DatabaseSize size(int database, long nowMillis, FlushLimits flushed, java.util.Set<Key> decidedElsewhere)
+                throws DiskTierException {
+            return tier.size(database, nowMillis, flushed, decidedElsewhere);
         }
 
         @Override
