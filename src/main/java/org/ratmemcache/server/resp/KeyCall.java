@@ -63,6 +63,11 @@ final class KeyCall {
         return org.ratmemcache.core.Cache.itemSize(keys.key(key).length(), flags, length) <= context.itemSizeMax();
     }
 
+    /** Whether argument {@code arg}, stored whole as a new value of key 0 (flags 0), would not fit an item. */
+    boolean valueTooLarge(int arg) {
+        return args.oversized(arg) || !fits(0, 0, args.length(arg));
+    }
+
     /** Stores, replying OOM when no tier has room; returns whether it stored. */
     boolean put(int key, byte[] value, int flags, long expiresAt) {
         if (keys.put(key, value, flags, expiresAt)) {

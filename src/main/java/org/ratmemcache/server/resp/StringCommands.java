@@ -83,17 +83,13 @@ final class StringCommands {
                 return;
             }
         }
-        if (!c.fits(0, 0, c.args.length(2)) || c.args.oversized(2)) {
+        if (c.valueTooLarge(2)) {
             c.error(Errors.TOO_LARGE);
             return;
         }
-        long expiresAt = 0;
-        if (expiry != null) {
-            Long at = expiresAt(c, expiry);
-            if (at == null) {
-                return;
-            }
-            expiresAt = at;
+        long expiresAt = expiry == null ? 0 : expiresAtOrError(c, expiry);
+        if (expiresAt < 0) {
+            return;
         }
         Item current = c.item(0);
         if (get) {
@@ -132,6 +128,12 @@ final class StringCommands {
         return option != null && (earlier == null || earlier.unit() == option.unit() && earlier.absolute() == option.absolute());
     }
 
+    /** {@link #expiresAt}, or -1 after replying the error. */
+    private static long expiresAtOrError(KeyCall c, ExpiryOption option) {
+        Long at = expiresAt(c, option);
+        return at == null ? -1 : at;
+    }
+
     /** Redis's getExpireMillisecondsOrReply: the absolute expiry, or null after replying the error. */
     private static Long expiresAt(KeyCall c, ExpiryOption option) {
         Long given = c.longArg(option.argument());
@@ -159,7 +161,7 @@ final class StringCommands {
 
     /** SETNX. */
     private static void setIf(KeyCall c, boolean absent) {
-        if (!c.fits(0, 0, c.args.length(2)) || c.args.oversized(2)) {
+        if (c.valueTooLarge(2)) {
             c.error(Errors.TOO_LARGE);
             return;
         }
@@ -174,7 +176,7 @@ final class StringCommands {
 
     /** SETEX and PSETEX. */
     private static void setExpiring(KeyCall c, Expiring unit) {
-        if (!c.fits(0, 0, c.args.length(3)) || c.args.oversized(3)) {
+        if (c.valueTooLarge(3)) {
             c.error(Errors.TOO_LARGE);
             return;
         }
@@ -185,7 +187,7 @@ final class StringCommands {
     }
 
     private static void getSet(KeyCall c) {
-        if (!c.fits(0, 0, c.args.length(2)) || c.args.oversized(2)) {
+        if (c.valueTooLarge(2)) {
             c.error(Errors.TOO_LARGE);
             return;
         }
@@ -222,13 +224,9 @@ final class StringCommands {
             c.nullBulk();
             return;
         }
-        long expiresAt = 0;
-        if (expiry != null) {
-            Long at = expiresAt(c, expiry);
-            if (at == null) {
-                return;
-            }
-            expiresAt = at;
+        long expiresAt = expiry == null ? 0 : expiresAtOrError(c, expiry);
+        if (expiresAt < 0) {
+            return;
         }
         c.bulk(item);
         if (expiry != null && expiry.absolute() && expiresAt <= c.now()) {
