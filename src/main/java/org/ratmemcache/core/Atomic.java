@@ -32,7 +32,12 @@ public interface Atomic<T> {
          * Stores a new item under key {@code i}, with a new CAS; {@code expiresAt} already past
          * leaves the key empty. False, changing nothing, when no tier has room for it now.
          */
-        boolean put(int i, byte[] value, int flags, long expiresAt);
+        default boolean put(int i, byte[] value, int flags, long expiresAt) {
+            return put(i, value, flags, expiresAt, ValueForm.WHOLE);
+        }
+
+        /** {@link #put(int, byte[], int, long)}, noting how the value was made. */
+        boolean put(int i, byte[] value, int flags, long expiresAt, ValueForm form);
 
         /** Removes key {@code i}'s item, if it has one. */
         void remove(int i);

@@ -15,12 +15,12 @@ public non-sealed interface Item extends Lookup, Found {
     /** The key, as a stored key (for an item in memory, a copy of its bytes). */
     Key key();
 
-    /** The key's length in bytes. */
     /** The database of the item's key: 0 for memcached's protocols. */
     default int database() {
         return key().database();
     }
 
+    /** The key's length in bytes. */
     default int keyLength() {
         return key().length();
     }
@@ -103,6 +103,11 @@ public non-sealed interface Item extends Lookup, Found {
      */
     default boolean winTokenSent() {
         return false;
+    }
+
+    /** How the value was made, for Redis's OBJECT ENCODING. */
+    default ValueForm form() {
+        return ValueForm.WHOLE;
     }
 
     /** The value's length in bytes, without decompressing it. */

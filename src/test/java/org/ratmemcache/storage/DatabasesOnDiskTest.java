@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.disk.FlushLimits;
 import org.ratmemcache.core.disk.PersistedState;
 import org.ratmemcache.core.engine.TieredCache;
@@ -71,6 +72,23 @@ class DatabasesOnDiskTest {
         assertThat(Reads.item(cache, Key.of(3, "k".getBytes(StandardCharsets.US_ASCII))).flags()).isEqualTo(3);
         assertThat(value(3, new String(LONG_KEY, StandardCharsets.US_ASCII))).isEqualTo("long");
         assertThat(value(1, "k")).isNull();
+    }
+
+    @Test
+    void aValueKeepsItsFormOutOfMemoryAndAcrossARestart() throws Exception {
+        open();
+        Key edited = Key.of(2, "edited".getBytes(StandardCharsets.US_ASCII));
+        cache.atomically(List.of(edited), keys -> keys.put(0, "123".getBytes(StandardCharsets.US_ASCII), 0, 0, ValueForm.EDITED)).join();
+        put(0, "whole", "123", 0);
+        for (int i = 0; i < 10; i++) {
+            put(0, "filler" + i, "x", 0); // pushes both out of a two-item L1
+        }
+        assertThat(Reads.item(cache, edited).form()).as("read back from disk").isEqualTo(ValueForm.EDITED);
+
+        reopen();
+
+        assertThat(Reads.item(cache, edited).form()).isEqualTo(ValueForm.EDITED);
+        assertThat(Reads.item(cache, Key.of("whole")).form()).isEqualTo(ValueForm.WHOLE);
     }
 
     @Test

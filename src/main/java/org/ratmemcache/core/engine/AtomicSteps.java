@@ -12,6 +12,8 @@ import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
+import org.ratmemcache.core.memory.MemoryTier;
 
 /**
  * {@link Cache#atomically}: a step on several keys, run by {@link KeyLocks#runAll} under all their
@@ -98,7 +100,7 @@ final class AtomicSteps {
         }
 
         @Override
-        public boolean put(int i, byte[] value, int flags, long expiresAt) {
+        public boolean put(int i, byte[] value, int flags, long expiresAt, ValueForm form) {
             int at = slot[i];
             Key key = keys.get(at);
             if (Cache.itemSize(key.length(), flags, value.length) > itemSizeMax || !tiers.canHold(key.length(), value.length)) {
@@ -110,7 +112,7 @@ final class AtomicSteps {
                 remove(i);
                 return true;
             }
-            Item item = tiers.write(key, flags, expiresAt, version, version, 0, now, false, value);
+            Item item = tiers.write(key, flags, expiresAt, version, version, MemoryTier.marks(false, false, form), now, false, value);
             if (item == null) {
                 stats.storeNoMemory.increment();
                 return false;

@@ -89,7 +89,7 @@ record MetaReads(Versions versions, KeyLocks locks, Tiers tiers, DurableState st
         if (Expiry.isExpired(expiresAt, now)) {
             return tiers.remove(key);
         }
-        Item won = tiers.rewrite(key, current, expiresAt, current.version(), current.cas(), MemoryTier.marks(current.stale(), true));
+        Item won = tiers.rewrite(key, current, expiresAt, current.version(), current.cas(), MemoryTier.marks(current.stale(), true, current.form()));
         return won == null ? tiers.remove(key) : tiers.durable(won);
     }
 

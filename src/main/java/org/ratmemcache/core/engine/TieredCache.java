@@ -513,7 +513,7 @@ public final class TieredCache implements Cache, AutoCloseable {
                 if (Expiry.isExpired(expiresAt, now)) {
                     return tiers.remove(k);
                 }
-                kept = tiers.rewrite(k, kept, expiresAt, version, cas, MemoryTier.marks(true, false));
+                kept = tiers.rewrite(k, kept, expiresAt, version, cas, MemoryTier.marks(true, false, kept.form()));
                 return kept == null ? tiers.remove(k) : tiers.durable(kept);
             }
             stats.deleteHits.increment();

@@ -180,7 +180,7 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
     }
 
     static int marksOf(Item item) {
-        return MemoryTier.marks(item.stale(), item.winTokenSent());
+        return MemoryTier.marks(item.stale(), item.winTokenSent(), item.form());
     }
 
     /** A version memory cannot hold: the disk tier keeps it, memory forgets the key; null without a disk tier. */
@@ -189,7 +189,7 @@ record Tiers(MemoryTier memory, L2 l2, long largeValueThreshold, ValueCompressio
         memory.remove(key);
         return l2.keepsItemsMemoryCannot()
                 ? new DiskItem(key.toStored(), value, flags, expiresAt, cas, accessedAt, fetched, (marks & MemoryTier.marks(true, false)) != 0,
-                        (marks & MemoryTier.marks(false, true)) != 0, version)
+                        (marks & MemoryTier.marks(false, true)) != 0, version, MemoryTier.formOf(marks))
                 : null;
     }
 }

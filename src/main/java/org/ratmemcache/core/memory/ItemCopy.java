@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.compress.ValueCompression;
 
 /**
@@ -13,7 +14,7 @@ import org.ratmemcache.core.compress.ValueCompression;
  * can keep it so.
  */
 public record ItemCopy(Key key, byte[] stored, int rawLength, int flags, long expiresAt, long cas, long version,
-        long accessedAt, boolean fetched, boolean stale, boolean winTokenSent) implements Item {
+        long accessedAt, boolean fetched, boolean stale, boolean winTokenSent, ValueForm form) implements Item {
 
     @Override
     public byte[] value() {

@@ -16,7 +16,8 @@ import org.ratmemcache.core.KeyHash;
  *   +1  key       1 byte of length; with {@link #WIDE_KEY} (keys past 255 bytes, or outside
  *                 database 0) 2 bytes of length, then 1 of the key's database
  *       value     its stored length, 1 to 5 bytes (7 bits a byte, low bits first)
- *       version   8 bytes: the CAS the cache handed out, which only grows
+ *       version   8 bytes: the CAS the cache handed out, which only grows and stays below 2^56;
+ *                 the top byte holds the value's {@link org.ratmemcache.core.ValueForm}
  *       access    4 bytes: seconds after the tier's origin of the last read; bit 31: read since stored
  *       [expiry]  4 bytes: milliseconds after the block's base time     ({@link #EXPIRES})
  *       [flags]   4 bytes, when the client flags are not 0             ({@link #HAS_FLAGS})
@@ -49,6 +50,12 @@ final class ItemFormat {
     static final int FIXED = 12;
     /** Where the access word lies after the version. */
     static final int ACCESS = 8;
+
+    /** The version word's bits above the version: the value's form. */
+    static final int FORM_SHIFT = 56;
+    static final long VERSION_MASK = (1L << FORM_SHIFT) - 1;
+    /** Where the value's form lies in the marks {@link MemoryTier#marks} makes, above the shape's. */
+    static final int FORM_MARKS_SHIFT = 8;
 
     /** The longest key the layout holds (Redis allows 512 MB; 64 KiB is what the front ends accept). */
     static final int MAX_KEY_LENGTH = 0xffff;

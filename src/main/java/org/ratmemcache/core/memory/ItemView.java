@@ -9,6 +9,7 @@ import org.ratmemcache.core.Expiry;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.KeyHash;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.compress.ValueCompression;
 
 import static org.ratmemcache.core.memory.ItemFormat.BYTE;
@@ -205,7 +206,12 @@ public final class ItemView implements Item {
 
     @Override
     public long version() {
-        return memory.get(LONG, fixedAt);
+        return memory.get(LONG, fixedAt) & ItemFormat.VERSION_MASK;
+    }
+
+    @Override
+    public ValueForm form() {
+        return ValueForm.of((int) (memory.get(LONG, fixedAt) >>> ItemFormat.FORM_SHIFT));
     }
 
     @Override
@@ -278,7 +284,7 @@ public final class ItemView implements Item {
         byte[] stored = new byte[storedLength];
         MemorySegment.copy(memory, BYTE, valueOffset(), stored, 0, storedLength);
         return new ItemCopy(key(), stored, compressed() ? rawLength() : -1, flags(), expiresAt(), cas(), version(), accessedAt(),
-                fetched(), stale(), winTokenSent());
+                fetched(), stale(), winTokenSent(), form());
     }
 
     @Override

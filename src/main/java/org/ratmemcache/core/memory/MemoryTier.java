@@ -13,6 +13,7 @@ import java.util.function.LongUnaryOperator;
 import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.Clock;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 
 /**
  * The L1 tier: items as bytes in blocks of memory off the heap, found through an index, evicted a
@@ -458,9 +459,20 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         }
     }
 
-    /** Marks for {@link #write}: the meta protocol's stale and win-token marks. */
+    /** Marks for {@link #write}: the meta protocol's stale and win-token marks, of a value stored whole. */
     public static int marks(boolean stale, boolean winTokenSent) {
-        return (stale ? ItemFormat.STALE : 0) | (winTokenSent ? ItemFormat.WIN_TOKEN_SENT : 0);
+        return marks(stale, winTokenSent, ValueForm.WHOLE);
+    }
+
+    /** Marks for {@link #write}: the meta protocol's stale and win-token marks, and how the value was made. */
+    public static int marks(boolean stale, boolean winTokenSent, ValueForm form) {
+        return (stale ? ItemFormat.STALE : 0) | (winTokenSent ? ItemFormat.WIN_TOKEN_SENT : 0)
+                | form.ordinal() << ItemFormat.FORM_MARKS_SHIFT;
+    }
+
+    /** The value form {@code marks} carry. */
+    public static ValueForm formOf(int marks) {
+        return ValueForm.of(marks >>> ItemFormat.FORM_MARKS_SHIFT);
     }
 
     /** Room for an item of the key with these fields; writes its header and key; 0 when there is none. */
@@ -507,7 +519,7 @@ public final class MemoryTier implements CacheView.MemoryFigures, AutoCloseable 
         int shape = ItemFormat.shape(memory, at);
         memory.set(ItemFormat.BYTE, at, (byte) (shape | marks & (ItemFormat.STALE | ItemFormat.WIN_TOKEN_SENT)));
         long fixedAt = ItemFormat.varintAt(at, shape) + ItemFormat.varintSize(ItemFormat.storedLength(memory, ItemFormat.varintAt(at, shape)));
-        memory.set(ItemFormat.LONG, fixedAt, version);
+        memory.set(ItemFormat.LONG, fixedAt, version | (long) (marks >>> ItemFormat.FORM_MARKS_SHIFT) << ItemFormat.FORM_SHIFT);
         ItemFormat.writeExpiry(memory, fixedAt, shape, expiresAt, blocks.block(Blocks.blockOf(location)).baseMillis);
         ItemView clock = views.get().scratch;
         memory.set(ItemFormat.INT, fixedAt + ItemFormat.ACCESS,

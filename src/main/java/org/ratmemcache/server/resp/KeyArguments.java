@@ -6,6 +6,7 @@ import java.util.List;
 import org.ratmemcache.core.Atomic;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.protocol.resp.LongParser;
 import org.ratmemcache.protocol.resp.RespRequest;
 
@@ -96,8 +97,8 @@ final class KeyArguments {
         }
 
         @Override
-        public boolean put(int i, byte[] value, int flags, long expiresAt) {
-            return keys.put(base + i, value, flags, expiresAt);
+        public boolean put(int i, byte[] value, int flags, long expiresAt, ValueForm form) {
+            return keys.put(base + i, value, flags, expiresAt, form);
         }
 
         @Override

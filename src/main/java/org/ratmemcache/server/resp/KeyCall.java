@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 
 import org.ratmemcache.core.Atomic;
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.protocol.resp.LongParser;
 import org.ratmemcache.protocol.resp.RespReplies;
 import org.ratmemcache.protocol.resp.RespRequest;
@@ -68,9 +69,14 @@ final class KeyCall {
         return args.oversized(arg) || !fits(0, 0, args.length(arg));
     }
 
-    /** Stores, replying OOM when no tier has room; returns whether it stored. */
+    /** Stores a value made whole, replying OOM when no tier has room; returns whether it stored. */
     boolean put(int key, byte[] value, int flags, long expiresAt) {
-        if (keys.put(key, value, flags, expiresAt)) {
+        return put(key, value, flags, expiresAt, ValueForm.WHOLE);
+    }
+
+    /** Stores a value made as {@code form} says, replying OOM when no tier has room; returns whether it stored. */
+    boolean put(int key, byte[] value, int flags, long expiresAt, ValueForm form) {
+        if (keys.put(key, value, flags, expiresAt, form)) {
             return true;
         }
         error(Errors.OUT_OF_MEMORY);

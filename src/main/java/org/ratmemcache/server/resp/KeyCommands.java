@@ -1,6 +1,7 @@
 package org.ratmemcache.server.resp;
 
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.protocol.resp.RespReplies;
 
 /**
@@ -256,19 +257,19 @@ final class KeyCommands {
         return number.intValue();
     }
 
-    /** Writes {@code source}'s value, flags and expiry under key {@code to}; false after replying OOM. */
+    /** Writes {@code source}'s value, flags, expiry and form under key {@code to}; false after replying OOM. */
     private static boolean carry(KeyCall c, Item source, int to) {
-        return c.put(to, source.value(), source.flags(), source.expiresAt());
+        return c.put(to, source.value(), source.flags(), source.expiresAt(), source.form());
     }
 
-    /** OBJECT ENCODING: what Redis would hold the same bytes as. */
+    /** OBJECT ENCODING: how Redis would hold the value, made the way it was. */
     private static void encoding(KeyCall c) {
         Item item = c.item(0);
         if (item == null) {
             c.nullBulk();
             return;
         }
-        RespReplies.bulk(c.out, Encoding.of(item.value(), c).name);
+        RespReplies.bulk(c.out, Encoding.of(item, c).name);
     }
 
     private static final byte[] REPLACE = RespReplies.ascii("REPLACE");
@@ -287,12 +288,22 @@ final class KeyCommands {
             this.name = name;
         }
 
-        /** How Redis would encode a value stored whole: int for a 64-bit decimal of at most 20 characters, else by length. */
-        static Encoding of(byte[] value, KeyCall c) {
-            if (value.length <= 20 && c.longValue(value) != null) {
-                return INT;
-            }
-            return value.length <= EMBSTR_LIMIT ? EMBSTR : RAW;
+        /**
+         * How Redis would encode the item's value: a value stored whole is int when it is a 64-bit
+         * decimal of at most 20 characters, else by its length, as is the text of a computed
+         * number; a value changed in place is raw.
+         */
+        static Encoding of(Item item, KeyCall c) {
+            int length = item.valueLength();
+            return switch (item.form()) {
+                case EDITED -> RAW;
+                case WHOLE -> length <= 20 && c.longValue(item.value()) != null ? INT : byLength(length);
+                case NUMBER_TEXT -> byLength(length);
+            };
+        }
+
+        private static Encoding byLength(int length) {
+            return length <= EMBSTR_LIMIT ? EMBSTR : RAW;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.ratmemcache.core.Item;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.protocol.resp.RespReplies;
 
 /**
@@ -305,7 +306,7 @@ final class StringCommands {
         byte[] old = item.value();
         byte[] joined = Arrays.copyOf(old, (int) total);
         c.args.arena().getBytes(c.args.index(2), joined, old.length, c.args.length(2));
-        if (c.put(0, joined, item.flags(), item.expiresAt())) {
+        if (c.put(0, joined, item.flags(), item.expiresAt(), ValueForm.EDITED)) {
             c.integer(total);
         }
     }
@@ -385,7 +386,7 @@ final class StringCommands {
         }
         byte[] value = item == null ? new byte[(int) total] : Arrays.copyOf(item.value(), (int) total);
         c.args.arena().getBytes(c.args.index(3), value, (int) offset, length);
-        if (c.put(0, value, flags, item == null ? 0 : item.expiresAt())) {
+        if (c.put(0, value, flags, item == null ? 0 : item.expiresAt(), ValueForm.EDITED)) {
             c.integer(total);
         }
     }
@@ -459,7 +460,7 @@ final class StringCommands {
             return;
         }
         byte[] text = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
-        if (c.put(0, text, item == null ? 0 : item.flags(), item == null ? 0 : item.expiresAt())) {
+        if (c.put(0, text, item == null ? 0 : item.flags(), item == null ? 0 : item.expiresAt(), ValueForm.NUMBER_TEXT)) {
             RespReplies.bulk(c.out, text);
         }
     }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskItem;
 
@@ -16,7 +17,7 @@ import org.ratmemcache.core.disk.DiskItem;
  * offset  size  field
  *      0     1  kind: 1 an item, 2 an item whose CAS a client chose, 3 a tombstone
  *      1     1  bits: 0x01 fetched since stored; 0x02 stale; 0x04 win token handed out; 0x08 LZ4;
- *                 0x10 a wide key
+ *                 0x10 a wide key; 0x60 the value's form (its ordinal, shifted by 5)
  *      2     1  key length (0 for a wide key)
  *      3     4  client flags
  *      7     8  expiry, epoch milliseconds; 0 never expires
@@ -45,6 +46,8 @@ final class LogRecord {
     static final int WIN_TOKEN_SENT = 0x04;
     static final int LZ4 = 0x08;
     static final int WIDE_KEY = 0x10;
+    static final int FORM_SHIFT = 5;
+    static final int FORM = 0x60;
     /** A wide key's length and database. */
     static final int WIDE = 3;
 
@@ -82,7 +85,7 @@ final class LogRecord {
         out.put(chosenCas ? ITEM_CHOSEN_CAS : ITEM)
                 .put((byte) ((item.fetched() ? FETCHED : 0) | (item.stale() ? STALE : 0)
                         | (item.winTokenSent() ? WIN_TOKEN_SENT : 0) | (item.compressed() ? LZ4 : 0)
-                        | (wide(key) ? WIDE_KEY : 0)))
+                        | (wide(key) ? WIDE_KEY : 0) | item.form().ordinal() << FORM_SHIFT))
                 .put(wide(key) ? 0 : (byte) key.length())
                 .putInt(item.flags())
                 .putLong(item.expiresAt())
@@ -177,7 +180,8 @@ final class LogRecord {
             long version = version();
             long cas = in.get(at) == ITEM_CHOSEN_CAS ? in.getLong(at + HEADER) : version;
             return new DiskItem(key, value, in.getInt(at + 3), expiresAt(), cas, in.getLong(at + 23),
-                    (bits & FETCHED) != 0, (bits & STALE) != 0, (bits & WIN_TOKEN_SENT) != 0, version);
+                    (bits & FETCHED) != 0, (bits & STALE) != 0, (bits & WIN_TOKEN_SENT) != 0, version,
+                    ValueForm.of((bits & FORM) >>> FORM_SHIFT));
         }
     }
 }

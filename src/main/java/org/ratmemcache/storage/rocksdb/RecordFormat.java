@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskItem;
 
@@ -16,7 +17,8 @@ import org.ratmemcache.core.disk.DiskItem;
  * offset  size  field
  *      0     1  format version: 1, or 2 for an item whose CAS a client chose
  *      1     1  bits: 0x01 fetched since stored; 0x02 stale and 0x04 win token handed out
- *               (the meta protocol's marks); 0x08 the value is an LZ4 block; the rest 0
+ *               (the meta protocol's marks); 0x08 the value is an LZ4 block; 0x30 the value's
+ *               form (its ordinal, shifted by 4); the rest 0
  *      2     4  client flags
  *      6     8  expiry, epoch milliseconds; 0 never expires
  *     14     8  version: the CAS the cache handed out, which orders the stores
@@ -43,6 +45,8 @@ final class RecordFormat {
     static final int STALE = 0x02;
     static final int WIN_TOKEN_SENT = 0x04;
     static final int LZ4 = 0x08;
+    static final int FORM_SHIFT = 4;
+    static final int FORM = 0x30;
 
     private RecordFormat() {
     }
@@ -60,7 +64,8 @@ final class RecordFormat {
         ByteBuffer header = ByteBuffer.wrap(record);
         header.put(chosenCas ? VERSION_CHOSEN_CAS : VERSION)
                 .put((byte) ((item.fetched() ? FETCHED : 0) | (item.stale() ? STALE : 0)
-                        | (item.winTokenSent() ? WIN_TOKEN_SENT : 0) | (compressed != null ? LZ4 : 0)))
+                        | (item.winTokenSent() ? WIN_TOKEN_SENT : 0) | (compressed != null ? LZ4 : 0)
+                        | item.form().ordinal() << FORM_SHIFT))
                 .putInt(item.flags())
                 .putLong(item.expiresAt())
                 .putLong(item.version())
@@ -110,7 +115,8 @@ final class RecordFormat {
                 : ValueCompression.decompress(Arrays.copyOfRange(record, start + Integer.BYTES, record.length),
                         header.getInt(start));
         return new DiskItem(key, value, header.getInt(2), header.getLong(6), chosenCas ? header.getLong(HEADER) : version,
-                header.getLong(22), (bits & FETCHED) != 0, (bits & STALE) != 0, (bits & WIN_TOKEN_SENT) != 0, version);
+                header.getLong(22), (bits & FETCHED) != 0, (bits & STALE) != 0, (bits & WIN_TOKEN_SENT) != 0, version,
+                ValueForm.of((bits & FORM) >>> FORM_SHIFT));
     }
 
     private static void checkVersion(byte[] record) throws UnreadableRecordException {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.testing.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,25 @@ class MemoryTierTest {
             assertThat(item.fetched()).isFalse();
             assertThat(tier.items()).isEqualTo(1);
             assertThat(tier.bytes()).isEqualTo(item.size());
+        } finally {
+            tier.epochs().exit();
+        }
+    }
+
+    @Test
+    void theValueFormRidesAboveTheVersionWithoutChangingIt() {
+        tier.epochs().enter();
+        try {
+            long version = (1L << ItemFormat.FORM_SHIFT) - 1;
+            for (ValueForm form : ValueForm.values()) {
+                tier.write(Key.of("f"), 0, 0, version, version, MemoryTier.marks(true, false, form), 0, false, new byte[1], -1);
+                ItemView item = tier.get(Key.of("f"), false);
+                assertThat(item.form()).isEqualTo(form);
+                assertThat(item.version()).isEqualTo(version);
+                assertThat(item.cas()).isEqualTo(version);
+                assertThat(item.stale()).isTrue();
+                assertThat(item.detach().form()).isEqualTo(form);
+            }
         } finally {
             tier.epochs().exit();
         }

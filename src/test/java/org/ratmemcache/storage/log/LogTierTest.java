@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.disk.DiskTierException;
 import org.ratmemcache.core.disk.DiskWrite;
@@ -91,7 +92,8 @@ class LogTierTest {
 
     @Test
     void keepsEveryFieldOfAnItem() throws Exception {
-        DiskItem chosen = new DiskItem(Key.of("meta"), new byte[0], 0xfffffffe, 123_456_789, 42, 5000, true, true, true, 9);
+        DiskItem chosen = new DiskItem(Key.of("meta"), new byte[0], 0xfffffffe, 123_456_789, 42, 5000, true, true, true, 9,
+                ValueForm.NUMBER_TEXT);
         try (LogTier tier = open()) {
             tier.write(List.of(chosen), List.of());
         }

@@ -3,7 +3,10 @@ package org.ratmemcache.storage.rocksdb;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ratmemcache.core.Key;
+import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.core.compress.ValueCompression;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.memory.ItemCopy;
@@ -40,9 +43,9 @@ class RecordFormatTest {
 
     @Test
     void writesFormat2OnlyForAChosenCas() {
-        ItemCopy chosen = new ItemCopy(Key.of("k"), "hello".getBytes(), -1, 4, 0, 123_456, 258, 1_767_225_600_000L, true, true, false);
+        ItemCopy chosen = new ItemCopy(Key.of("k"), "hello".getBytes(), -1, 4, 0, 123_456, 258, 1_767_225_600_000L, true, true, false, ValueForm.WHOLE);
         assertThat(HexFormat.of().formatHex(RecordFormat.encode(chosen, false))).isEqualTo(FORMAT_2_RECORD);
-        ItemCopy ownCas = new ItemCopy(Key.of("k"), "hello".getBytes(), -1, 4, 0, 258, 258, 1_767_225_600_000L, true, true, false);
+        ItemCopy ownCas = new ItemCopy(Key.of("k"), "hello".getBytes(), -1, 4, 0, 258, 258, 1_767_225_600_000L, true, true, false, ValueForm.WHOLE);
         assertThat(RecordFormat.encode(ownCas, false)[0]).as("its own CAS again: format 1").isEqualTo((byte) 1);
     }
 
@@ -68,6 +71,16 @@ class RecordFormatTest {
         assertThat(item.value()).isEqualTo(raw);
         assertThat(item.cas()).isEqualTo(77);
         assertThat(item.version()).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ValueForm.class)
+    void keepsTheValueForm(ValueForm form) throws Exception {
+        DiskItem item = new DiskItem(Key.of("f"), "12".getBytes(), 0, 0, 5, 0, true, true, false, 5, form);
+        DiskItem read = RecordFormat.decode(Key.of("f"), RecordFormat.encode(item, false));
+        assertThat(read.form()).isEqualTo(form);
+        assertThat(read.fetched()).isTrue();
+        assertThat(read.stale()).isTrue();
     }
 
     @Test
@@ -108,6 +121,6 @@ class RecordFormatTest {
     /** The item as memory holds a compressed value: its LZ4 block, and the CAS given (version 9). */
     private static ItemCopy compressed(byte[] raw, long cas) {
         byte[] block = new ValueCompression(16).compress(raw);
-        return new ItemCopy(Key.of("k"), block, raw.length, 0, 0, cas, 9, 0, false, false, false);
+        return new ItemCopy(Key.of("k"), block, raw.length, 0, 0, cas, 9, 0, false, false, false, ValueForm.WHOLE);
     }
 }
