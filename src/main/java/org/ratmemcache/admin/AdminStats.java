@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.server.CommandLatency;
+import org.ratmemcache.server.ConnectionCounts;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerStats;
 
@@ -18,7 +20,8 @@ import org.ratmemcache.server.ServerStats;
  * the process' memory and disk.
  */
 public record AdminStats(String version, long uptimeSeconds, Double hitRate, long hits, long misses, long items,
-        Connections connections, MemoryTier l1, DiskTier l2, Memory memory, Disk disk) {
+        Connections connections, Connections respConnections, Commands commands, MemoryTier l1, DiskTier l2, Memory memory,
+        Disk disk) {
 
     /** Reads every figure now. */
     static AdminStats read(CacheView cache, MemcachedServer server, RatMemCacheConfig config) {
@@ -27,16 +30,36 @@ public record AdminStats(String version, long uptimeSeconds, Double hitRate, lon
         long misses = stats.getMisses.sum();
         return new AdminStats(server.settings().version(), server.uptimeSeconds(),
                 hits + misses == 0 ? null : (double) hits / (hits + misses), hits, misses, cache.itemCount(),
-                Connections.of(server), MemoryTier.of(cache, config.l1()), DiskTier.of(cache, config.l2()),
+                Connections.of(server), Connections.ofResp(server), Commands.of(server.stats()), MemoryTier.of(cache, config.l1()),
+                DiskTier.of(cache, config.l2()),
                 Memory.now(), cache.disk().map(disk -> Disk.of(disk, config.l2())).orElse(null));
     }
 
+    /** A listener's connections: open, admitted and turned away since the start, and its limit. */
     public record Connections(int current, long total, long rejected, int max) {
 
+        /** memcached's listeners. */
         static Connections of(MemcachedServer server) {
-            ServerStats connections = server.stats();
-            return new Connections(connections.currConnections(), connections.totalConnections(),
-                    connections.rejectedConnections(), server.settings().maxConnections());
+            return of(server.stats().memcachedConnections(), server.settings().maxConnections());
+        }
+
+        /** The Redis protocol's listener; null when it is not served. */
+        static Connections ofResp(MemcachedServer server) {
+            return server.settings().resp()
+                    .map(resp -> of(server.stats().respConnections(), resp.settings().maxConnections())).orElse(null);
+        }
+
+        private static Connections of(ConnectionCounts counts, int max) {
+            return new Connections(counts.current(), counts.total(), counts.rejected(), max);
+        }
+    }
+
+    /** Commands executed since the start, by protocol: memcached's text (with meta) and binary, and Redis's. */
+    public record Commands(long text, long binary, long resp) {
+
+        static Commands of(ServerStats stats) {
+            return new Commands(stats.commands(CommandLatency.Protocol.TEXT), stats.commands(CommandLatency.Protocol.BINARY),
+                    stats.commands(CommandLatency.Protocol.RESP));
         }
     }
 

@@ -19,7 +19,9 @@ import io.quarkus.runtime.StartupEvent;
 import org.ratmemcache.config.RatMemCacheConfig;
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
+import org.ratmemcache.server.CommandLatency;
 import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.server.ServerStats;
 
 /**
  * The last minutes of the cache, one {@link Sample} a second: what the console's charts draw
@@ -53,14 +55,18 @@ public class StatsHistory {
     public record Requests(double get, double set, double delete, double other) {
     }
 
+    /** Commands per second by protocol: memcached's (text with meta, and binary) and Redis's. */
+    public record Protocols(double memcached, double redis) {
+    }
+
     /** One second of the cache: rates over the second before {@code at}, levels at {@code at}. */
-    public record Sample(long sequence, long at, Requests requestsPerSecond, Double hitRatio, LatencyPercentiles latency,
-            double evictionsPerSecond, AdminStats now) {
+    public record Sample(long sequence, long at, Requests requestsPerSecond, Protocols commandsPerSecond, Double hitRatio,
+            LatencyPercentiles latency, double evictionsPerSecond, AdminStats now) {
     }
 
     /** The cumulative counters a sample's rates are taken from. */
     record Counters(long atMillis, long gets, long hits, long sets, long deletes, long others, long evictions,
-            LatencyPercentiles.Snapshot latency) {
+            long memcachedCommands, long redisCommands, LatencyPercentiles.Snapshot latency) {
     }
 
     void start(@Observes StartupEvent event) {
@@ -101,6 +107,8 @@ public class StatsHistory {
         return new Sample(sequence, after.atMillis(),
                 new Requests(gets / seconds, (after.sets() - before.sets()) / seconds, (after.deletes() - before.deletes()) / seconds,
                         (after.others() - before.others()) / seconds),
+                new Protocols((after.memcachedCommands() - before.memcachedCommands()) / seconds,
+                        (after.redisCommands() - before.redisCommands()) / seconds),
                 gets <= 0 ? null : (double) (after.hits() - before.hits()) / gets,
                 LatencyPercentiles.between(before.latency(), after.latency()),
                 (after.evictions() - before.evictions()) / seconds, levels);
@@ -108,12 +116,15 @@ public class StatsHistory {
 
     private Counters counters() {
         CacheStats stats = cache.stats();
+        ServerStats protocols = server.stats();
         long hits = stats.getHits.sum();
         return new Counters(cache.clock().millis(), hits + stats.getMisses.sum(), hits, stats.cmdSet.sum(),
                 stats.deleteHits.sum() + stats.deleteMisses.sum(),
                 stats.touchHits.sum() + stats.touchMisses.sum() + stats.incrHits.sum() + stats.incrMisses.sum()
                         + stats.decrHits.sum() + stats.decrMisses.sum(),
-                stats.evictions.sum(), latency());
+                stats.evictions.sum(),
+                protocols.commands(CommandLatency.Protocol.TEXT) + protocols.commands(CommandLatency.Protocol.BINARY),
+                protocols.commands(CommandLatency.Protocol.RESP), latency());
     }
 
     /** Every protocol's latency timer merged into one snapshot; they share their buckets. */

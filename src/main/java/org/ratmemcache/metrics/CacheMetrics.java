@@ -23,6 +23,7 @@ import org.ratmemcache.core.CacheView;
 import org.ratmemcache.core.StoreMode;
 import org.ratmemcache.core.StoreResult;
 import org.ratmemcache.server.CommandLatency;
+import org.ratmemcache.server.ConnectionCounts;
 import org.ratmemcache.server.MemcachedServer;
 import org.ratmemcache.server.ServerStats;
 
@@ -62,7 +63,23 @@ public class CacheMetrics implements MeterBinder {
         bindMemcachedGauges(registry, stats, server.stats());
         bindTiers(registry, stats);
         bindStores(registry, stats);
+        bindProtocols(registry, server.stats());
         bindLatency(registry);
+    }
+
+    /** Commands by protocol, and the Redis listener's connections beside memcached's. */
+    private void bindProtocols(MeterRegistry registry, ServerStats stats) {
+        for (CommandLatency.Protocol protocol : CommandLatency.Protocol.values()) {
+            keep(FunctionCounter.builder("ratmemcache.commands", stats, s -> s.commands(protocol)).tag("protocol", name(protocol))
+                    .description("Commands executed, by protocol (text with meta, binary, resp).").register(registry));
+        }
+        ConnectionCounts resp = stats.respConnections();
+        keep(Gauge.builder("ratmemcache.resp.current.connections", resp, ConnectionCounts::current)
+                .description("Open connections on the Redis protocol's port.").register(registry));
+        keep(FunctionCounter.builder("ratmemcache.resp.connections", resp, ConnectionCounts::total)
+                .description("Connections admitted on the Redis protocol's port.").register(registry));
+        keep(FunctionCounter.builder("ratmemcache.resp.connections.rejected", resp, ConnectionCounts::rejected)
+                .description("Connections on the Redis protocol's port turned away at its connection limit.").register(registry));
     }
 
     /** Removes this application's meters, so that a restarted application's take their place. */

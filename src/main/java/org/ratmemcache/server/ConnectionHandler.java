@@ -1,6 +1,7 @@
 package org.ratmemcache.server;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -95,6 +96,8 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
     /** Where this connection's command latencies go, and under which protocol. */
     private final CommandLatency latency;
     private final CommandLatency.Protocol protocol;
+    /** Counts this protocol's commands. */
+    private final LongAdder commandCount;
     /** When the command in execution started, if latencies are recorded. */
     private long commandStartNanos;
 
@@ -104,6 +107,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
         this.serverStats = serverStats;
         this.latency = serverStats.latency;
         this.protocol = protocol;
+        this.commandCount = serverStats.commandCounter(protocol);
         this.lastCommandMillis = commands.clock().millis();
     }
 
@@ -130,6 +134,7 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
             case NEED_MORE -> Step.NEED_MORE;
             case CLOSE -> Step.CLOSE;
             case REQUEST -> {
+                commandCount.increment();
                 if (latency == CommandLatency.NONE) {
                     execute();
                 } else {

@@ -356,7 +356,7 @@ public final class MemcachedServer {
     }
 
     private void accept(Channel channel, boolean secure) {
-        if (!stats.tryOpen(settings.maxConnections())) {
+        if (!stats.memcachedConnections.tryOpen(settings.maxConnections())) {
             // As memcached: say why, then hang up, without reading a byte of the request (over
             // TLS, once the handshake has read what it needs).
             channel.config().setAutoRead(secure);
@@ -366,7 +366,7 @@ public final class MemcachedServer {
         }
         long id = connectionIds.incrementAndGet();
         channel.closeFuture().addListener(closed -> {
-            stats.closed();
+            stats.memcachedConnections.closed();
             if (watchers.watching(Watchers.Stream.CONNEVENTS)) {
                 watchers.connection("conn_close", channel, id, "normal");
             }

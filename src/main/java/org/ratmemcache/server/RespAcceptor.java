@@ -62,10 +62,11 @@ final class RespAcceptor implements RespServer {
 
     /** Admits {@code channel}, connection number {@code id}, or turns it away as Redis would. */
     void accept(Channel channel, long id) {
-        if (sessions.size() >= settings.maxConnections()) {
+        if (!stats.respConnections.tryOpen(settings.maxConnections())) {
             refuse(channel, TOO_MANY);
             return;
         }
+        channel.closeFuture().addListener(closed -> stats.respConnections.closed());
         if (settings.refusesRemoteClients() && !isLocal(channel.remoteAddress())) {
             refuse(channel, DENIED);
             return;
@@ -116,5 +117,20 @@ final class RespAcceptor implements RespServer {
     @Override
     public int port() {
         return port;
+    }
+
+    @Override
+    public long connectionsReceived() {
+        return stats.respConnections.total();
+    }
+
+    @Override
+    public long connectionsRejected() {
+        return stats.respConnections.rejected();
+    }
+
+    @Override
+    public long commandsProcessed() {
+        return stats.commands(CommandLatency.Protocol.RESP);
     }
 }

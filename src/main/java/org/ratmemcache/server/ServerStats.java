@@ -1,16 +1,16 @@
 package org.ratmemcache.server;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The server's own counters: connections and traffic, as memcached's stats name them. */
 public final class ServerStats {
 
-    final AtomicInteger currConnections = new AtomicInteger();
-    /** The most connections open at once, which is what memcached's connection_structures tracks. */
-    final AtomicInteger peakConnections = new AtomicInteger();
-    final LongAdder totalConnections = new LongAdder();
-    final LongAdder rejectedConnections = new LongAdder();
+    /** memcached's listeners' connections (its text, meta and binary protocols). */
+    final ConnectionCounts memcachedConnections = new ConnectionCounts();
+    /** The Redis protocol's listener's connections. */
+    final ConnectionCounts respConnections = new ConnectionCounts();
+    /** Commands executed, by protocol. */
+    private final LongAdder[] commands = new LongAdder[CommandLatency.Protocol.values().length];
     final LongAdder bytesRead = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
     /** Authentication attempts and the failed ones: memcached's auth_cmds and auth_errors. */
@@ -41,16 +41,42 @@ public final class ServerStats {
         this.latency = latency;
     }
 
+    public ServerStats() {
+        for (int i = 0; i < commands.length; i++) {
+            commands[i] = new LongAdder();
+        }
+    }
+
     public int currConnections() {
-        return currConnections.get();
+        return memcachedConnections.current();
     }
 
     public long totalConnections() {
-        return totalConnections.sum();
+        return memcachedConnections.total();
     }
 
     public long rejectedConnections() {
-        return rejectedConnections.sum();
+        return memcachedConnections.rejected();
+    }
+
+    /** memcached's listeners' connections. */
+    public ConnectionCounts memcachedConnections() {
+        return memcachedConnections;
+    }
+
+    /** The Redis protocol's connections. */
+    public ConnectionCounts respConnections() {
+        return respConnections;
+    }
+
+    /** The commands executed in {@code protocol}. */
+    public long commands(CommandLatency.Protocol protocol) {
+        return commands[protocol.ordinal()].sum();
+    }
+
+    /** The counter of {@code protocol}'s commands, which a connection increments once per command. */
+    LongAdder commandCounter(CommandLatency.Protocol protocol) {
+        return commands[protocol.ordinal()];
     }
 
     public long bytesRead() {
@@ -63,32 +89,16 @@ public final class ServerStats {
 
     /** memcached's stats reset: the totals go back to zero; what is open stays counted. */
     void reset() {
-        totalConnections.reset();
-        rejectedConnections.reset();
+        memcachedConnections.reset();
+        respConnections.reset();
+        for (LongAdder counter : commands) {
+            counter.reset();
+        }
         bytesRead.reset();
         bytesWritten.reset();
         metaCommands.reset();
         tlsHandshakeErrors.reset();
         authCommands.reset();
         authErrors.reset();
-    }
-
-    /** Admits a new connection if fewer than {@code max} are open; counts it either way. */
-    boolean tryOpen(int max) {
-        int open;
-        do {
-            open = currConnections.get();
-            if (open >= max) {
-                rejectedConnections.increment();
-                return false;
-            }
-        } while (!currConnections.compareAndSet(open, open + 1));
-        peakConnections.accumulateAndGet(open + 1, Math::max);
-        totalConnections.increment();
-        return true;
-    }
-
-    void closed() {
-        currConnections.decrementAndGet();
     }
 }

@@ -170,7 +170,7 @@ final class StatsReport {
         out.stat("curr_connections", server.currConnections());
         out.stat("total_connections", server.totalConnections());
         out.stat("rejected_connections", server.rejectedConnections());
-        out.stat("connection_structures", server.peakConnections.get() + 1);
+        out.stat("connection_structures", server.memcachedConnections.peak() + 1);
         zero(out, "response_obj_oom", "response_obj_count", "response_obj_bytes", "read_buf_count", "read_buf_bytes",
                 "read_buf_bytes_free", "read_buf_oom", "reserved_fds");
         out.stat("cmd_get", c.getHits.sum() + c.getMisses.sum());
@@ -237,8 +237,14 @@ final class StatsReport {
         tiers(out, c);
     }
 
-    /** RatMemCache's own figures, per tier, after memcached's fields. */
+    /** RatMemCache's own figures, per protocol and per tier, after memcached's fields. */
     private void tiers(Sink out, CacheStats c) {
+        out.stat("cmd_text", server.commands(CommandLatency.Protocol.TEXT));
+        out.stat("cmd_binary", server.commands(CommandLatency.Protocol.BINARY));
+        out.stat("cmd_resp", server.commands(CommandLatency.Protocol.RESP));
+        out.stat("resp_curr_connections", server.respConnections.current());
+        out.stat("resp_total_connections", server.respConnections.total());
+        out.stat("resp_rejected_connections", server.respConnections.rejected());
         out.stat("l1_items", cache.memory().items());
         out.stat("l1_bytes", cache.memory().bytes());
         out.stat("l1_value_bytes_raw", cache.memory().rawValueBytes());

@@ -215,6 +215,11 @@ function show(sample) {
   text("now-memory", `now: ${integer.format(now.l1.items)} items, ${decimal.format(100 * now.l1.bytes / now.l1.maxBytes)} % of ${bytes(now.l1.maxBytes)}`);
   text("connections", `${integer.format(now.connections.current)} of ${integer.format(now.connections.max)}`);
   text("connections-detail", `${integer.format(now.connections.rejected)} rejected since start`);
+  const resp = now.respConnections;
+  text("connections-resp", resp == null ? "Redis protocol: off"
+    : `Redis protocol: ${integer.format(resp.current)} of ${integer.format(resp.max)}, ${integer.format(resp.rejected)} rejected`);
+  const p = sample.commandsPerSecond;
+  text("rps-protocols", `commands: memcached ${integer.format(p.memcached)} · Redis ${integer.format(p.redis)} /s`);
 }
 
 function draw() {

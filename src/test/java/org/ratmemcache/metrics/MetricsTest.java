@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.server.MemcachedServer;
+import org.ratmemcache.testing.RespClient;
 import org.ratmemcache.testing.TextClient;
 
 import static io.restassured.RestAssured.given;
@@ -90,6 +91,21 @@ class MetricsTest {
         }
         // a NoOp's reply leaves before its latency is recorded, on the same event loop, just after
         await().untilAsserted(() -> assertMoved(before, scrape(), "ratmemcache_command_duration_seconds_count{protocol=\"binary\"}", 1));
+    }
+
+    @Test
+    void redisCommandsAndConnectionsAreCountedBesideMemcacheds() {
+        String before = scrape();
+        try (RespClient redis = new RespClient(server.respAddresses().getFirst().getPort())) {
+            assertThat(redis.call("SET", "metrics-r", "v")).isEqualTo("+OK\r\n");
+            assertThat(redis.call("GET", "metrics-r")).isEqualTo("$1\r\nv\r\n");
+            String during = scrape();
+            assertMoved(before, during, "ratmemcache_commands_total{protocol=\"resp\"}", 2);
+            assertMoved(before, during, "ratmemcache_commands_total{protocol=\"binary\"}", 0);
+            assertMoved(before, during, "ratmemcache_resp_connections_total", 1);
+            assertThat(value(during, "ratmemcache_resp_current_connections")).isGreaterThanOrEqualTo(1);
+            assertThat(during).contains("ratmemcache_resp_connections_rejected_total");
+        }
     }
 
     private static void assertMoved(String before, String after, String series, double by) {

@@ -1,6 +1,7 @@
 package org.ratmemcache.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -149,6 +150,28 @@ class CrossProtocolTest {
         // "a b" in base64 is YSBi
         assertThat(mc("mg YSBi b v")).isEqualTo("VA 6\r\nspaced\r\n");
         assertThat(mc("get a b")).as("the text protocol reads two keys").isEqualTo("END\r\n");
+    }
+
+    @Test
+    void statsCountEachProtocolsCommandsAndConnections() {
+        mc("set a 0 0 1\r\nx");
+        redis.call("SET", "a", "y");
+        redis.call("GET", "a");
+        redis.call("DEL", "a", "b");
+        try (RespClient second = new RespClient(server.respPort())) {
+            second.call("PING");
+            String stats = mc("stats");
+            assertThat(stats).contains("STAT cmd_resp 4\r\n", "STAT resp_curr_connections 2\r\n",
+                    "STAT resp_total_connections 2\r\n", "STAT curr_connections 1\r\n", "STAT cmd_binary 0\r\n");
+            assertThat(stats).as("set, version, then stats itself").contains("STAT cmd_text 3\r\n");
+            assertThat(stats).as("a Redis write is an item stored").contains("STAT total_items 2\r\n");
+        }
+
+        String info = redis.call("INFO", "stats");
+        assertThat(info).contains("total_connections_received:2\r\n", "total_commands_processed:5\r\n",
+                "rejected_connections:0\r\n");
+        await().untilAsserted(() -> assertThat(redis.call("INFO", "clients")).as("once the second has gone")
+                .contains("connected_clients:1\r\n"));
     }
 
     private static long cas(String gets) {

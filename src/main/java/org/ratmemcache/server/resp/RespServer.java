@@ -18,4 +18,13 @@ public interface RespServer {
 
     /** The TCP port the Redis protocol is served on. */
     int port();
+
+    /** Redis connections admitted since the start (or memcached's stats reset). */
+    long connectionsReceived();
+
+    /** Redis connections turned away at the connection limit. */
+    long connectionsRejected();
+
+    /** Redis commands executed. */
+    long commandsProcessed();
 }

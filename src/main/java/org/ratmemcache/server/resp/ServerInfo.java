@@ -145,10 +145,13 @@ final class ServerInfo {
     private Map<String, Object> stats(CacheView view) {
         CacheStats stats = view.stats();
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("keyspace_hits", stats.getHits.sum());
-        figures.put("keyspace_misses", stats.getMisses.sum());
+        figures.put("total_connections_received", context.server().connectionsReceived());
+        figures.put("total_commands_processed", context.server().commandsProcessed());
+        figures.put("rejected_connections", context.server().connectionsRejected());
         figures.put("expired_keys", stats.reclaimed.sum());
         figures.put("evicted_keys", stats.evictions.sum());
+        figures.put("keyspace_hits", stats.getHits.sum());
+        figures.put("keyspace_misses", stats.getMisses.sum());
         return figures;
     }
 
