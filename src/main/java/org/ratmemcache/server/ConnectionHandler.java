@@ -157,6 +157,11 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
         return id;
     }
 
+    /** The result the connection waits for before it reads on, or null. */
+    protected CompletableFuture<?> awaiting() {
+        return awaiting;
+    }
+
     /** Nothing holds the connection back: every request read so far has been answered. */
     boolean idle() {
         return awaiting == null && !backedUp && !paused;

@@ -36,6 +36,9 @@ final class RespConnectionHandler extends ConnectionHandler implements RespConne
     /** Where a plain SET's value goes, straight from the request into item memory, as memcached's stores. */
     private final ValueRoom room;
     private final RequestValue value = new RequestValue();
+    private final ByteBufAllocator allocator;
+    /** {@link #stepReply()}, made when first needed. */
+    private ByteBuf stepReply;
 
     RespConnectionHandler(long id, Commands commands, ServerStats serverStats, RedisCommands redis, RespSession session,
             ByteBufAllocator allocator) {
@@ -45,6 +48,15 @@ final class RespConnectionHandler extends ConnectionHandler implements RespConne
         this.request = new RespRequest(allocator);
         this.parser = new RespParser(request, RespLimits.forItemSize(commands.itemSizeMax()));
         this.room = new ValueRoom(commands, NO_STREAMING);
+        this.allocator = allocator;
+    }
+
+    @Override
+    public ByteBuf stepReply() {
+        if (stepReply == null) {
+            stepReply = allocator.buffer();
+        }
+        return stepReply.clear();
     }
 
     /** RESP values are read whole into the request before they are stored: none streams. */
@@ -102,9 +114,26 @@ final class RespConnectionHandler extends ConnectionHandler implements RespConne
         }
     }
 
+    /**
+     * The connection closes: its request and step reply go, but only once a step still running on
+     * a disk thread, which reads the one and writes the other, has finished.
+     */
     @Override
     protected void abandonValue() {
+        CompletableFuture<?> step = awaiting();
+        if (step == null) {
+            releaseStepBuffers();
+        } else {
+            step.whenComplete((result, failure) -> releaseStepBuffers());
+        }
+    }
+
+    private void releaseStepBuffers() {
         request.release();
+        if (stepReply != null) {
+            stepReply.release();
+            stepReply = null;
+        }
     }
 
     @Override

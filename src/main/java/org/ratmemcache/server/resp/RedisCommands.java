@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import org.ratmemcache.core.Atomic;
 import org.ratmemcache.core.Item;
@@ -101,7 +100,7 @@ public final class RedisCommands {
                     return;
                 }
                 if (command.keys != RedisCommand.Keys.NONE) {
-                    runOnKeys(command, request.copy(), conn);
+                    runOnKeys(command, request, conn);
                 } else if (!connection.run(command, request, conn)) {
                     server.run(command, request, conn.out(), session, conn);
                 }
@@ -118,19 +117,21 @@ public final class RedisCommands {
         RespReplies.error(conn.out(), error);
     }
 
+    /**
+     * A command on keys, as one step of the cache. The step reads the request in place: should it
+     * wait for the disk, the connection reads no further request meanwhile, and keeps the request
+     * until the step is done even if the client goes.
+     */
     private void runOnKeys(RedisCommand command, RespRequest args, RespConnection conn) {
         RespSession session = conn.session();
         int database = session.database;
         List<Key> keys = KeyArguments.of(command, args, database, context.databases());
+        ByteBuf out = conn.stepReply();
         CompletableFuture<ByteBuf> reply = context.cache().atomically(keys, step -> {
-            ByteBuf out = Unpooled.buffer();
             run(new KeyCall(command, args, step, out, session.version, database, context));
             return out;
         });
-        conn.answerChange(reply, out -> {
-            conn.out().writeBytes(out);
-            out.release();
-        });
+        conn.answerChange(reply, written -> conn.out().writeBytes(written));
     }
 
     /** Runs a command on keys inside a step. */
@@ -223,13 +224,13 @@ public final class RedisCommands {
                 database = ConnectionCommands.selected(command.arguments(), database, context.databases());
             }
         }
+        ByteBuf out = conn.stepReply();
         Atomic<ByteBuf> transaction = step -> {
             for (int i = 0; i < watched.size(); i++) {
                 if (casOf(step.get(i)) != expected[i]) {
                     return null;
                 }
             }
-            ByteBuf out = Unpooled.buffer();
             RespReplies.array(out, queued.size());
             for (int i = 0; i < queued.size(); i++) {
                 RespSession.Queued command = queued.get(i);
@@ -245,12 +246,11 @@ public final class RedisCommands {
         CompletableFuture<ByteBuf> reply = keys.isEmpty()
                 ? CompletableFuture.completedFuture(transaction.run(null))
                 : context.cache().atomically(keys, transaction);
-        conn.answerChange(reply, out -> {
-            if (out == null) {
+        conn.answerChange(reply, written -> {
+            if (written == null) {
                 RespReplies.nullArray(conn.out(), session.version);
             } else {
-                conn.out().writeBytes(out);
-                out.release();
+                conn.out().writeBytes(written);
             }
         });
     }
@@ -313,6 +313,12 @@ public final class RedisCommands {
         @Override
         public RespSession session() {
             return connection.session();
+        }
+
+        /** Inside EXEC a command writes into the transaction's reply, never a step's of its own. */
+        @Override
+        public ByteBuf stepReply() {
+            throw new IllegalStateException("no step of its own inside EXEC");
         }
 
         @Override

@@ -39,6 +39,14 @@ public interface RespConnection {
      */
     CompletableFuture<StoreResult> set(Key key, long expiresAt, RespRequest request, int argument);
 
+    /**
+     * The connection's buffer for the reply of a step of the cache, empty: a step may run on a
+     * disk thread, so it writes here, and {@link #answer} copies what it wrote into {@link #out}.
+     * A connection has at most one step outstanding (it holds its later commands back meanwhile),
+     * so one buffer serves them all.
+     */
+    ByteBuf stepReply();
+
     /** Whether this runs a command inside EXEC, where nothing may wait: WAIT answers at once, as in Redis. */
     default boolean insideExec() {
         return false;
