@@ -36,6 +36,9 @@ final class AtomicSteps {
         this.itemSizeMax = itemSizeMax;
     }
 
+    /** Up to this many keys, a step finds repeated ones by comparing each with those before. */
+    private static final int FEW_KEYS = 16;
+
     /** One key's slots: its only position is its first. */
     private static final int[] ONE = {0};
 
@@ -44,16 +47,19 @@ final class AtomicSteps {
             return run(List.of(keys.getFirst().toStored()), ONE, step);
         }
         List<Key> distinct = new ArrayList<>(keys.size());
-        Map<Key, Integer> positions = new HashMap<>();
+        // a few keys (MSET's, a transaction's) are told apart by comparing them; many through a map
+        Map<Key, Integer> positions = keys.size() > FEW_KEYS ? new HashMap<>() : null;
         int[] slot = new int[keys.size()];
         for (int i = 0; i < slot.length; i++) {
             Key key = keys.get(i);
-            Integer at = positions.get(key);
-            if (at == null) {
+            int at = positions == null ? distinct.indexOf(key) : positions.getOrDefault(key, -1);
+            if (at < 0) {
                 at = distinct.size();
                 Key stored = key.toStored();
                 distinct.add(stored);
-                positions.put(stored, at);
+                if (positions != null) {
+                    positions.put(stored, at);
+                }
             }
             slot[i] = at;
         }

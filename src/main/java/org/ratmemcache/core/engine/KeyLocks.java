@@ -263,7 +263,18 @@ final class KeyLocks {
         if (keys.size() == 1) {
             return new int[] {stripes.indexOf(keys.getFirst().hash64())};
         }
-        return keys.stream().mapToInt(key -> stripes.indexOf(key.hash64())).distinct().sorted().toArray();
+        int[] order = new int[keys.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = stripes.indexOf(keys.get(i).hash64());
+        }
+        java.util.Arrays.sort(order);
+        int distinct = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (i == 0 || order[i] != order[i - 1]) {
+                order[distinct++] = order[i];
+            }
+        }
+        return distinct == order.length ? order : java.util.Arrays.copyOf(order, distinct);
     }
 
     private boolean noneBusy(List<Key> keys) {

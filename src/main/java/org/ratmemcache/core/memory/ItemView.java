@@ -67,7 +67,17 @@ public final class ItemView implements Item {
      * like this one, while the caller stays inside its epoch.
      */
     public ItemView pinned() {
-        return new ItemView(blocks, originMillis).point(location);
+        ItemView pinned = new ItemView(blocks, originMillis);
+        pinned.location = location;
+        pinned.memory = memory;
+        pinned.at = at;
+        pinned.baseMillis = baseMillis;
+        pinned.shape = shape;
+        pinned.keyLength = keyLength;
+        pinned.storedLength = storedLength;
+        pinned.fixedAt = fixedAt;
+        pinned.keyAt = keyAt;
+        return pinned; // what point() found, copied rather than read from item memory again
     }
 
     /** Where the item lies: its block and offset. */

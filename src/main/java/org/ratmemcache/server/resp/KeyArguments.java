@@ -51,9 +51,18 @@ final class KeyArguments {
             case SECOND -> new int[] {2};
             case FIRST_TWO, COPY -> new int[] {1, 2};
             case MOVE -> new int[] {1, 1};
-            case ALL -> java.util.stream.IntStream.range(1, argc).toArray();
-            case PAIRS -> java.util.stream.IntStream.iterate(1, i -> i < argc, i -> i + 2).toArray();
+            case ALL -> every(1, argc, 1);
+            case PAIRS -> every(1, argc, 2);
         };
+    }
+
+    /** {@code from}, then every {@code step}-th position below {@code end}. */
+    private static int[] every(int from, int end, int step) {
+        int[] positions = new int[Math.max(0, (end - from + step - 1) / step)];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = from + i * step;
+        }
+        return positions;
     }
 
     /** COPY's DB option's database when it names a valid one (the command checks it), else {@code database}. */
