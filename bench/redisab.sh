@@ -24,7 +24,7 @@ need redis-benchmark redis-tools
 ticks_per_second=$(getconf CLK_TCK)
 
 bench() { # port -> "TEST rps" lines
-  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c 50 -r 100000 -d 100 -P "$pipeline" -q 2>/dev/null \
+  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c 50 -r 100000 -d 100 -P "$pipeline" -q 2>>"$work/bench.err" \
     | tr '\r' '\n' | sed -n 's/^ *\([A-Z_]*\)[^:]*: \([0-9.]*\) requests per second.*/\1 \2/p'
 }
 
@@ -33,10 +33,12 @@ measure() { # build-dir label: one fresh server, a warm-up, then "label TEST rps
   port=$(free_port)
   resp_port=$(free_port)
   read -r -a rat_opts <<< "${RAT_OPTS:-}"
-  (cd "$dir" && RAT_ARGS="-m 256 --resp-port $resp_port" start_ratmemcache "$port" "$label" "${rat_opts[@]}"; wait) &
+  (cd "$dir" && RAT_ARGS="-m 256 --resp-port $resp_port" start_ratmemcache "$port" "$label" "${rat_opts[@]}"; wait) \
+    > "$work/$label.log" 2>&1 &
   local shell=$!
-  wait_port "$resp_port"
+  for _ in 1 2 3; do wait_port "$resp_port" && break; done # a build's first start also writes its CDS archive
   pid=$(pgrep -f "ratmemcache.server.port=$port" | head -1)
+  pids+=("$pid")
   bench "$resp_port" > /dev/null
   # one test at a time, so that each one's CPU is its own
   local saved=$tests
@@ -56,8 +58,10 @@ measure() { # build-dir label: one fresh server, a warm-up, then "label TEST rps
 
 echo "redis-benchmark -t $tests -n $requests -c 50 -r 100000 -d 100 -P $pipeline; RAT_OPTS=${RAT_OPTS:-}"
 for r in $(seq 1 "$rounds"); do
-  measure "$before" before | tee -a "$work/runs"
-  measure "$after" after | tee -a "$work/runs"
+  for side in before after; do
+    measure "${!side}" "$side" > "$work/last" # not in a pipeline: the server's pid stays known to the exit trap
+    tee -a "$work/runs" < "$work/last"
+  done
 done
 echo
 printf '%-8s %-6s %14s %16s\n' test build "requests/s" "µs CPU/request"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.ratmemcache.testing.Reads;
@@ -24,6 +25,28 @@ class AtomicTest extends CacheTestSupport {
         assertThat(get("b")).isEqualTo("2");
         assertThat(get("c")).isEqualTo("3");
         assertThat(Reads.item(cache, Key.of("c")).flags()).isEqualTo(5);
+    }
+
+    @Test
+    void newKeysFindRoomWhileTheIndexGrows() throws InterruptedException {
+        // two writers of new keys, as two event loops are: every step helps the index's growth
+        // along, as memcached's stores do, so that no insert finds the new table full
+        AtomicInteger refused = new AtomicInteger();
+        Runnable writer = () -> {
+            String prefix = Thread.currentThread().getName();
+            for (int k = 0; k < 150_000; k++) {
+                if (!cache.atomically(List.of(Key.of(prefix + k)), keys -> keys.put(0, bytes("1"), 0, 0)).join()) {
+                    refused.incrementAndGet();
+                }
+            }
+        };
+        Thread first = Thread.ofPlatform().name("a").start(writer);
+        Thread second = Thread.ofPlatform().name("b").start(writer);
+        first.join();
+        second.join();
+
+        assertThat(refused.get()).as("puts refused").isZero();
+        assertThat(cache.view().itemCount()).isEqualTo(300_000);
     }
 
     @Test

@@ -166,12 +166,18 @@ public final class TieredCache implements Cache, AutoCloseable {
      * whether it entered, as {@link Epochs#enterIfOutside}.
      */
     private boolean enterToWrite(int keyLength, long valueLength) {
-        awaitRoomOutside(keyLength, valueLength);
+        readyToWrite(keyLength, valueLength);
         return epochs.enterIfOutside();
     }
 
-    /** {@link MemoryTier#awaitRoom}, for a caller that is not protected: one that is calls {@link #makeRoom} itself. */
-    private void awaitRoomOutside(int keyLength, long valueLength) {
+    /**
+     * Before a command that may put a key into memory, holding no lock: helps the index's growth
+     * along (as every writer must, or inserts outrun the move into the grown table and find no
+     * slot), then {@link MemoryTier#awaitRoom}, for a caller that is not protected: one that is
+     * calls {@link #makeRoom} itself.
+     */
+    private void readyToWrite(int keyLength, long valueLength) {
+        tiers.memory().helpIndex();
         if (!epochs.isProtected()) {
             tiers.memory().awaitRoom(keyLength, valueLength);
         }
@@ -215,7 +221,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<Item> getAndTouch(Key key, long expiresAt) {
-        awaitRoomOutside(key.length(), 0);
+        readyToWrite(key.length(), 0);
         return handOut(() -> locks.run(key, Access.FETCH_AND_CHANGE, Command.detaching((k, current, now) -> {
             if (current == null) {
                 stats.touchMisses.increment();
@@ -230,6 +236,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<MetaGet.Result> metaGet(Key key, MetaGet read) {
+        tiers.memory().helpIndex(); // it may create the item (vivify) or rewrite it (a new TTL, the win token)
         return handOut(() -> metaReads.read(key, read), Detached::metaGet);
     }
 
@@ -301,7 +308,6 @@ public final class TieredCache implements Cache, AutoCloseable {
         }
         stats.cmdSet.increment();
         Access access = mode == StoreMode.SET ? Access.OVERWRITE : Access.CHANGE;
-        tiers.memory().helpIndex();
         boolean outside = enterToWrite(key.length(), value.length());
         try {
             return counted(mode, locks.run(key, access, reusable.get().store.of(mode, flags, expiresAt, value, cas, newCas, stored)));
@@ -488,6 +494,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<DeleteResult> metaDelete(Key key, MetaDelete request) {
+        tiers.memory().helpIndex(); // an invalidation rewrites the item
         if (!request.keepsItem()) {
             return guarded(() -> ifCasMatches(key, request.cas(), this::deleted));
         }
@@ -523,7 +530,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<DeltaResult> delta(Key key, Arithmetic op) {
-        awaitRoomOutside(key.length(), Decimal.MAX_UNSIGNED_64_DIGITS);
+        readyToWrite(key.length(), Decimal.MAX_UNSIGNED_64_DIGITS);
         return handOut(() -> incrDecr.apply(key, op), Detached::delta);
     }
 
@@ -542,7 +549,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public <T> CompletableFuture<T> atomically(List<Key> keys, Atomic<T> step) {
-        awaitRoomOutside(keys.getFirst().length(), 0);
+        readyToWrite(keys.getFirst().length(), 0);
         return guarded(() -> atomicSteps.run(keys, step));
     }
 
@@ -569,7 +576,7 @@ public final class TieredCache implements Cache, AutoCloseable {
 
     @Override
     public CompletableFuture<Boolean> touch(Key key, long expiresAt) {
-        awaitRoomOutside(key.length(), 0);
+        readyToWrite(key.length(), 0);
         return guarded(() -> locks.run(key, Access.CHANGE, (k, current, now) -> {
             if (current == null) {
                 stats.touchMisses.increment();
