@@ -7,7 +7,9 @@
 # ratios (RatMemCache / redis-server).
 #
 # RatMemCache as shipped (the launcher, -m 256, the log store, write-back) unless RAT_OPTS says
-# otherwise (e.g. RAT_OPTS=-Dratmemcache.l2.enabled=false).
+# otherwise (e.g. RAT_OPTS=-Dratmemcache.l2.enabled=false); redis-server without persistence unless
+# REDIS_OPTS says otherwise (e.g. REDIS_OPTS="--appendonly yes --appendfsync everysec", which like
+# write-back keeps every change on disk within about a second).
 #
 # Usage: bench/redis.sh [rounds] [requests-per-test]   (defaults: 5 200000)
 # Needs: redis-server, redis-benchmark (apt-get install redis-server redis-tools), a JDK 25 as JAVA_HOME.
@@ -24,7 +26,12 @@ tests=(PING_INLINE PING_MBULK SET GET INCR MSET)
 redis_port=$(free_port)
 rat_port=$(free_port)
 mc_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --logfile "" >/dev/null &
+if [ -n "${REDIS_OPTS:-}" ]; then
+  read -r -a redis_opts <<< "$REDIS_OPTS"
+else
+  redis_opts=(--save "" --appendonly no)
+fi
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" "${redis_opts[@]}" --daemonize no --logfile "" >/dev/null &
 pids+=($!)
 read -r -a rat_opts <<< "${RAT_OPTS:-}"
 RAT_ARGS="-m 256 --resp-port $rat_port ${RAT_ARGS:-}" start_ratmemcache "$mc_port" ratmemcache "${rat_opts[@]}"
