@@ -1,5 +1,6 @@
 package org.ratmemcache.core.engine;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -267,14 +268,14 @@ final class KeyLocks {
         for (int i = 0; i < order.length; i++) {
             order[i] = stripes.indexOf(keys.get(i).hash64());
         }
-        java.util.Arrays.sort(order);
+        Arrays.sort(order);
         int distinct = 0;
         for (int i = 0; i < order.length; i++) {
             if (i == 0 || order[i] != order[i - 1]) {
                 order[distinct++] = order[i];
             }
         }
-        return distinct == order.length ? order : java.util.Arrays.copyOf(order, distinct);
+        return distinct == order.length ? order : Arrays.copyOf(order, distinct);
     }
 
     private boolean noneBusy(List<Key> keys) {

@@ -52,7 +52,7 @@ final class FastPaths {
     boolean set(RespRequest request, RespConnection conn) {
         long expiresAt = 0;
         if (request.argc() == 5) {
-            expiresAt = expiresAt(request);
+            expiresAt = expiresAt(request, conn.session().numbers);
             if (expiresAt <= 0) {
                 return false;
             }
@@ -75,12 +75,11 @@ final class FastPaths {
     }
 
     /** The absolute expiry of {@code EX seconds} or {@code PX milliseconds} at arguments 3 and 4, or 0 when it is not one. */
-    private long expiresAt(RespRequest request) {
+    private long expiresAt(RespRequest request, LongParser number) {
         boolean seconds = request.is(3, EX);
         if (!seconds && !request.is(3, PX)) {
             return 0;
         }
-        LongParser number = new LongParser();
         if (request.oversized(4) || !number.parse(request.arena(), request.index(4), request.length(4)) || number.value() <= 0
                 || seconds && number.value() > Long.MAX_VALUE / 1000) {
             return 0;

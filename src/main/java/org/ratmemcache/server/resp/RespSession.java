@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.ratmemcache.core.Key;
+import org.ratmemcache.protocol.resp.LongParser;
 import org.ratmemcache.protocol.resp.RespRequest;
 import org.ratmemcache.protocol.resp.RespVersion;
 
@@ -34,6 +35,8 @@ public final class RespSession {
     /** The key of the command at hand, over {@link #keyBytes}: reused, so that GET and SET allocate none. */
     final Key lookup = Key.lookup();
     byte[] keyBytes = new byte[64];
+    /** Reads the number of the command at hand (SET's EX or PX): reused, as {@link #lookup} is. */
+    final LongParser numbers = new LongParser();
     /** Each watched key's CAS when WATCH read it (0: no item), in the order watched. */
     final Map<Key, Long> watched = new LinkedHashMap<>();
 
