@@ -9,7 +9,9 @@
 #        bench/redisab.sh ../before . incr,mset 16 3 1000000
 #   Defaults: incr,mset, no pipelining (1), 3 rounds, 200,000 requests per test; 50 connections,
 #   100,000 random keys, 100-byte values, as bench/redis.sh. RAT_OPTS adds settings to both builds
-#   (e.g. RAT_OPTS=-Dratmemcache.l2.enabled=false). Prints every run and, per test, the medians.
+#   (e.g. RAT_OPTS=-Dratmemcache.l2.enabled=false), BEFORE_OPTS and AFTER_OPTS to one of them (so
+#   that one build can be measured against itself under two settings: bench/redisab.sh . . with
+#   AFTER_OPTS=-Dratmemcache.server.io-threads=1). Prints every run and, per test, the medians.
 # Needs: redis-benchmark (apt-get install redis-tools), a JDK 25 as JAVA_HOME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +34,8 @@ measure() { # build-dir label: one fresh server, a warm-up, then "label TEST rps
   local dir=$1 label=$2 port resp_port pid
   port=$(free_port)
   resp_port=$(free_port)
-  read -r -a rat_opts <<< "${RAT_OPTS:-}"
+  local side_opts=${label^^}_OPTS
+  read -r -a rat_opts <<< "${RAT_OPTS:-} ${!side_opts:-}"
   (cd "$dir" && RAT_ARGS="-m 256 --resp-port $resp_port" start_ratmemcache "$port" "$label" "${rat_opts[@]}"; wait) \
     > "$work/$label.log" 2>&1 &
   local shell=$!
@@ -56,7 +59,7 @@ measure() { # build-dir label: one fresh server, a warm-up, then "label TEST rps
   wait "$shell" 2>/dev/null || true
 }
 
-echo "redis-benchmark -t $tests -n $requests -c 50 -r 100000 -d 100 -P $pipeline; RAT_OPTS=${RAT_OPTS:-}"
+echo "redis-benchmark -t $tests -n $requests -c 50 -r 100000 -d 100 -P $pipeline; RAT_OPTS=${RAT_OPTS:-} BEFORE_OPTS=${BEFORE_OPTS:-} AFTER_OPTS=${AFTER_OPTS:-}"
 for r in $(seq 1 "$rounds"); do
   for side in before after; do
     measure "${!side}" "$side" > "$work/last" # not in a pipeline: the server's pid stays known to the exit trap

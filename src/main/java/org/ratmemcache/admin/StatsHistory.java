@@ -10,10 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.quarkus.runtime.StartupEvent;
 
 import org.ratmemcache.config.RatMemCacheConfig;
@@ -38,17 +34,15 @@ public class StatsHistory {
     private final CacheView cache;
     private final MemcachedServer server;
     private final RatMemCacheConfig config;
-    private final MeterRegistry registry;
     private final Sample[] ring = new Sample[SAMPLES];
     private long taken;
     private Counters previous;
     private ScheduledExecutorService ticker;
 
-    StatsHistory(CacheView cache, MemcachedServer server, RatMemCacheConfig config, MeterRegistry registry) {
+    StatsHistory(CacheView cache, MemcachedServer server, RatMemCacheConfig config) {
         this.cache = cache;
         this.server = server;
         this.config = config;
-        this.registry = registry;
     }
 
     /** Requests per second by command. */
@@ -70,6 +64,7 @@ public class StatsHistory {
     }
 
     void start(@Observes StartupEvent event) {
+        server.stats().latency().startRecording();
         previous = counters();
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ratmemcache-stats-history").factory());
         ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -127,30 +122,24 @@ public class StatsHistory {
                 protocols.commands(CommandLatency.Protocol.RESP), latency());
     }
 
-    /** Every protocol's latency timer merged into one snapshot; they share their buckets. */
+    /** Every protocol's latency histogram merged into one snapshot; they share their buckets. */
     private LatencyPercentiles.Snapshot latency() {
-        double[] bounds = null;
-        double[] cumulative = null;
+        long[] bounds = CommandLatency.boundsNanos();
+        double[] boundsNanos = new double[bounds.length];
+        double[] cumulative = new double[bounds.length];
         long count = 0;
-        for (Timer timer : registry.find("ratmemcache.command.duration").timers()) {
-            HistogramSnapshot snapshot = timer.takeSnapshot();
-            CountAtBucket[] buckets = snapshot.histogramCounts();
-            if (bounds == null) {
-                bounds = new double[buckets.length];
-                cumulative = new double[buckets.length];
-                for (int i = 0; i < buckets.length; i++) {
-                    bounds[i] = buckets[i].bucket(TimeUnit.NANOSECONDS);
-                }
-            }
-            if (buckets.length != bounds.length) {
-                continue;
-            }
-            for (int i = 0; i < buckets.length; i++) {
-                cumulative[i] += buckets[i].count();
+        for (CommandLatency.Protocol protocol : CommandLatency.Protocol.values()) {
+            CommandLatency.Snapshot snapshot = server.stats().latency().snapshot(protocol);
+            long below = 0;
+            for (int i = 0; i < bounds.length; i++) {
+                below += snapshot.counts()[i];
+                cumulative[i] += below;
             }
             count += snapshot.count();
         }
-        return bounds == null || bounds.length == 0 ? LatencyPercentiles.Snapshot.EMPTY
-                : new LatencyPercentiles.Snapshot(bounds, cumulative, count);
+        for (int i = 0; i < bounds.length; i++) {
+            boundsNanos[i] = bounds[i];
+        }
+        return new LatencyPercentiles.Snapshot(boundsNanos, cumulative, count);
     }
 }

@@ -1,10 +1,8 @@
 package org.ratmemcache.metrics;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
@@ -15,8 +13,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.CollectorRegistry;
 
 import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.CacheView;
@@ -35,19 +35,18 @@ import org.ratmemcache.server.ServerStats;
  * follow the Prometheus memcached_exporter ({@code memcached_commands_total{command,status}},
  * {@code memcached_current_items}, …), so that its dashboards work unchanged; what memcached has
  * no name for is under {@code ratmemcache_}. The one meter written per request is the command
- * latency histogram, whose recording does not allocate (BENCHMARKS.md).
+ * latency histogram, which each event loop records into on its own and a scrape sums
+ * ({@link LatencyCollector}; BENCHMARKS.md).
  */
 @Singleton
 public class CacheMetrics implements MeterBinder {
-
-    /** The latency histogram's range: the buckets cover 1 µs to 10 s. */
-    private static final Duration FASTEST = Duration.ofNanos(1_000);
-    private static final Duration SLOWEST = Duration.ofSeconds(10);
 
     private final CacheView cache;
     private final MemcachedServer server;
     /** What this application registered, removed when it stops: the registry outlives a dev-mode reload. */
     private final List<Meter> bound = new ArrayList<>();
+    /** Unregisters the latency histogram from each Prometheus registry it was added to. */
+    private final List<Runnable> latencyCollectors = new ArrayList<>();
     private MeterRegistry registry;
 
     CacheMetrics(CacheView cache, MemcachedServer server) {
@@ -85,7 +84,8 @@ public class CacheMetrics implements MeterBinder {
     /** Removes this application's meters, so that a restarted application's take their place. */
     @PreDestroy
     void unbind() {
-        server.stats().recordLatencyWith(CommandLatency.NONE);
+        latencyCollectors.forEach(Runnable::run);
+        latencyCollectors.clear();
         if (registry != null) {
             bound.forEach(registry::remove);
         }
@@ -224,19 +224,26 @@ public class CacheMetrics implements MeterBinder {
         };
     }
 
-    /** The per-request meter: one timer per protocol, found by index, so recording allocates nothing. */
+    /**
+     * The per-request meter: the server's own histogram ({@link CommandLatency}), served by every
+     * Prometheus registry among {@code registry}'s; the server records only while one serves it.
+     */
     private void bindLatency(MeterRegistry registry) {
-        Timer[] timers = new Timer[CommandLatency.Protocol.values().length];
-        for (CommandLatency.Protocol protocol : CommandLatency.Protocol.values()) {
-            timers[protocol.ordinal()] = keep(Timer.builder("ratmemcache.command.duration")
-                    .tag("protocol", name(protocol))
-                    .description("From the start of a command's execution to its reply, a wait for the disk included.")
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(FASTEST)
-                    .maximumExpectedValue(SLOWEST)
-                    .register(registry));
+        for (PrometheusMeterRegistry prometheus : prometheusRegistries(registry)) {
+            CollectorRegistry collectors = prometheus.getPrometheusRegistry();
+            LatencyCollector collector = new LatencyCollector(server.stats().latency());
+            collectors.register(collector);
+            latencyCollectors.add(() -> collectors.unregister(collector));
+            server.stats().latency().startRecording();
         }
-        server.stats().recordLatencyWith((protocol, nanos) -> timers[protocol.ordinal()].record(nanos, TimeUnit.NANOSECONDS));
+    }
+
+    private static List<PrometheusMeterRegistry> prometheusRegistries(MeterRegistry registry) {
+        return switch (registry) {
+            case PrometheusMeterRegistry prometheus -> List.of(prometheus);
+            case CompositeMeterRegistry composite -> composite.getRegistries().stream().flatMap(r -> prometheusRegistries(r).stream()).toList();
+            default -> List.of();
+        };
     }
 
     /** One of the disk tier's own statistics, asked afresh at each scrape; NaN under a store without it. */

@@ -98,7 +98,12 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
     private final CommandLatency.Protocol protocol;
     /** Counts this protocol's commands. */
     private final LongAdder commandCount;
-    /** When the command in execution started, if latencies are recorded. */
+    /** The running thread's latency recorder, taken at each read batch; null when none is kept. */
+    private CommandLatency.Recorder recorder;
+    /**
+     * When the command being read started, if latencies are recorded: at the start of a read batch,
+     * then at the end of the command before (one clock read per command).
+     */
     private long commandStartNanos;
 
     ConnectionHandler(long id, Commands commands, ServerStats serverStats, CommandLatency.Protocol protocol) {
@@ -135,18 +140,20 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
             case CLOSE -> Step.CLOSE;
             case REQUEST -> {
                 commandCount.increment();
-                if (latency == CommandLatency.NONE) {
-                    execute();
-                } else {
-                    commandStartNanos = System.nanoTime();
-                    execute();
-                    if (awaiting == null) {
-                        latency.record(protocol, System.nanoTime() - commandStartNanos);
-                    }
+                execute();
+                if (recorder != null && awaiting == null) {
+                    commandEnds();
                 }
                 yield Step.PROGRESS;
             }
         };
+    }
+
+    /** Records the latency of the command that just replied; the next one starts now. */
+    private void commandEnds() {
+        long now = System.nanoTime();
+        recorder.record(protocol, now - commandStartNanos, now);
+        commandStartNanos = now;
     }
 
     /** The reply to a command the cache failed (a disk tier that cannot write). */
@@ -278,6 +285,12 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void processProtected() {
+        if (awaiting == null) { // else the command awaited is still being timed
+            recorder = latency.recorder();
+            if (recorder != null) {
+                commandStartNanos = System.nanoTime();
+            }
+        }
         while (!paused && !backedUp && awaiting == null && !closed) {
             switch (step()) {
                 case NEED_MORE -> {
@@ -344,8 +357,8 @@ abstract class ConnectionHandler extends ChannelInboundHandlerAdapter implements
             }
             awaiting = null;
             complete(result, reply);
-            if (latency != CommandLatency.NONE) {
-                latency.record(protocol, System.nanoTime() - commandStartNanos);
+            if (recorder != null) {
+                commandEnds();
             }
             resume();
             if (draining && awaiting == null) {

@@ -28,17 +28,11 @@ public final class ServerStats {
     volatile double slabAutomoveRatio = 0.8;
     volatile long crawlerSleepMicros = 100;
     volatile long crawlerToCrawl;
-    /** Where command latencies go; set once, before connections are accepted. */
-    volatile CommandLatency latency = CommandLatency.NONE;
+    /** Command latencies, recorded once something reads them (the metrics). */
+    final CommandLatency latency = new CommandLatency();
 
-    /** Where command latencies go now. */
     public CommandLatency latency() {
         return latency;
-    }
-
-    /** Reports every command's latency to {@code latency} from now on. */
-    public void recordLatencyWith(CommandLatency latency) {
-        this.latency = latency;
     }
 
     public ServerStats() {
