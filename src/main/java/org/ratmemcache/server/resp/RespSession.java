@@ -13,7 +13,8 @@ import org.ratmemcache.protocol.resp.RespVersion;
 /**
  * What a Redis connection remembers between commands: the protocol it speaks, its database, who
  * it authenticated as, its name, and its transaction (the commands MULTI queued and the keys
- * WATCH looks at). One per connection, used on its event loop only.
+ * WATCH looks at). One per connection, changed on its event loop only; other connections read it
+ * for CLIENT LIST ({@link ClientInfo}).
  */
 public final class RespSession {
 
