@@ -272,7 +272,9 @@ if (flushForm) {
       const delay = Number(document.getElementById("flush-delay").value || 0);
       const disk = stats.l2.enabled ? ` and ${integer.format(stats.l2.items)} on disk` : "";
       const when = delay > 0 ? `in ${integer.format(delay)} seconds` : "now";
-      text("flush-what", `Every item will be lost ${when}: ${integer.format(stats.l1.items)} in memory${disk}. This cannot be undone.`);
+      // memcached's flush_all: database 0 only, which is all that memcached's clients see
+      text("flush-what", `Every item of database 0 will be lost ${when}. The cache holds ${integer.format(stats.l1.items)} `
+        + `in memory${disk} in all; Redis's other databases keep theirs. This cannot be undone.`);
       dialog.showModal();
     } catch (failed) {
       say(failed.message, true);

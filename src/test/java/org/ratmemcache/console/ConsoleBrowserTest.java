@@ -166,7 +166,7 @@ class ConsoleBrowserTest {
             await().atMost(PATIENCE).until(() -> text("signed-in").equals("Signed in as admin"));
             browser.findElement(By.id("flush-button")).click();
             await().atMost(PATIENCE).until(() -> browser.findElement(By.id("flush-dialog")).isDisplayed());
-            assertThat(text("flush-what")).startsWith("Every item will be lost now: 7 in memory and ");
+            assertThat(text("flush-what")).startsWith("Every item of database 0 will be lost now. The cache holds 7 in memory and ");
             screenshot("flush-confirmation");
             browser.findElement(By.id("flush-confirm")).click();
             await().atMost(PATIENCE).until(() -> text("status").equals("Flushed."));
