@@ -164,6 +164,14 @@ public interface Cache {
     }
 
     /**
+     * Redis's INCRBY: the key's value, a signed 64-bit decimal as Redis writes one (no {@code +},
+     * leading zero or space), plus {@code increment}, refused past the signed range; a missing key
+     * counts as 0. The item keeps its flags and expiry. A protected caller may be answered from an
+     * object the cache reuses for this thread's next increment ({@link Increment.Done}).
+     */
+    CompletableFuture<Increment> increment(Key key, long increment);
+
+    /**
      * Runs {@code step} on {@code keys} as one change: under every key's lock, once each key's
      * newest version is known (read from disk first where needed, on a disk thread), and behind
      * every command on those keys that came before. Completes with the step's answer once its

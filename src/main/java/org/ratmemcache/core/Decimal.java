@@ -1,7 +1,8 @@
 package org.ratmemcache.core;
 
 /**
- * Decimal numbers the way memcached reads and writes them.
+ * Decimal numbers the way memcached reads and writes them, and the way Redis reads a 64-bit
+ * integer ({@link #parseRedis}).
  *
  * <p>memcached parses every number with C's {@code strtol}/{@code strtoul}/{@code strtoull}
  * wrapped in its {@code safe_strto*} helpers, and clients depend on the corners of that: leading
@@ -19,6 +20,8 @@ public final class Decimal {
 
     /** The longest unsigned 64-bit decimal: 18446744073709551615. */
     public static final int MAX_UNSIGNED_64_DIGITS = 20;
+    /** Redis's LONG_STR_SIZE: a longer string is never a 64-bit decimal to Redis. */
+    public static final int MAX_REDIS_LENGTH = 20;
 
     /** 10^0 to 10^18: a number below 10^n has at most n digits. */
     private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
@@ -64,6 +67,48 @@ public final class Decimal {
      */
     public boolean parseSigned64(byte[] s, int from, int to) {
         return scan(s, from, to, true);
+    }
+
+    /**
+     * Redis's {@code string2ll}: a signed 64-bit decimal with no sign but a leading {@code -}, no
+     * leading zeros, no spaces, nothing after the digits, at most {@value #MAX_REDIS_LENGTH}
+     * characters; {@code -0} is refused.
+     */
+    public boolean parseRedis(byte[] s, int from, int to) {
+        int length = to - from;
+        if (length == 0 || length > MAX_REDIS_LENGTH) {
+            return false;
+        }
+        if (length == 1 && s[from] == '0') {
+            value = 0;
+            return true;
+        }
+        int at = from;
+        boolean negative = s[at] == '-';
+        if (negative && ++at == to) {
+            return false;
+        }
+        int first = s[at] - '0';
+        if (first < 1 || first > 9) {
+            return false;
+        }
+        long magnitude = first; // as unsigned, to hold -Long.MIN_VALUE
+        for (at++; at < to; at++) {
+            int digit = s[at] - '0';
+            if (digit < 0 || digit > 9 || Long.compareUnsigned(magnitude, Long.divideUnsigned(-1L, 10)) > 0) {
+                return false;
+            }
+            long times10 = magnitude * 10;
+            if (Long.compareUnsigned(times10, -1L - digit) > 0) {
+                return false;
+            }
+            magnitude = times10 + digit;
+        }
+        if (negative ? Long.compareUnsigned(magnitude, Long.MIN_VALUE) > 0 : magnitude < 0) {
+            return false;
+        }
+        value = negative ? -magnitude : magnitude;
+        return true;
     }
 
     /** {@code safe_strtol} on LP64: a signed long parsed, then truncated to a 32-bit int. */
@@ -146,6 +191,15 @@ public final class Decimal {
             n++;
         }
         return n;
+    }
+
+    /** Writes {@code signed} in decimal at {@code dst[offset]}, with a {@code -} if negative; returns the offset after it. */
+    public static int writeSigned(long signed, byte[] dst, int offset) {
+        if (signed >= 0) {
+            return write(signed, dst, offset);
+        }
+        dst[offset] = '-';
+        return write(-signed, dst, offset + 1); // -Long.MIN_VALUE reads as 2^63 unsigned
     }
 
     /** Writes {@code unsigned} in decimal at {@code dst[offset]}; returns the offset after it. */

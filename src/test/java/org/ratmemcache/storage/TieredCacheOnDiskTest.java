@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.ratmemcache.core.Arithmetic;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Increment;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.StoreMode;
@@ -167,6 +168,12 @@ class TieredCacheOnDiskTest {
         onlyOnDisk("a");
         assertThat(((DeltaResult.Applied) cache.delta(Key.of("a"), Arithmetic.of(Arithmetic.Direction.DECR, 20)).join()).value()).isZero();
         assertThat(value("a")).isEqualTo("0 ");
+        onlyOnDisk("a");
+        assertThat(cache.increment(Key.of("a"), 1).join()).as("Redis's INCR reads \"0 \" as no integer").isEqualTo(Increment.NOT_AN_INTEGER);
+        store(StoreMode.SET, "a", "-3", 0, 0, 0);
+        onlyOnDisk("a");
+        assertThat(((Increment.Done) cache.increment(Key.of("a"), -4).join()).value()).isEqualTo(-7);
+        assertThat(value("a")).isEqualTo("-7");
 
         onlyOnDisk("a");
         assertThat(store(StoreMode.REPLACE, "a", "r", 9, 0, 0)).isEqualTo(StoreResult.STORED);
@@ -323,6 +330,7 @@ class TieredCacheOnDiskTest {
         open(true, 2);
         store(StoreMode.SET, "n", "0", 0, 0, 0);
         store(StoreMode.SET, "log", "", 0, 0, 0);
+        store(StoreMode.SET, "r", "0", 0, 0, 0);
         int threads = 6;
         int rounds = 300;
         CyclicBarrier start = new CyclicBarrier(threads);
@@ -337,10 +345,12 @@ class TieredCacheOnDiskTest {
                         CompletableFuture<DeltaResult> incr = cache.delta(Key.of("n"), Arithmetic.of(Arithmetic.Direction.INCR, 1));
                         CompletableFuture<StoreResult> append = cache.store(StoreMode.APPEND, Key.of("log"), 0, 0,
                                 new byte[] {(byte) ('a' + thread)}, 0);
+                        CompletableFuture<Increment> redisIncr = cache.increment(Key.of("r"), -1);
                         // churn, so that n and log keep leaving the 2-entry L1
                         cache.store(StoreMode.SET, Key.of("churn-" + thread + "-" + i), 0, 0, new byte[1], 0).join();
                         assertThat(incr.join()).isInstanceOf(DeltaResult.Applied.class);
                         assertThat(append.join()).isEqualTo(StoreResult.STORED);
+                        assertThat(redisIncr.join()).isInstanceOf(Increment.Done.class);
                     }
                     return null;
                 }));
@@ -353,6 +363,7 @@ class TieredCacheOnDiskTest {
         }
         assertThat(value("n")).isEqualTo(Integer.toString(threads * rounds));
         assertThat(value("log")).hasSize(threads * rounds);
+        assertThat(value("r")).isEqualTo(Integer.toString(-threads * rounds));
         assertThat(cache.view().stats().l2Hits.sum()).as("the race did reach the disk").isPositive();
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
+import org.ratmemcache.core.Increment;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.StoreResult;
 
@@ -20,6 +21,9 @@ final class Completed {
     static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
     static final CompletableFuture<Item> NO_ITEM = CompletableFuture.completedFuture(null);
     static final CompletableFuture<DeltaResult> DELTA_NOT_FOUND = CompletableFuture.completedFuture(DeltaResult.NOT_FOUND);
+    static final CompletableFuture<Increment> NOT_AN_INTEGER = CompletableFuture.completedFuture(Increment.NOT_AN_INTEGER);
+    static final CompletableFuture<Increment> OVERFLOW = CompletableFuture.completedFuture(Increment.OVERFLOW);
+    static final CompletableFuture<Increment> NO_ROOM = CompletableFuture.completedFuture(Increment.NO_ROOM);
     static final CompletableFuture<DeltaResult> DELTA_NON_NUMERIC = CompletableFuture.completedFuture(DeltaResult.NON_NUMERIC);
     static final CompletableFuture<DeltaResult> DELTA_CAS_MISMATCH = CompletableFuture.completedFuture(DeltaResult.CAS_MISMATCH);
 

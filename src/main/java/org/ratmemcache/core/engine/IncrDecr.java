@@ -1,5 +1,7 @@
 package org.ratmemcache.core.engine;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,13 +11,16 @@ import org.ratmemcache.core.CacheStats;
 import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Increment;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.disk.DiskItem;
 import org.ratmemcache.core.engine.KeyLocks.Command;
 
 /**
- * memcached's incr and decr: the value is an unsigned 64-bit decimal that incr wraps and decr
+ * memcached's incr and decr, and Redis's INCRBY ({@link Sum}, for INCR, DECR, INCRBY and DECRBY).
+ *
+ * <p>memcached's incr and decr: the value is an unsigned 64-bit decimal that incr wraps and decr
  * stops at 0; a number that got shorter keeps its length, padded with spaces, as memcached
  * rewrites it in place. The binary and meta protocols add a CAS to match, a new expiry, a CAS of
  * the client's choosing, and a miss that creates the number ({@link Arithmetic}).
@@ -30,9 +35,12 @@ final class IncrDecr {
     private final Tiers tiers;
     private final DurableState state;
     private final CacheStats stats;
+    private final long itemSizeMax;
     private final ThreadLocal<Delta> reusable = ThreadLocal.withInitial(Delta::new);
+    private final ThreadLocal<Sum> sums = ThreadLocal.withInitial(Sum::new);
 
-    IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats) {
+    IncrDecr(KeyLocks locks, Tiers tiers, DurableState state, CacheStats stats, long itemSizeMax) {
+        this.itemSizeMax = itemSizeMax;
         this.locks = locks;
         this.tiers = tiers;
         this.state = state;
@@ -42,6 +50,10 @@ final class IncrDecr {
     CompletableFuture<DeltaResult> apply(Key key, Arithmetic op) {
         return locks.run(key, Access.CHANGE, reusable.get().of(op.direction(), op.delta(), op.cas(), op.initial(),
                 op.createExpiresAt(), op.newExpiresAt(), op.newCas()));
+    }
+
+    CompletableFuture<Increment> increment(Key key, long increment) {
+        return locks.run(key, Access.CHANGE, sums.get().of(increment));
     }
 
     CompletableFuture<DeltaResult> apply(Key key, Arithmetic.Direction direction, long delta) {
@@ -124,13 +136,7 @@ final class IncrDecr {
             if (digits.length < Math.max(length, Decimal.MAX_UNSIGNED_64_DIGITS)) {
                 digits = new byte[Math.max(length, Decimal.MAX_UNSIGNED_64_DIGITS)];
             }
-            if (current.compressed()) {
-                byte[] value = current.value();
-                System.arraycopy(value, 0, digits, 0, length);
-            } else {
-                java.lang.foreign.MemorySegment.copy(current.valueMemory(), java.lang.foreign.ValueLayout.JAVA_BYTE,
-                        current.valueOffset(), digits, 0, length);
-            }
+            copyValue(current, digits);
             return length;
         }
 
@@ -171,6 +177,86 @@ final class IncrDecr {
         private CompletableFuture<DeltaResult> miss() {
             (direction == Arithmetic.Direction.INCR ? stats.incrMisses : stats.decrMisses).increment();
             return Completed.DELTA_NOT_FOUND;
+        }
+    }
+
+    /** An increment's answer that stays true after the thread's next one. */
+    static Increment detached(Increment result) {
+        return result instanceof Increment.Done done ? new Increment.Done(done.value()) : result;
+    }
+
+    /** Copies the item's value to the start of {@code into}, which has room for it. */
+    private static void copyValue(Item item, byte[] into) {
+        if (item.compressed()) {
+            System.arraycopy(item.value(), 0, into, 0, item.valueLength());
+        } else {
+            MemorySegment.copy(item.valueMemory(), ValueLayout.JAVA_BYTE, item.valueOffset(), into, 0, item.valueLength());
+        }
+    }
+
+    /** One INCRBY, decided under the key's lock: Redis's signed sum, which keeps the item's flags and expiry. */
+    private final class Sum implements Command<Increment> {
+        private long increment;
+        private final Decimal number = new Decimal();
+        private final byte[] digits = new byte[Decimal.MAX_REDIS_LENGTH];
+        private final Increment.Done answer = new Increment.Done(0);
+        private final CompletableFuture<Increment> answered = CompletableFuture.completedFuture(answer);
+
+        Sum of(long increment) {
+            this.increment = increment;
+            return this;
+        }
+
+        @Override
+        public Command<Increment> forDisk() {
+            return new Sum().of(increment);
+        }
+
+        @Override
+        public Increment detach(Increment result) {
+            return detached(result);
+        }
+
+        @Override
+        public CompletableFuture<Increment> apply(Key key, Item current, long now) {
+            long before = 0;
+            int flags = 0;
+            long expiresAt = Expiry.NEVER;
+            if (current != null) {
+                if (current.valueLength() > digits.length) {
+                    return Completed.NOT_AN_INTEGER;
+                }
+                copyValue(current, digits);
+                if (!number.parseRedis(digits, 0, current.valueLength())) {
+                    return Completed.NOT_AN_INTEGER;
+                }
+                before = number.value();
+                flags = current.flags();
+                expiresAt = current.expiresAt();
+            }
+            if (increment < 0 && before < 0 && increment < Long.MIN_VALUE - before
+                    || increment > 0 && before > 0 && increment > Long.MAX_VALUE - before) {
+                return Completed.OVERFLOW;
+            }
+            long after = before + increment;
+            int length = Decimal.writeSigned(after, digits, 0);
+            if (Cache.itemSize(key.length(), flags, length) > itemSizeMax || !tiers.canHold(key.length(), length)) {
+                return Completed.NO_ROOM;
+            }
+            long version = state.nextCas(now);
+            Item updated = tiers.write(key, flags, expiresAt, version, version, 0, now, false, digits, length);
+            if (updated == null) {
+                stats.storeNoMemory.increment();
+                return Completed.NO_ROOM;
+            }
+            stats.totalItems.increment();
+            CompletableFuture<Void> durable = tiers.durable(updated);
+            if (durable == Completed.NOTHING) {
+                answer.set(after);
+                return answered;
+            }
+            Increment done = new Increment.Done(after);
+            return durable.thenApply(written -> done);
         }
     }
 }

@@ -16,6 +16,7 @@ import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.DeleteResult;
 import org.ratmemcache.core.DeltaResult;
 import org.ratmemcache.core.Expiry;
+import org.ratmemcache.core.Increment;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.KeyScan;
@@ -102,7 +103,7 @@ public final class TieredCache implements Cache, AutoCloseable {
         this.versions = new Versions(tiers, state, stats);
         this.locks = new KeyLocks(tiers.memory().stripes(), epochs, versions, tiers.l2(), clock);
         this.metaReads = new MetaReads(versions, locks, tiers, state, stats, clock);
-        this.incrDecr = new IncrDecr(locks, tiers, state, stats);
+        this.incrDecr = new IncrDecr(locks, tiers, state, stats, itemSizeMax);
         this.atomicSteps = new AtomicSteps(locks, tiers, state, stats, itemSizeMax);
         this.keyspace = new Keyspace(tiers, state, clock);
         this.view = new EngineView(clock, stats, tiers, versions, sweeper, itemSizeMax);
@@ -540,6 +541,19 @@ public final class TieredCache implements Cache, AutoCloseable {
         try {
             CompletableFuture<DeltaResult> answer = incrDecr.apply(key, direction, delta);
             return outside ? detachedNow(answer, Detached::delta) : answer;
+        } finally {
+            if (outside) {
+                epochs.exit();
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Increment> increment(Key key, long increment) {
+        boolean outside = enterToWrite(key.length(), Decimal.MAX_REDIS_LENGTH);
+        try {
+            CompletableFuture<Increment> answer = incrDecr.increment(key, increment);
+            return outside ? detachedNow(answer, IncrDecr::detached) : answer;
         } finally {
             if (outside) {
                 epochs.exit();

@@ -10,6 +10,7 @@ final class Errors {
     static final String SAME_OBJECT = "ERR source and destination objects are the same";
     static final String DB_OUT_OF_RANGE = "ERR DB index is out of range";
     static final String OVERFLOW = "ERR increment or decrement would overflow";
+    static final String DECREMENT_OVERFLOW = "ERR decrement would overflow";
     static final String TOO_LARGE = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
     static final String NO_AUTH = "NOAUTH Authentication required.";
     static final String WRONG_PASS = "WRONGPASS invalid username-password pair or user is disabled.";

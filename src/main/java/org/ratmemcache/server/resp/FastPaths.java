@@ -3,6 +3,7 @@ package org.ratmemcache.server.resp;
 import io.netty.buffer.ByteBuf;
 
 import org.ratmemcache.core.Cache;
+import org.ratmemcache.core.Increment;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.Key;
 import org.ratmemcache.core.Lookup;
@@ -11,11 +12,13 @@ import org.ratmemcache.protocol.resp.RespReplies;
 import org.ratmemcache.protocol.resp.RespRequest;
 
 /**
- * GET and plain SET the way memcached's protocols run get and set, since they are most of what a
- * cache's clients send: a GET is one lock-free {@link Cache#get}, its value copied from item memory
- * into the reply; a SET without options but an expiry is one {@link Cache#store}, its value copied
- * once from the request into item memory. Neither allocates. Every other form takes the general
- * path, an atomic step ({@link StringCommands}), whose replies are the same.
+ * GET, plain SET and the integer increments the way memcached's protocols run get, set and incr,
+ * since they are most of what a cache's clients send: a GET is one lock-free {@link Cache#get},
+ * its value copied from item memory into the reply; a SET without options but an expiry is one
+ * {@link Cache#store}, its value copied once from the request into item memory; INCR, DECR,
+ * INCRBY and DECRBY are one {@link Cache#increment}. None allocates. Every other form, and these
+ * inside EXEC, take the general path, an atomic step ({@link StringCommands}), whose replies are
+ * the same.
  */
 final class FastPaths {
 
@@ -72,6 +75,43 @@ final class FastPaths {
             }
         });
         return true;
+    }
+
+    /**
+     * INCR, DECR, INCRBY and DECRBY: one {@link Cache#increment}, decided under the key's lock
+     * without a step's machinery; the replies are the general path's, which runs them inside EXEC.
+     */
+    void increment(RedisCommand command, RespRequest request, RespConnection conn) {
+        RespSession session = conn.session();
+        long by;
+        switch (command) {
+            case INCR -> by = 1;
+            case DECR -> by = -1;
+            default -> {
+                LongParser number = session.numbers;
+                if (request.oversized(2) || !number.parse(request.arena(), request.index(2), request.length(2))) {
+                    RespReplies.error(conn.out(), Errors.NOT_INTEGER);
+                    return;
+                }
+                by = number.value();
+                if (command == RedisCommand.DECRBY) {
+                    if (by == Long.MIN_VALUE) {
+                        RespReplies.error(conn.out(), Errors.DECREMENT_OVERFLOW);
+                        return;
+                    }
+                    by = -by;
+                }
+            }
+        }
+        conn.answerChange(cache.increment(lookup(request, session), by), result -> {
+            ByteBuf out = conn.out();
+            switch (result) {
+                case Increment.Done done -> RespReplies.integer(out, done.value());
+                case Increment.NotAnInteger notAnInteger -> RespReplies.error(out, Errors.NOT_INTEGER);
+                case Increment.Overflow overflow -> RespReplies.error(out, Errors.OVERFLOW);
+                case Increment.NoRoom noRoom -> RespReplies.error(out, Errors.OUT_OF_MEMORY);
+            }
+        });
     }
 
     /** The absolute expiry of {@code EX seconds} or {@code PX milliseconds} at arguments 3 and 4, or 0 when it is not one. */

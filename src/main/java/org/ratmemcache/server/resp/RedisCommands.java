@@ -95,6 +95,7 @@ public final class RedisCommands {
                 RespReplies.raw(conn.out(), RespReplies.OK);
             }
             case GET -> fast.get(request, conn);
+            case INCR, DECR, INCRBY, DECRBY -> fast.increment(command, request, conn);
             default -> {
                 if (command == RedisCommand.SET && fast.set(request, conn)) {
                     return;

@@ -394,7 +394,7 @@ final class StringCommands {
     private static void decrBy(KeyCall c) {
         Long decrement = c.longArg(2);
         if (decrement != null && decrement == Long.MIN_VALUE) {
-            c.error("ERR decrement would overflow");
+            c.error(Errors.DECREMENT_OVERFLOW);
             return;
         }
         incrBy(c, decrement == null ? null : -decrement);
