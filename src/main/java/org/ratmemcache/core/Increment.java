@@ -42,6 +42,12 @@ public sealed interface Increment {
     record NoRoom() implements Increment {
     }
 
+    /** Whether {@code value + increment} leaves the signed 64-bit range: Redis refuses that sum. */
+    static boolean overflows(long value, long increment) {
+        return increment < 0 && value < 0 && increment < Long.MIN_VALUE - value
+                || increment > 0 && value > 0 && increment > Long.MAX_VALUE - value;
+    }
+
     Increment NOT_AN_INTEGER = new NotAnInteger();
     Increment OVERFLOW = new Overflow();
     Increment NO_ROOM = new NoRoom();

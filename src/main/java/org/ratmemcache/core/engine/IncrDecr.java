@@ -234,8 +234,7 @@ final class IncrDecr {
                 flags = current.flags();
                 expiresAt = current.expiresAt();
             }
-            if (increment < 0 && before < 0 && increment < Long.MIN_VALUE - before
-                    || increment > 0 && before > 0 && increment > Long.MAX_VALUE - before) {
+            if (Increment.overflows(before, increment)) {
                 return Completed.OVERFLOW;
             }
             long after = before + increment;

@@ -1,9 +1,9 @@
 package org.ratmemcache.server.resp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import org.ratmemcache.core.Atomic;
+import org.ratmemcache.core.Decimal;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.protocol.resp.LongParser;
@@ -26,6 +26,7 @@ final class KeyCall {
     final int database;
     final RespContext context;
     private final LongParser longParser = new LongParser();
+    private final Decimal decimal = new Decimal();
 
     KeyCall(RedisCommand command, RespRequest args, Atomic.Keys keys, ByteBuf out, RespVersion version, int database,
             RespContext context) {
@@ -56,7 +57,7 @@ final class KeyCall {
 
     /** A value's bytes as Redis's 64-bit integer, or null. */
     Long longValue(byte[] value) {
-        return longParser.parse(Unpooled.wrappedBuffer(value), 0, value.length) ? longParser.value() : null;
+        return decimal.parseRedis(value, 0, value.length) ? decimal.value() : null;
     }
 
     /** Whether a value of {@code length} bytes under key {@code key} with {@code flags} fits an item. */

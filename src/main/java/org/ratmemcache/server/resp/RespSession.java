@@ -36,7 +36,7 @@ public final class RespSession {
     /** The key of the command at hand, over {@link #keyBytes}: reused, so that GET and SET allocate none. */
     final Key lookup = Key.lookup();
     byte[] keyBytes = new byte[64];
-    /** Reads the number of the command at hand (SET's EX or PX): reused, as {@link #lookup} is. */
+    /** Reads the number of the command at hand (SET's EX or PX, INCRBY's and DECRBY's argument): reused, as {@link #lookup} is. */
     final LongParser numbers = new LongParser();
     /** Each watched key's CAS when WATCH read it (0: no item), in the order watched. */
     final Map<Key, Long> watched = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import org.ratmemcache.core.Increment;
 import org.ratmemcache.core.Item;
 import org.ratmemcache.core.ValueForm;
 import org.ratmemcache.protocol.resp.RespReplies;
@@ -417,7 +418,7 @@ final class StringCommands {
             value = current;
         }
         long incr = increment;
-        if (incr < 0 && value < 0 && incr < Long.MIN_VALUE - value || incr > 0 && value > 0 && incr > Long.MAX_VALUE - value) {
+        if (Increment.overflows(value, incr)) {
             c.error(Errors.OVERFLOW);
             return;
         }
